@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { workspaceAliases, workspaceRoot } from '../../scripts/workspace-aliases.mts';
+
+/** In development the API runs on its own port; in production it serves this app on the same origin. */
+const apiTarget = 'http://127.0.0.1:3000';
+const apiProxy = Object.fromEntries(['/v5', '/health', '/docs'].map((prefix) => [prefix, { target: apiTarget }]));
+
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [react()],
+  resolve: { alias: workspaceAliases() },
+  build: {
+    outDir: resolve(workspaceRoot, 'dist/apps/web'),
+    emptyOutDir: true,
+    sourcemap: true,
+  },
+  server: { proxy: apiProxy },
+  preview: { proxy: apiProxy },
+});

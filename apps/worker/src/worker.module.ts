@@ -1,0 +1,44 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module, type DynamicModule } from '@nestjs/common';
+import {
+  ClickHouseModule,
+  DEFAULT_JOB_OPTIONS,
+  DatabaseModule,
+  LOUPE_CONFIG,
+  LoupeConfigModule,
+  QUEUES,
+  RedisModule,
+  bullConnection,
+  loggerOptions,
+  type LoupeConfig,
+} from '@loupe/server-core';
+import { LoggerModule } from 'nestjs-pino';
+import { StartupHealth } from './health/startup-health';
+import { SystemProcessor } from './system/system.processor';
+
+/** The worker: BullMQ processors only, no HTTP server. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: LoupeConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        LoupeConfigModule.forRoot(config),
+        LoggerModule.forRoot({ pinoHttp: loggerOptions(config, 'worker') }),
+        DatabaseModule.forRoot([]),
+        RedisModule,
+        ClickHouseModule,
+        BullModule.forRootAsync({
+          inject: [LOUPE_CONFIG],
+          useFactory: (c: LoupeConfig) => ({
+            connection: bullConnection(c),
+            prefix: c.redis.queuePrefix,
+            defaultJobOptions: DEFAULT_JOB_OPTIONS,
+          }),
+        }),
+        BullModule.registerQueue({ name: QUEUES.system }),
+      ],
+      providers: [StartupHealth, SystemProcessor],
+    };
+  }
+}

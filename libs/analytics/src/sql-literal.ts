@@ -1,0 +1,394 @@
+/**
+ * The one way a value reaches ClickHouse SQL.
+ *
+ * ClickHouse 18.16 has no server-side `{x:Type}` parameters, so values are
+ * rendered as literals. Every literal is produced here, from a typed
+ * constructor that validates its input, and SQL text is only ever composed
+ * from fragments this module built (the `sql` tag refuses anything else).
+ * The rendering is chosen so that 18.16 and current ClickHouse (chdb 26.x)
+ * read every literal back byte for byte; test/sql-literal.roundtrip.spec.ts
+ * proves it on both engines.
+ */
+
+export class SqlLiteralError extends Error {
+  override readonly name = 'SqlLiteralError';
+}
+
+const FRAGMENT_TOKEN = Symbol('SqlFragment');
+
+/** A piece of SQL text built by this module. Executors accept nothing else. */
+export class SqlFragment {
+  readonly #text: string;
+
+  constructor(text: string, token: symbol) {
+    if (token !== FRAGMENT_TOKEN) {
+      throw new SqlLiteralError('SqlFragment is built by sql`...` and lit.*, never directly');
+    }
+    this.#text = text;
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  static is(value: unknown): value is SqlFragment {
+    return typeof value === 'object' && value !== null && #text in value;
+  }
+}
+
+function fragment(text: string): SqlFragment {
+  return new SqlFragment(text, FRAGMENT_TOKEN);
+}
+
+/**
+ * Composes SQL from constant template text and fragments (`lit.*`, other `sql`
+ * templates). A plain string, number or anything else interpolated is
+ * rejected, so user input cannot be concatenated in by accident. So is an
+ * interpolation inside a quoted string or a comment (`'${x}'`, `/* ${x} *\/`),
+ * where a value's own quoting would no longer hold; and a template must close
+ * every quote and comment it opens, so fragments compose safely.
+ */
+export function sql(strings: TemplateStringsArray, ...values: readonly SqlFragment[]): SqlFragment {
+  // A template strings array carries `raw`; a hand-built array of runtime
+  // strings is exactly the concatenation this tag forbids.
+  if (!Array.isArray(strings) || !Array.isArray((strings as TemplateStringsArray).raw)) {
+    throw new SqlLiteralError('sql must be used as a tagged template: sql`SELECT ...`');
+  }
+  let text = strings[0] ?? '';
+  let state = lexicalState(text, 'code');
+  values.forEach((value, i) => {
+    if (!SqlFragment.is(value)) {
+      throw new SqlLiteralError(
+        `sql\`...\` interpolation #${i + 1} is a ${describe(value)}, not a SQL fragment; wrap values in lit.string/lit.int/...`,
+      );
+    }
+    if (state !== 'code') {
+      throw new SqlLiteralError(
+        `sql\`...\` interpolation #${i + 1} is inside ${LEXICAL_STATE_NAMES[state]}; lit.* values bring their own quotes`,
+      );
+    }
+    text = glue(glue(text, value.text), strings[i + 1]);
+    state = lexicalState(strings[i + 1], state);
+  });
+  if (state !== 'code') throw new SqlLiteralError(`sql\`...\` ends inside ${LEXICAL_STATE_NAMES[state]}`);
+  return fragment(text);
+}
+
+type LexicalState = 'code' | "'" | '"' | '`' | '--' | '/*';
+const LEXICAL_STATE_NAMES: Record<Exclude<LexicalState, 'code'>, string> = {
+  "'": 'a quoted string',
+  '"': 'a "quoted" identifier',
+  '`': 'a `quoted` identifier',
+  '--': 'a -- comment (end it with a newline)',
+  '/*': 'a /* comment',
+};
+
+/** Concatenates, with a space where the seam would otherwise form `--` or `/*` (e.g. `x-` + `-1`). */
+function glue(left: string, right: string): string {
+  const seam = left.slice(-1) + right.slice(0, 1);
+  return seam === '--' || seam === '/*' ? `${left} ${right}` : left + right;
+}
+
+/** Where the lexer is after `text`: in code, or inside a quote or comment. */
+function lexicalState(text: string, start: LexicalState): LexicalState {
+  let state = start;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    const next = text[i + 1];
+    if (state === 'code') {
+      if (char === "'" || char === '"' || char === '`') state = char;
+      else if ((char === '-' && next === '-') || (char === '/' && next === '*')) {
+        state = char === '-' ? '--' : '/*';
+        i++;
+      }
+    } else if (state === '--') {
+      if (char === '\n') state = 'code';
+    } else if (state === '/*') {
+      if (char === '*' && next === '/') {
+        state = 'code';
+        i++;
+      }
+    } else if (char === '\\') {
+      i++;
+    } else if (char === state) {
+      if (next === state) i++;
+      else state = 'code';
+    }
+  }
+  return state;
+}
+
+/** Joins fragments with a separator (default `, `), e.g. a column list. */
+sql.join = function join(parts: readonly SqlFragment[], separator: SqlFragment = fragment(', ')): SqlFragment {
+  for (const part of [...parts, separator]) {
+    if (!SqlFragment.is(part)) throw new SqlLiteralError(`sql.join takes SQL fragments, got a ${describe(part)}`);
+  }
+  const texts = parts.map((part) => part.text);
+  return fragment(texts.slice(1).reduce((text, part) => glue(glue(text, separator.text), part), texts[0] ?? ''));
+};
+
+/**
+ * SQL text from a file in this repository (migrations). Not exported from
+ * the package: SQL that did not come from our own source tree must go through
+ * `sql` and `lit`.
+ */
+export function trustedSqlFromRepositoryFile(text: string): SqlFragment {
+  return fragment(text);
+}
+
+// ---------------------------------------------------------------- integers
+
+const INT_RANGES = {
+  UInt8: [0n, 255n],
+  UInt16: [0n, 65_535n],
+  UInt32: [0n, 4_294_967_295n],
+  UInt64: [0n, 18_446_744_073_709_551_615n],
+  Int8: [-128n, 127n],
+  Int16: [-32_768n, 32_767n],
+  Int32: [-2_147_483_648n, 2_147_483_647n],
+  Int64: [-9_223_372_036_854_775_808n, 9_223_372_036_854_775_807n],
+} as const;
+
+export type IntType = keyof typeof INT_RANGES;
+/** A JS number must be a safe integer; beyond 2^53 pass a bigint or a decimal string. */
+export type IntInput = number | bigint | string;
+
+const DECIMAL_INTEGER = /^-?(?:0|[1-9][0-9]*)$/;
+
+function toCheckedBigInt(value: unknown, type: IntType): bigint {
+  if (!isIntType(type)) throw new SqlLiteralError(`unknown integer type ${String(type)}`);
+  let n: bigint;
+  if (typeof value === 'bigint') {
+    n = value;
+  } else if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new SqlLiteralError(`${type} literal must be finite, got ${value}`);
+    if (!Number.isInteger(value)) throw new SqlLiteralError(`${type} literal must be an integer, got ${value}`);
+    if (!Number.isSafeInteger(value)) {
+      throw new SqlLiteralError(`${type} literal ${value} is beyond 2^53 and has lost precision; pass a bigint or a decimal string`);
+    }
+    n = BigInt(value);
+  } else if (typeof value === 'string') {
+    if (!DECIMAL_INTEGER.test(value)) {
+      throw new SqlLiteralError(`${type} literal must be a decimal integer string, got ${JSON.stringify(value)}`);
+    }
+    n = BigInt(value);
+  } else {
+    throw new SqlLiteralError(`${type} literal must be a number, bigint or decimal string, got a ${describe(value)}`);
+  }
+  const [min, max] = INT_RANGES[type];
+  if (n < min || n > max) throw new SqlLiteralError(`${n} is out of range for ${type} [${min}, ${max}]`);
+  return n;
+}
+
+function renderInt(value: unknown, type: IntType): string {
+  // A bare `-1` is safe after `x-`: `sql` glues seams so they never form `--`.
+  return toCheckedBigInt(value, type).toString();
+}
+
+// ----------------------------------------------------------------- strings
+
+/**
+ * Quotes a string as a ClickHouse literal. Only three escapes are used, the
+ * ones both engines agree on: `\\`, `\'` and `\xHH` (for every C0 control
+ * byte and DEL). Other escapes are avoided on purpose: the engines disagree
+ * on unknown ones (18.16 reads `\u` as `u` and `\Z` as `Z`, current servers
+ * keep the backslash).
+ * Everything else, including all of Unicode, is sent as UTF-8 unchanged.
+ * A lone UTF-16 surrogate has no UTF-8 encoding; rather than let the
+ * encoder replace it with U+FFFD (silently changing the value), it throws.
+ */
+function renderString(value: unknown): string {
+  if (typeof value !== 'string') throw new SqlLiteralError(`String literal must be a string, got a ${describe(value)}`);
+  let out = "'";
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0x5c) out += '\\\\';
+    else if (code === 0x27) out += "\\'";
+    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+    else if (code >= 0xd800 && code <= 0xdfff) {
+      const next = value.charCodeAt(i + 1);
+      if (code > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) {
+        throw new SqlLiteralError(`String literal has a lone UTF-16 surrogate at index ${i}; it cannot be encoded as UTF-8`);
+      }
+      out += value[i] + value[i + 1];
+      i++;
+    } else out += value[i];
+  }
+  return `${out}'`;
+}
+
+// ------------------------------------------------------------------- dates
+
+/** A calendar day `YYYY-MM-DD`, or a Date whose UTC calendar day is taken. */
+export type DateInput = string | Date;
+/** An instant: a Date (milliseconds are dropped) or whole unix seconds. */
+export type DateTimeInput = Date | number;
+
+// 18.16 prints day 0 / second 0 as 0000-00-00 and its date tables end in
+// 2105, so only the range that reads back unchanged on both engines is accepted.
+const MIN_DATE = '1970-01-02';
+const MAX_DATE = '2105-12-31';
+const MIN_UNIX_SECONDS = 1;
+const MAX_UNIX_SECONDS = 4_291_747_199; // 2105-12-31 23:59:59 UTC
+
+const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isValidDate(value: unknown): value is Date {
+  return value instanceof Date && !Number.isNaN(value.getTime());
+}
+
+function toDateString(value: unknown): string {
+  let day: string;
+  if (isValidDate(value)) {
+    day = value.toISOString().slice(0, 10);
+  } else if (typeof value === 'string') {
+    const match = DATE_PATTERN.exec(value);
+    // Round-tripping through Date.UTC rejects 2024-02-30 and friends.
+    if (match === null || new Date(Date.UTC(+match[1], +match[2] - 1, +match[3])).toISOString().slice(0, 10) !== value) {
+      throw new SqlLiteralError(`Date literal must be a real calendar day YYYY-MM-DD, got ${JSON.stringify(value)}`);
+    }
+    day = value;
+  } else {
+    throw new SqlLiteralError(`Date literal must be a 'YYYY-MM-DD' string or a valid Date, got a ${describe(value)}`);
+  }
+  if (day < MIN_DATE || day > MAX_DATE) {
+    throw new SqlLiteralError(`Date ${day} is outside the portable range ${MIN_DATE}..${MAX_DATE}`);
+  }
+  return day;
+}
+
+function toUnixSeconds(value: unknown): number {
+  let seconds: number;
+  if (isValidDate(value)) {
+    seconds = Math.floor(value.getTime() / 1000);
+  } else if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    seconds = value;
+  } else {
+    throw new SqlLiteralError(`DateTime literal must be a valid Date or whole unix seconds, got ${describe(value)}`);
+  }
+  if (seconds < MIN_UNIX_SECONDS || seconds > MAX_UNIX_SECONDS) {
+    throw new SqlLiteralError(
+      `DateTime ${seconds} (unix seconds) is outside the portable range ${MIN_UNIX_SECONDS}..${MAX_UNIX_SECONDS}`,
+    );
+  }
+  return seconds;
+}
+
+function renderDate(value: unknown): string {
+  return `toDate('${toDateString(value)}')`;
+}
+
+function renderDateTime(value: unknown): string {
+  const text = new Date(toUnixSeconds(value) * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  // The explicit zone keeps the server's timezone from reinterpreting the text.
+  return `toDateTime('${text}', 'UTC')`;
+}
+
+// ------------------------------------------------------------ identifiers
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function renderIdentifier(name: unknown, what: string): string {
+  if (typeof name !== 'string' || !IDENTIFIER.test(name) || name.length > 64) {
+    throw new SqlLiteralError(`${what} must match ${IDENTIFIER} (at most 64 characters), got ${JSON.stringify(name)}`);
+  }
+  return `\`${name}\``;
+}
+
+// ----------------------------------------------------------------- scalars
+
+export type ScalarType = IntType | 'String' | 'Date' | 'DateTime';
+export type ScalarInput<T extends ScalarType> = T extends 'String'
+  ? string
+  : T extends 'Date'
+    ? DateInput
+    : T extends 'DateTime'
+      ? DateTimeInput
+      : IntInput;
+
+function isIntType(type: unknown): type is IntType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(INT_RANGES, type);
+}
+
+function renderScalar(value: unknown, type: ScalarType): string {
+  if (type === 'String') return renderString(value);
+  if (type === 'Date') return renderDate(value);
+  if (type === 'DateTime') return renderDateTime(value);
+  if (isIntType(type)) return renderInt(value, type);
+  throw new SqlLiteralError(`unknown literal type ${String(type)}`);
+}
+
+function arrayTypeName(type: ScalarType): string {
+  return type === 'DateTime' ? "DateTime('UTC')" : type;
+}
+
+function checkedItems(items: unknown, what: string): readonly unknown[] {
+  if (!Array.isArray(items)) throw new SqlLiteralError(`${what} takes an array, got a ${describe(items)}`);
+  return items;
+}
+
+export const lit = {
+  string(value: string): SqlFragment {
+    return fragment(renderString(value));
+  },
+
+  /** An integer checked against the range of `type`; rendered as a bare decimal literal. */
+  int(value: IntInput, type: IntType): SqlFragment {
+    return fragment(renderInt(value, type));
+  },
+
+  /** `toDate('YYYY-MM-DD')`. */
+  date(value: DateInput): SqlFragment {
+    return fragment(renderDate(value));
+  },
+
+  /** `toDateTime('YYYY-MM-DD hh:mm:ss', 'UTC')`. */
+  dateTime(value: DateTimeInput): SqlFragment {
+    return fragment(renderDateTime(value));
+  },
+
+  /**
+   * An `Array(type)` value. Integer elements are wrapped in `toInt64(...)` and
+   * friends because bare literals take the smallest type that fits and 18.16
+   * finds no common type for e.g. `[-1, 9223372036854775807]` (Int8, UInt64).
+   */
+  array<T extends ScalarType>(items: readonly ScalarInput<T>[], type: T): SqlFragment {
+    const values = checkedItems(items, 'lit.array');
+    if (values.length === 0) return fragment(`CAST([] AS Array(${arrayTypeName(type)}))`);
+    const rendered = values.map((item) =>
+      isIntType(type) ? `to${type}(${toCheckedBigInt(item, type)})` : renderScalar(item, type),
+    );
+    return fragment(`[${rendered.join(', ')}]`);
+  },
+
+  /**
+   * The right-hand side of `IN`: `(a, b, c)`. 18.16 rejects an array there.
+   * An empty list is not valid SQL, so the caller must handle "no values".
+   */
+  inList<T extends ScalarType>(items: readonly ScalarInput<T>[], type: T): SqlFragment {
+    const values = checkedItems(items, 'lit.inList');
+    if (values.length === 0) throw new SqlLiteralError('lit.inList needs at least one value; `IN ()` is not valid SQL');
+    return fragment(`(${values.map((item) => renderScalar(item, type)).join(', ')})`);
+  },
+
+  /** A backtick-quoted table or column name, accepted only if `allowList` (a schema constant) contains it. */
+  identifier<N extends string>(name: N, allowList: readonly N[]): SqlFragment {
+    if (!Array.isArray(allowList) || !allowList.includes(name)) {
+      throw new SqlLiteralError(`identifier ${JSON.stringify(name)} is not in the allow-list`);
+    }
+    return fragment(renderIdentifier(name, 'identifier'));
+  },
+
+  /** A backtick-quoted database name from validated configuration (not from a request). */
+  databaseName(name: string): SqlFragment {
+    return fragment(renderIdentifier(name, 'database name'));
+  },
+} as const;
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Date) return 'invalid Date';
+  if (typeof value === 'number' || typeof value === 'bigint') return `${typeof value} ${String(value)}`;
+  return typeof value;
+}

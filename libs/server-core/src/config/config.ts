@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads process.env. Every variable, its default (chosen to
+ * work on a local machine after scripts/services.sh) and its validation live here.
+ */
+const port = z.coerce.number().int().min(1).max(65_535);
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://loupe:loupe@127.0.0.1:5432/loupe'),
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^\{[A-Za-z0-9_-]+\}$/, 'must be a Redis Cluster hash tag such as {loupe}')
+    .default('{loupe}'),
+  CLICKHOUSE_URL: url(['http:', 'https:']).default('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: z
+    .string()
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be a plain identifier')
+    .default('loupe'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
+  WEB_DIST_DIR: z.string().default('dist/apps/web'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface LoupeConfig {
+  env: Env['NODE_ENV'];
+  log: { level: Env['LOG_LEVEL'] };
+  api: { host: string; port: number; publicUrl: string };
+  postgres: { url: string };
+  redis: { url: string; queuePrefix: string };
+  clickhouse: { url: string; database: string; user: string; password: string };
+  health: { timeoutMs: number };
+  web: { distDir: string };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; problem: string }[]) {
+    super(
+      `Invalid configuration:\n${issues.map((i) => `  ${i.variable}: ${i.problem}`).join('\n')}\n` +
+        'Fix these environment variables (see docs/operations.md) and start again.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates the environment; throws ConfigError naming each bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): LoupeConfig {
+  // Empty strings mean "unset" so `FOO= cmd` falls back to the default.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        const given = source[variable];
+        return { variable, problem: `${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}` };
+      }),
+    );
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    log: { level: e.LOG_LEVEL },
+    api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}` },
+    postgres: { url: e.DATABASE_URL },
+    redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
+    clickhouse: {
+      url: e.CLICKHOUSE_URL,
+      database: e.CLICKHOUSE_DATABASE,
+      user: e.CLICKHOUSE_USER,
+      password: e.CLICKHOUSE_PASSWORD,
+    },
+    health: { timeoutMs: e.HEALTH_TIMEOUT_MS },
+    web: { distDir: e.WEB_DIST_DIR },
+  };
+}

@@ -1,0 +1,34 @@
+import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
+import type { LoupeConfig } from '../config/config';
+
+/**
+ * Every BullMQ queue Loupe uses, named in one place. Jobs must be safe to run twice.
+ * The prefix is a Redis Cluster hash tag ({loupe}) so each queue's keys share a slot.
+ */
+export const QUEUES = {
+  /** Worker self-check; proves the worker consumes from Redis. */
+  system: 'system',
+} as const;
+export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 500 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+};
+
+/** ioredis options for BullMQ from REDIS_URL. */
+export function bullConnection(config: Pick<LoupeConfig, 'redis'>): ConnectionOptions {
+  const u = new URL(config.redis.url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    username: u.username || undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+    // BullMQ workers block on Redis; they must not give up on a slow reply.
+    maxRetriesPerRequest: null,
+  };
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Starts the whole product on one URL: services, migrations, demo data, the built web
+# app, the API and the worker. Ctrl-C stops the API and worker (services keep running).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false
+
+bash scripts/setup.sh
+SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/seed.ts
+echo "start: building the web app"
+npx vite build --config apps/web/vite.config.mts --logLevel warn
+
+host=${API_HOST:-127.0.0.1}
+port=${API_PORT:-3000}
+url=${PUBLIC_URL:-http://$host:$port}
+mkdir -p tmp/logs
+pids=()
+cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/main.ts >>tmp/logs/api.log 2>&1 &
+pids+=($!)
+SWC_NODE_PROJECT=apps/worker/tsconfig.json node -r @swc-node/register apps/worker/src/main.ts >>tmp/logs/worker.log 2>&1 &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  if curl -fsS "$url/health" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "${pids[0]}" 2>/dev/null; then echo "The API exited; see tmp/logs/api.log" >&2; tail -20 tmp/logs/api.log >&2; exit 1; fi
+  sleep 1
+done
+curl -fsS "$url/health" >/dev/null || { echo "The API did not become healthy; see tmp/logs/api.log and $url/health" >&2; exit 1; }
+
+DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register -e "const s=require('./apps/api/src/cli/seed.ts');console.log(s.DEMO_USER.email+' / '+s.DEMO_USER.password)")
+cat <<MSG
+
+  Loupe is running at  $url
+  Health               $url/health
+  Demo login           $DEMO
+  Logs                 tmp/logs/api.log, tmp/logs/worker.log
+
+  Press Ctrl-C to stop the API and worker.
+MSG
+wait -n "${pids[@]}"
+echo "A Loupe process exited; see tmp/logs/." >&2
+exit 1
