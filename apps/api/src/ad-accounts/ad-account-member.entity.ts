@@ -1,8 +1,5 @@
+import type { AdAccountRole } from '@loupe/contracts';
 import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
-
-/** Pinterest's BusinessAccessRole names; ADMIN is the account owner's role. */
-export const AD_ACCOUNT_ROLES = ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANCE_MANAGER'] as const;
-export type AdAccountRole = (typeof AD_ACCOUNT_ROLES)[number];
 
 @Entity('ad_account_members')
 export class AdAccountMemberEntity {

@@ -1,7 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, DatabaseModule, LoupeConfigModule, RedisModule, correlationId, loggerOptions, type LoupeConfig } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
+import { AdAccountsModule } from '../ad-accounts/ad-accounts.module';
+import { AuditModule } from '../audit/audit.module';
+import { AuthGuard } from '../auth/auth.guard';
+import { AuthModule } from '../auth/auth.module';
+import { RateLimitGuard } from '../auth/rate-limit.guard';
+import { ContractInterceptor } from '../common/contract.interceptor';
 import { API_ENTITIES } from '../entities';
 import { ApiExceptionFilter } from '../errors/exception.filter';
 import { HealthModule } from '../health/health.module';
@@ -27,10 +33,19 @@ export class AppModule {
         RedisModule,
         ClickHouseModule,
         HealthModule,
+        AuditModule,
+        AuthModule,
+        AdAccountsModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),
       ],
-      providers: [{ provide: APP_FILTER, useClass: ApiExceptionFilter }],
+      providers: [
+        { provide: APP_FILTER, useClass: ApiExceptionFilter },
+        // Order matters: authenticate (and resolve the ad-account role) before rate limiting by token.
+        { provide: APP_GUARD, useExisting: AuthGuard },
+        { provide: APP_GUARD, useExisting: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: ContractInterceptor },
+      ],
     };
   }
 }

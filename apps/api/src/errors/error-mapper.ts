@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ERROR_HTTP_STATUS, ErrorCode, type ErrorBody } from '@loupe/contracts';
 import { DomainException } from '@loupe/server-core';
 import { ZodError } from 'zod';
+import { describeZodError } from '../common/bulk';
 
 export interface MappedError {
   status: number;
@@ -42,11 +43,7 @@ export function mapError(err: unknown, correlationId: string): MappedError {
   if (err instanceof DomainException) {
     return { status: ERROR_HTTP_STATUS[err.code], body: { code: err.code, message: err.message }, headers: err.headers, unexpected: false };
   }
-  if (err instanceof ZodError) {
-    const issue = err.issues[0];
-    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return expected(400, `Invalid parameters. ${where}${issue?.message ?? 'invalid value'}`);
-  }
+  if (err instanceof ZodError) return expected(400, describeZodError(err));
   if (err instanceof HttpException) {
     const status = err.getStatus();
     if (status >= 500) return internal(correlationId);

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Controller, Get, Module, NotFoundException, Req, Res, type DynamicModule } from '@nestjs/common';
 import type { LoupeConfig } from '@loupe/server-core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PUBLIC, Route } from '../common/route.decorator';
 
 /** Paths that belong to the API; the single-page app never answers them. */
 export const API_PREFIXES = ['/v5/', '/internal/', '/t/', '/health', '/docs'];
@@ -14,6 +15,7 @@ export const API_PREFIXES = ['/v5/', '/internal/', '/t/', '/health', '/docs'];
 @Controller()
 class WebAppController {
   @Get('*')
+  @Route({ summary: 'The web app shell for client-side routes', tag: 'web', access: PUBLIC })
   shell(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
     const path = request.url.split('?')[0] ?? '/';
     if (API_PREFIXES.some((p) => path === p.replace(/\/$/, '') || path.startsWith(p))) {

@@ -38,6 +38,10 @@ export const envSchema = z.object({
   CLICKHOUSE_PASSWORD: z.string().default(''),
   HEALTH_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(1500),
   WEB_DIST_DIR: z.string().default('dist/apps/web'),
+  /** Requests per minute per access token (reads, writes) and per client IP (sign-up/login). */
+  RATE_LIMIT_READ_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
+  RATE_LIMIT_WRITE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -51,6 +55,7 @@ export interface LoupeConfig {
   clickhouse: { url: string; database: string; user: string; password: string };
   health: { timeoutMs: number };
   web: { distDir: string };
+  rateLimit: { readPerMinute: number; writePerMinute: number; authPerMinute: number };
 }
 
 export class ConfigError extends Error {
@@ -92,5 +97,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     health: { timeoutMs: e.HEALTH_TIMEOUT_MS },
     web: { distDir: e.WEB_DIST_DIR },
+    rateLimit: {
+      readPerMinute: e.RATE_LIMIT_READ_PER_MINUTE,
+      writePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
+      authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
+    },
   };
 }

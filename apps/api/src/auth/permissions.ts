@@ -1,0 +1,21 @@
+import type { AdAccountRole } from '@loupe/contracts';
+
+/**
+ * What each role may do on an ad account — the one table every tenant-scoped route
+ * refers to (through `@Route({ access: adAccount('...') })`).
+ */
+export const PERMISSIONS = {
+  'ad_account:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANCE_MANAGER'],
+  'ad_account:write': ['ADMIN'],
+  'campaigns:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+  'campaigns:write': ['ADMIN', 'CAMPAIGN_MANAGER'],
+  'members:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANCE_MANAGER'],
+  'members:write': ['ADMIN'],
+  'audit:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+} as const satisfies Record<string, readonly AdAccountRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleAllows(role: AdAccountRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly AdAccountRole[]).includes(role);
+}
