@@ -3,6 +3,14 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, DatabaseModule, LoupeConfigModule, RedisModule, correlationId, loggerOptions, type LoupeConfig } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdAccountsModule } from '../ad-accounts/ad-accounts.module';
+import { AdGroupsModule } from '../ad-groups/ad-groups.module';
+import { AdsModule } from '../ads/ads.module';
+import { AudienceModule } from '../audience/audience.module';
+import { BidFloorModule } from '../bid-floor/bid-floor.module';
+import { CampaignsModule } from '../campaigns/campaigns.module';
+import { OpenApiModule } from '../openapi/openapi.module';
+import { PinsModule } from '../pins/pins.module';
+import { UserAccountModule } from '../user-account/user-account.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from '../auth/auth.guard';
 import { AuthModule } from '../auth/auth.module';
@@ -36,6 +44,14 @@ export class AppModule {
         AuditModule,
         AuthModule,
         AdAccountsModule,
+        UserAccountModule,
+        CampaignsModule,
+        AdGroupsModule,
+        AdsModule,
+        PinsModule,
+        AudienceModule,
+        BidFloorModule,
+        OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),
       ],

@@ -35,7 +35,8 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [LOUPE_CONFIG],
-          useFactory: (config: LoupeConfig) => ({ ...postgresOptions(config, entities), manualInitialization: true }),
+          // autoLoadEntities: each domain module registers its own entities with TypeOrmModule.forFeature.
+          useFactory: (config: LoupeConfig) => ({ ...postgresOptions(config, entities), manualInitialization: true, autoLoadEntities: true }),
         }),
       ],
       providers: [DatabaseConnector],
