@@ -1,0 +1,5 @@
+import { auctionBenchmark } from './auction.bench';
+import type { Benchmark } from './harness';
+
+/** Every benchmark `npm run bench` runs, in order. Add new ones here. */
+export const BENCHMARKS: Benchmark[] = [auctionBenchmark];
