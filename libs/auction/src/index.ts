@@ -5,3 +5,4 @@
  */
 export * from './auction';
 export * from './quality';
+export * from './pacing';
