@@ -1,0 +1,154 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Spend and frequency counters in Redis, changed only by Lua scripts so that every
+ * check-and-charge is atomic across API processes.
+ *
+ * All keys of one campaign share a Redis Cluster hash tag `{c<campaign id>}`, so the
+ * ad-group and campaign counters a charge touches live in one slot and one script.
+ *
+ * Overspend bound (DESIGN.md §4, issue 4): an IMPRESSION-billed ad group reserves its
+ * charge before the ad is returned, so it can never pass its budget. A CLICKTHROUGH ad
+ * group cannot know at serve time whether a click will come; serving only checks there
+ * is room for one maximum bid, and the click charge (`chargeClick`) is accepted only
+ * while spend stays within budget + one maximum bid. Later clicks are still recorded by
+ * the pipeline but billed 0 with reason BUDGET_EXHAUSTED. So spend ≤ budget + max bid.
+ */
+
+/** A limit of -1 means "no limit" for that counter. */
+export interface SpendLimits {
+  adGroupDaily: number;
+  adGroupLifetime: number;
+  campaignDaily: number;
+  campaignLifetime: number;
+}
+
+export interface SpendScope {
+  campaignId: string;
+  adGroupId: string;
+  /** The ad account's local date (YYYY-MM-DD): daily counters reset at its midnight. */
+  day: string;
+}
+
+export type SpendOutcome = { ok: true } | { ok: false; limit: keyof SpendLimits };
+
+const LIMIT_NAMES: (keyof SpendLimits)[] = ['adGroupDaily', 'adGroupLifetime', 'campaignDaily', 'campaignLifetime'];
+/** Daily counters outlive their day long enough for reconciliation and late clicks. */
+const DAY_TTL_SECONDS = 3 * 24 * 3600;
+
+// KEYS: the four counters. ARGV[1]: amount to add; ARGV[2..5]: limits; ARGV[6]: headroom
+// that must remain (checked, not charged); ARGV[7]: 1 = charge, 0 = only check; ARGV[8]: day TTL.
+// Returns 0 on success or the 1-based index of the first limit that would be passed.
+const RESERVE = `
+local amount = tonumber(ARGV[1])
+local headroom = tonumber(ARGV[6])
+for i = 1, 4 do
+  local limit = tonumber(ARGV[i + 1])
+  if limit >= 0 then
+    local current = tonumber(redis.call('GET', KEYS[i]) or '0')
+    if current + amount + headroom > limit then return i end
+  end
+end
+if ARGV[7] == '1' and amount > 0 then
+  for i = 1, 4 do
+    redis.call('INCRBY', KEYS[i], amount)
+  end
+  redis.call('EXPIRE', KEYS[1], ARGV[8])
+  redis.call('EXPIRE', KEYS[3], ARGV[8])
+end
+return 0
+`;
+
+// Frequency: KEYS[1] lifetime counter, KEYS[2] today's counter; ARGV[1] lifetime cap,
+// ARGV[2] daily cap (-1 = none), ARGV[3] day TTL, ARGV[4] lifetime TTL.
+// Returns 1 and counts the impression when both caps allow it, else 0.
+const FREQUENCY = `
+local lifetimeCap = tonumber(ARGV[1])
+local dailyCap = tonumber(ARGV[2])
+if lifetimeCap >= 0 and tonumber(redis.call('GET', KEYS[1]) or '0') >= lifetimeCap then return 0 end
+if dailyCap >= 0 and tonumber(redis.call('GET', KEYS[2]) or '0') >= dailyCap then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return 1
+`;
+
+export class BudgetStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'loupe',
+  ) {}
+
+  private keys(scope: SpendScope): string[] {
+    const tag = `${this.prefix}:{c${scope.campaignId}}`;
+    return [
+      `${tag}:spend:ag:${scope.adGroupId}:${scope.day}`,
+      `${tag}:spend:ag:${scope.adGroupId}:lifetime`,
+      `${tag}:spend:c:${scope.day}`,
+      `${tag}:spend:c:lifetime`,
+    ];
+  }
+
+  private async run(scope: SpendScope, limits: SpendLimits, amount: number, headroom: number, charge: boolean): Promise<SpendOutcome> {
+    assertMicros(amount);
+    assertMicros(headroom);
+    const args = [amount, ...LIMIT_NAMES.map((n) => limits[n]), headroom, charge ? 1 : 0, DAY_TTL_SECONDS].map(String);
+    const failed = (await this.redis.eval(RESERVE, 4, ...this.keys(scope), ...args)) as number;
+    return failed === 0 ? { ok: true } : { ok: false, limit: LIMIT_NAMES[failed - 1]! };
+  }
+
+  /** IMPRESSION billing: reserve the charge before the ad is returned, or refuse. */
+  reserveImpression(scope: SpendScope, limits: SpendLimits, priceMicros: number): Promise<SpendOutcome> {
+    return this.run(scope, limits, priceMicros, 0, true);
+  }
+
+  /** CLICKTHROUGH billing at serve time: is there room for one more maximum-bid click? */
+  hasRoomForClick(scope: SpendScope, limits: SpendLimits, maxBidMicros: number): Promise<SpendOutcome> {
+    return this.run(scope, limits, 0, maxBidMicros, false);
+  }
+
+  /**
+   * A click's charge: accepted while spend stays within every limit plus one maximum
+   * bid (see the bound above); otherwise the click is billed nothing.
+   */
+  chargeClick(scope: SpendScope, limits: SpendLimits, priceMicros: number, maxBidMicros: number): Promise<SpendOutcome> {
+    const raised = Object.fromEntries(LIMIT_NAMES.map((n) => [n, limits[n] < 0 ? -1 : limits[n] + maxBidMicros])) as unknown as SpendLimits;
+    return this.run(scope, raised, priceMicros, 0, true);
+  }
+
+  async spent(scope: SpendScope): Promise<{ adGroupDay: number; adGroupLifetime: number; campaignDay: number; campaignLifetime: number }> {
+    const values = await this.redis.mget(...this.keys(scope));
+    const [adGroupDay, adGroupLifetime, campaignDay, campaignLifetime] = values.map((v) => Number(v ?? 0));
+    return { adGroupDay: adGroupDay!, adGroupLifetime: adGroupLifetime!, campaignDay: campaignDay!, campaignLifetime: campaignLifetime! };
+  }
+
+  /**
+   * Counts an impression for a user against the ad group's caps, atomically; false when
+   * a cap is reached (the ad then loses with FREQUENCY_CAP).
+   */
+  async admitFrequency(
+    scope: SpendScope,
+    userKey: string,
+    caps: { lifetime: number | null; daily: number | null },
+    lifetimeTtlSeconds = 400 * 24 * 3600,
+  ): Promise<boolean> {
+    if (caps.lifetime === null && caps.daily === null) return true;
+    const tag = `${this.prefix}:{c${scope.campaignId}}`;
+    const keys = [`${tag}:freq:${scope.adGroupId}:${userKey}`, `${tag}:freq:${scope.adGroupId}:${userKey}:${scope.day}`];
+    const admitted = (await this.redis.eval(
+      FREQUENCY,
+      2,
+      ...keys,
+      String(caps.lifetime ?? -1),
+      String(caps.daily ?? -1),
+      String(DAY_TTL_SECONDS),
+      String(lifetimeTtlSeconds),
+    )) as number;
+    return admitted === 1;
+  }
+}
+
+function assertMicros(value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`money must be non-negative integer micros, got ${value}`);
+}

@@ -1,0 +1,108 @@
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BudgetStore, type SpendLimits, type SpendScope } from '../src/serving/budget-store';
+
+const run = promisify(execFile);
+const ROOT = resolve(__dirname, '../../..');
+const config = loadConfig(testEnv());
+const NO_LIMITS: SpendLimits = { adGroupDaily: -1, adGroupLifetime: -1, campaignDaily: -1, campaignLifetime: -1 };
+
+describe('BudgetStore (real Redis)', () => {
+  let redis: Redis;
+  let store: BudgetStore;
+  const prefix = `loupe-test-${randomUUID()}`;
+  const scope = (): SpendScope => ({ campaignId: randomUUID(), adGroupId: '1', day: '2026-11-22' });
+
+  beforeAll(async () => {
+    redis = createRedis(config, 'budget-test');
+    await pingRedis(redis, 5_000);
+    store = new BudgetStore(redis, prefix);
+  });
+  afterAll(async () => {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+
+  it('reserves impression charges until the daily budget would be passed, then refuses naming the limit', async () => {
+    const s = scope();
+    const limits = { ...NO_LIMITS, adGroupDaily: 10_000 };
+    expect(await store.reserveImpression(s, limits, 6_000)).toEqual({ ok: true });
+    expect(await store.reserveImpression(s, limits, 5_000)).toEqual({ ok: false, limit: 'adGroupDaily' });
+    expect(await store.reserveImpression(s, limits, 4_000)).toEqual({ ok: true });
+    expect((await store.spent(s)).adGroupDay).toBe(10_000);
+  });
+
+  it('applies campaign caps over all of its ad groups', async () => {
+    const a = scope();
+    const b = { ...a, adGroupId: '2' };
+    const limits = { ...NO_LIMITS, campaignDaily: 15_000 };
+    expect(await store.reserveImpression(a, limits, 10_000)).toEqual({ ok: true });
+    expect(await store.reserveImpression(b, limits, 10_000)).toEqual({ ok: false, limit: 'campaignDaily' });
+    expect(await store.reserveImpression(b, limits, 5_000)).toEqual({ ok: true });
+  });
+
+  it('keeps days apart: a new local day starts from zero but lifetime keeps counting', async () => {
+    const today = scope();
+    const tomorrow = { ...today, day: '2026-11-23' };
+    const limits = { ...NO_LIMITS, adGroupDaily: 10_000, adGroupLifetime: 15_000 };
+    await store.reserveImpression(today, limits, 10_000);
+    expect(await store.reserveImpression(tomorrow, limits, 6_000)).toEqual({ ok: false, limit: 'adGroupLifetime' });
+    expect(await store.reserveImpression(tomorrow, limits, 5_000)).toEqual({ ok: true });
+  });
+
+  it('serves a CPC ad only while one maximum-bid click still fits', async () => {
+    const s = scope();
+    const limits = { ...NO_LIMITS, adGroupDaily: 1_000_000 };
+    expect(await store.hasRoomForClick(s, limits, 400_000)).toEqual({ ok: true });
+    await store.chargeClick(s, limits, 700_000, 400_000);
+    expect(await store.hasRoomForClick(s, limits, 400_000)).toEqual({ ok: false, limit: 'adGroupDaily' });
+  });
+
+  it('enforces frequency caps exactly: lifetime and daily', async () => {
+    const s = scope();
+    const results = await Promise.all(Array.from({ length: 20 }, () => store.admitFrequency(s, 'user-1', { lifetime: 5, daily: null })));
+    expect(results.filter(Boolean)).toHaveLength(5);
+    const daily = await Promise.all(Array.from({ length: 10 }, () => store.admitFrequency(s, 'user-2', { lifetime: null, daily: 3 })));
+    expect(daily.filter(Boolean)).toHaveLength(3);
+    expect(await store.admitFrequency({ ...s, day: '2026-11-23' }, 'user-2', { lifetime: null, daily: 3 })).toBe(true);
+  });
+
+  it.each([
+    ['impression', 0],
+    ['click', 1],
+  ] as const)('under concurrent %s charges from 4 processes, spend stays within budget + one max bid', async (mode, boundInMaxBids) => {
+    const s = scope();
+    const budget = 5_000_000;
+    const maxBidMicros = 60_000;
+    const payload = {
+      redisUrl: config.redis.url,
+      prefix,
+      scope: s,
+      limits: { ...NO_LIMITS, adGroupDaily: budget },
+      mode,
+      attempts: 400,
+      priceMicros: 20_000,
+      maxBidMicros,
+    };
+    const children = Array.from({ length: 4 }, () =>
+      run(process.execPath, ['-r', '@swc-node/register', 'apps/api/test/support/hammer-budget.ts', JSON.stringify(payload)], {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: 'apps/api/tsconfig.json' },
+        timeout: 60_000,
+      }),
+    );
+    const outputs = (await Promise.all(children)).map((c) => JSON.parse(c.stdout) as { granted: number; grantedMicros: number });
+    const grantedMicros = outputs.reduce((sum, o) => sum + o.grantedMicros, 0);
+    const spent = (await store.spent(s)).adGroupDay;
+    expect(spent).toBe(grantedMicros); // every granted charge counted once, nothing else
+    expect(spent).toBeLessThanOrEqual(budget + boundInMaxBids * maxBidMicros);
+    // 1,600 attempts of ~$0.02 want ~$37: the budget must actually have been exhausted.
+    expect(spent).toBeGreaterThan(budget - 30_000);
+  });
+});
