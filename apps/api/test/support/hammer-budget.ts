@@ -31,7 +31,11 @@ async function main(): Promise<void> {
         ).then((r) => (r.ok ? price : 0));
       }),
     );
-    for (const p of results) if (p > 0) (granted++, (grantedMicros += p));
+    for (const price of results) {
+      if (price === 0) continue;
+      granted++;
+      grantedMicros += price;
+    }
   }
   await redis.quit();
   process.stdout.write(JSON.stringify({ granted, grantedMicros }));
