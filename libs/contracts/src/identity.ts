@@ -1,6 +1,14 @@
 import { z } from 'zod';
-import { idSchema, paginationQuerySchema } from './common';
+import { idSchema, paginated, paginationQuerySchema } from './common';
 import { COUNTRIES, CURRENCIES } from './pinterest-enums';
+
+/** A query-string boolean (`true` / `false`), as Pinterest's `include_shared_accounts`. */
+function booleanQuery(fallback: boolean) {
+  return z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+}
 
 /**
  * Per-ad-account roles, with Pinterest's BusinessAccessRole names. The account's
@@ -10,7 +18,8 @@ export const AD_ACCOUNT_ROLES = ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANC
 export const adAccountRoleSchema = z.enum(AD_ACCOUNT_ROLES);
 export type AdAccountRole = z.infer<typeof adAccountRoleSchema>;
 
-const email = z
+/** Emails are compared and stored lower-cased. */
+export const emailSchema = z
   .string()
   .trim()
   .max(320)
@@ -43,7 +52,7 @@ export const currencySchema = z.enum(CURRENCIES, { error: 'must be an ISO 4217 c
 /** POST /v5/auth/signup (Loupe extension): a user, a business and a first ad account. */
 export const signupBodySchema = z
   .object({
-    email,
+    email: emailSchema,
     password,
     username: z.string().trim().min(1).max(64).optional(),
     business_name: z.string().trim().min(1).max(255),
@@ -60,7 +69,7 @@ export const signupBodySchema = z
 export type SignupBody = z.infer<typeof signupBodySchema>;
 
 /** POST /v5/auth/login (Loupe extension). */
-export const loginBodySchema = z.object({ email, password: z.string().min(1).max(256) }).strict();
+export const loginBodySchema = z.object({ email: emailSchema, password: z.string().min(1).max(256) }).strict();
 export type LoginBody = z.infer<typeof loginBodySchema>;
 
 /** OAuth-style token answer, as Pinterest's /oauth/token returns it. */
@@ -85,6 +94,11 @@ export const apiTokenCreateBodySchema = z
   .strict();
 export type ApiTokenCreateBody = z.infer<typeof apiTokenCreateBodySchema>;
 
+/** GET /v5/auth/tokens: revoked tokens are listed only on request. */
+export const apiTokenListQuerySchema = paginationQuerySchema.extend({ include_revoked: booleanQuery(false) });
+export type ApiTokenListQuery = z.infer<typeof apiTokenListQuerySchema>;
+export const apiTokenIdParamSchema = z.object({ token_id: idSchema });
+
 export const apiTokenSchema = z.object({
   id: idSchema,
   name: z.string(),
@@ -97,6 +111,14 @@ export type ApiToken = z.infer<typeof apiTokenSchema>;
 /** The secret is returned once, at creation. */
 export const apiTokenCreatedSchema = apiTokenSchema.extend({ token: z.string() });
 export type ApiTokenCreated = z.infer<typeof apiTokenCreatedSchema>;
+export const apiTokenPageSchema = paginated(apiTokenSchema);
+
+/**
+ * GET /v5/user_account. As in Pinterest's Business Access, `ad_account_id` answers
+ * with the owner of that ad account instead of the caller (the caller needs a role on it).
+ */
+export const userAccountQuerySchema = z.object({ ad_account_id: idSchema.optional() });
+export type UserAccountQuery = z.infer<typeof userAccountQuerySchema>;
 
 /** GET /v5/user_account, Pinterest's `Account`. */
 export const userAccountSchema = z.object({
@@ -125,6 +147,9 @@ export const adAccountSchema = z.object({
 });
 export type AdAccount = z.infer<typeof adAccountSchema>;
 
+/** Pinterest lets one user own at most 50 ad accounts; POST /v5/ad_accounts enforces the same. */
+export const AD_ACCOUNTS_PER_USER_MAX = 50;
+
 /** POST /v5/ad_accounts (Pinterest's `AdAccountCreate` plus a timezone). */
 export const adAccountCreateBodySchema = z
   .object({
@@ -137,12 +162,31 @@ export const adAccountCreateBodySchema = z
   .strict();
 export type AdAccountCreateBody = z.infer<typeof adAccountCreateBodySchema>;
 
+/**
+ * PATCH /v5/ad_accounts/{ad_account_id} (Loupe extension). Only the name and the
+ * timezone change. The currency never does: every amount stored for the account
+ * (budgets, bids, spend, invoices) is in micros of it, so converting would silently
+ * rewrite money; open a new ad account for another currency.
+ */
+export const adAccountUpdateBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(256).optional(),
+    timezone: timezoneSchema.optional(),
+    currency: z
+      .never({ error: 'cannot be changed: all money of an ad account is in its currency; create a new ad account for another currency' })
+      .optional()
+      .describe('Not accepted: the currency of an ad account never changes.'),
+  })
+  .strict()
+  .refine((body) => body.name !== undefined || body.timezone !== undefined, { message: 'send at least one of name, timezone' });
+export type AdAccountUpdateBody = z.infer<typeof adAccountUpdateBodySchema>;
+
+/** `include_shared_accounts=false` lists only the accounts the caller owns. */
 export const adAccountListQuerySchema = paginationQuerySchema.extend({
-  include_shared_accounts: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  include_shared_accounts: booleanQuery(true),
 });
+export type AdAccountListQuery = z.infer<typeof adAccountListQuerySchema>;
+export const adAccountPageSchema = paginated(adAccountSchema);
 
 export const adAccountIdParamSchema = z.object({ ad_account_id: idSchema });
 
@@ -157,6 +201,12 @@ export const memberSchema = z.object({
 });
 export type Member = z.infer<typeof memberSchema>;
 
-export const memberInviteBodySchema = z.object({ email, role: adAccountRoleSchema }).strict();
+export const memberInviteBodySchema = z.object({ email: emailSchema, role: adAccountRoleSchema }).strict();
 export type MemberInviteBody = z.infer<typeof memberInviteBodySchema>;
 export const memberUpdateBodySchema = z.object({ role: adAccountRoleSchema }).strict();
+export type MemberUpdateBody = z.infer<typeof memberUpdateBodySchema>;
+export const memberPageSchema = paginated(memberSchema);
+export const memberListQuerySchema = paginationQuerySchema;
+export type MemberListQuery = z.infer<typeof memberListQuerySchema>;
+export const memberParamsSchema = z.object({ ad_account_id: idSchema, user_id: idSchema });
+export const invitationParamsSchema = z.object({ ad_account_id: idSchema, email: emailSchema });

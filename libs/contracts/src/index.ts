@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './common';
 export * from './errors';
 export * from './health';

@@ -1,8 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import type { AdAccount, AdAccountRole } from '@loupe/contracts';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  AD_ACCOUNTS_PER_USER_MAX,
+  ErrorCode,
+  type AdAccount,
+  type AdAccountCreateBody,
+  type AdAccountListQuery,
+  type AdAccountRole,
+  type AdAccountUpdateBody,
+  type Page,
+} from '@loupe/contracts';
+import { DomainException, InvalidParametersException, NotFoundException } from '@loupe/server-core';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/request-context';
+import { decodeBookmark, toPage } from '../common/pagination';
 
 export interface NewAdAccount {
   businessId: string;
@@ -41,9 +53,20 @@ export function toAdAccount(row: AdAccountRow): AdAccount {
   };
 }
 
+/** Ad accounts as seen by one user ($1): only those the user holds a role on, with that role. */
+const ACCOUNTS_OF_USER = `
+  SELECT a.id, a.name, a.owner_user_id, o.username AS owner_username, a.country, a.currency, a.timezone,
+         m.role, a.created_at, a.updated_at
+    FROM ad_accounts a
+    JOIN ad_account_members m ON m.ad_account_id = a.id AND m.user_id = $1
+    JOIN users o ON o.id = a.owner_user_id`;
+
 @Injectable()
 export class AdAccountsService {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /** Creates an ad account with its owner as ADMIN, inside the caller's transaction. */
   async createInTransaction(manager: EntityManager, actor: Actor, input: NewAdAccount): Promise<string> {
@@ -62,5 +85,93 @@ export class AdAccountsService {
       newValues: { name: input.name, country: input.country, currency: input.currency, timezone: input.timezone },
     });
     return id;
+  }
+
+  /** The accounts the user has a role on (owned only, unless shared ones are asked for), by id. */
+  async list(userId: string, query: AdAccountListQuery): Promise<Page<AdAccount>> {
+    const params: unknown[] = [userId];
+    const where: string[] = [];
+    if (!query.include_shared_accounts) where.push('a.owner_user_id = $1');
+    const after = decodeBookmark(query.bookmark);
+    if (after !== undefined) {
+      params.push(after);
+      where.push(`a.id > $${params.length}`);
+    }
+    params.push(query.page_size + 1);
+    const rows = await this.dataSource.query<AdAccountRow[]>(
+      `${ACCOUNTS_OF_USER} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY a.id LIMIT $${params.length}`,
+      params,
+    );
+    return toPage(rows, query.page_size, toAdAccount);
+  }
+
+  async get(userId: string, adAccountId: string, manager: EntityManager = this.dataSource.manager): Promise<AdAccount> {
+    const [row] = await manager.query<AdAccountRow[]>(`${ACCOUNTS_OF_USER} WHERE a.id = $2`, [userId, adAccountId]);
+    if (!row) throw new NotFoundException('Ad account not found.');
+    return toAdAccount(row);
+  }
+
+  /**
+   * POST /v5/ad_accounts: a new account in the caller's business, the caller its owner
+   * and ADMIN. The per-user cap counts the accounts the caller owns; the caller's user
+   * row is locked so two concurrent creates cannot both pass the check.
+   */
+  async create(actor: Actor, body: AdAccountCreateBody): Promise<AdAccount> {
+    if (body.owner_user_id !== undefined && body.owner_user_id !== actor.userId) {
+      throw new InvalidParametersException(
+        'Invalid parameters. owner_user_id: you can only create ad accounts you own; omit owner_user_id or pass your own user id.',
+      );
+    }
+    return this.dataSource.transaction(async (tx) => {
+      const [user] = await tx.query<{ business_id: string }[]>(`SELECT business_id FROM users WHERE id = $1 FOR UPDATE`, [actor.userId]);
+      if (!user) throw new NotFoundException('User not found.');
+      const [{ owned } = { owned: 0 }] = await tx.query<{ owned: number }[]>(
+        `SELECT count(*)::int AS owned FROM ad_accounts WHERE owner_user_id = $1`,
+        [actor.userId],
+      );
+      if (owned >= AD_ACCOUNTS_PER_USER_MAX) {
+        throw new DomainException(
+          ErrorCode.Conflict,
+          `You already own ${owned} ad accounts, the most one user may own (${AD_ACCOUNTS_PER_USER_MAX}). Reuse an existing ad account or have another user of your business create it.`,
+        );
+      }
+      const id = await this.createInTransaction(tx, actor, {
+        businessId: user.business_id,
+        ownerUserId: actor.userId,
+        name: body.name,
+        country: body.country,
+        currency: body.currency,
+        timezone: body.timezone,
+      });
+      return this.get(actor.userId, id, tx);
+    });
+  }
+
+  /**
+   * PATCH (Loupe extension): name and timezone. A new timezone moves where future days,
+   * months and quarters of budgets and reports are cut; stored events and money are UTC
+   * instants and do not change.
+   */
+  async update(actor: Actor, adAccountId: string, body: AdAccountUpdateBody): Promise<AdAccount> {
+    return this.dataSource.transaction(async (tx) => {
+      const [current] = await tx.query<{ name: string; timezone: string }[]>(
+        `SELECT name, timezone FROM ad_accounts WHERE id = $1 FOR NO KEY UPDATE`,
+        [adAccountId],
+      );
+      if (!current) throw new NotFoundException('Ad account not found.');
+      const next = { name: body.name ?? current.name, timezone: body.timezone ?? current.timezone };
+      if (next.name !== current.name || next.timezone !== current.timezone) {
+        await tx.query(`UPDATE ad_accounts SET name = $2, timezone = $3, updated_at = now() WHERE id = $1`, [adAccountId, next.name, next.timezone]);
+        await this.audit.record(tx, actor, {
+          adAccountId,
+          objectType: 'AD_ACCOUNT',
+          objectId: adAccountId,
+          action: 'UPDATE',
+          oldValues: { name: current.name, timezone: current.timezone },
+          newValues: next,
+        });
+      }
+      return this.get(actor.userId, adAccountId, tx);
+    });
   }
 }

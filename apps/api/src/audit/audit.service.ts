@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { AuditAction, AuditObjectType } from '@loupe/contracts';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../auth/request-context';
 
-export type AuditObjectType = 'AD_ACCOUNT' | 'CAMPAIGN' | 'AD_GROUP' | 'AD' | 'PIN' | 'MEMBER' | 'INVITATION' | 'TOKEN';
-export type AuditAction = 'CREATE' | 'UPDATE' | 'DELETE' | 'INVITE' | 'REVOKE';
+// The vocabulary lives in the contracts (the audit-log route filters on it); re-exported for callers.
+export type { AuditAction, AuditObjectType };
 
 export interface AuditEntry {
   adAccountId: string | null;

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ErrorCode, type AccessTokenResponse, type LoginBody, type SignupBody, type SignupResponse } from '@loupe/contracts';
+import { ErrorCode, type AccessTokenResponse, type AdAccountRole, type LoginBody, type SignupBody, type SignupResponse } from '@loupe/contracts';
 import { AuthenticationFailedException, DomainException } from '@loupe/server-core';
 import { DataSource } from 'typeorm';
 import { AdAccountsService } from '../ad-accounts/ad-accounts.service';
+import { AuditService } from '../audit/audit.service';
 import { hashPassword, verifyPassword } from './password';
 import { SESSION_TTL_SECONDS, TokenService } from './token.service';
 
@@ -16,6 +17,7 @@ export class AuthService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
     private readonly adAccounts: AdAccountsService,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -39,13 +41,26 @@ export class AuthService {
         ownerUserId: user!.id,
         ...body.ad_account,
       });
-      await tx.query(
-        `INSERT INTO ad_account_members (ad_account_id, user_id, role)
-         SELECT ad_account_id, $2, role FROM ad_account_invitations WHERE email = $1
-         ON CONFLICT DO NOTHING`,
-        [body.email, user!.id],
+      // Pending invitations to this email become roles; each is audited on the inviting account.
+      const claimed = await tx.query<{ id: string; ad_account_id: string; role: AdAccountRole }[]>(
+        `SELECT id, ad_account_id, role FROM ad_account_invitations WHERE email = $1 FOR UPDATE`,
+        [body.email],
       );
       await tx.query(`DELETE FROM ad_account_invitations WHERE email = $1`, [body.email]);
+      for (const invitation of claimed) {
+        await tx.query(`INSERT INTO ad_account_members (ad_account_id, user_id, role) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          invitation.ad_account_id,
+          user!.id,
+          invitation.role,
+        ]);
+        await this.audit.record(tx, actor, {
+          adAccountId: invitation.ad_account_id,
+          objectType: 'MEMBER',
+          objectId: user!.id,
+          action: 'CREATE',
+          newValues: { user_id: user!.id, email: body.email, role: invitation.role, invitation_id: invitation.id },
+        });
+      }
       const session = await this.tokens.issue(tx, user!.id, 'SESSION', 'sign-up', new Date(Date.now() + SESSION_TTL_SECONDS * 1000));
       return { access_token: session.token, token_type: 'bearer', expires_in: SESSION_TTL_SECONDS, user_id: user!.id, ad_account_id: adAccountId };
     });
