@@ -6,3 +6,6 @@
 export * from './auction';
 export * from './quality';
 export * from './pacing';
+export * from './reserve';
+export * from './targeting-match';
+export * from './audience-size';

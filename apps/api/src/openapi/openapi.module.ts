@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { OpenApiController } from './openapi.controller';
+import { OpenApiService } from './openapi.service';
 
 /** The OpenAPI document and interactive docs at /docs. */
-@Module({})
+@Module({ controllers: [OpenApiController], providers: [OpenApiService] })
 export class OpenApiModule {}
