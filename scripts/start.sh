@@ -34,8 +34,9 @@ DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register -e "co
 cat <<MSG
 
   Loupe is running at  $url
+  API docs             $url/docs
   Health               $url/health
-  Demo login           $DEMO
+  Demo login           $DEMO  (POST $url/v5/auth/login for a bearer token)
   Logs                 tmp/logs/api.log, tmp/logs/worker.log
 
   Press Ctrl-C to stop the API and worker.

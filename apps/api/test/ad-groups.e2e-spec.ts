@@ -184,7 +184,7 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
         const items = (res.body as BulkResult<AdGroup>).items;
         expect(items[0]!.data).toMatchObject({ campaign_id: campaign.id });
         chunk.forEach(([, message], i) => {
-          expect(items[i + 1]!.data, message).toBeNull();
+          expect(items[i + 1]!.data, message).toBeUndefined();
           expect(items[i + 1]!.exceptions, message).toEqual([{ code: 1, message: expect.stringContaining(message) }]);
         });
       }

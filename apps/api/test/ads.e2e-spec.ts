@@ -13,14 +13,14 @@ type Json = Record<string, unknown>;
  * Bulk answers are validated item by item: Pinterest's `AdArrayResponseElement` declares
  * `exceptions` as one `Exception` object, while its other bulk responses (and its live
  * API) use an array of them — Loupe answers every bulk route with the array form, and
- * `data: null` for an item that failed.
+ * no `data` for an item that failed.
  */
 function expectPinterestAdBulk(body: unknown): BulkItem<Ad>[] {
   const parsed = adBulkResponseSchema.parse(body);
   for (const item of parsed.items) {
-    if (item.data !== null) expectPinterest('AdResponse', item.data);
+    if (item.data !== undefined) expectPinterest('AdResponse', item.data);
     for (const exception of item.exceptions) expectPinterest('Exception', exception);
-    expect(item.data === null).toBe(item.exceptions.length > 0);
+    expect(item.data === undefined).toBe(item.exceptions.length > 0);
   }
   return parsed.items;
 }

@@ -133,8 +133,8 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
       const items = (res.body as BulkResult).items;
       expect(items).toHaveLength(21);
       const messages = items.map((i) => i.exceptions[0]?.message ?? null);
-      expect(items[0]!.data).not.toBeNull();
-      expect(items[20]!.data).not.toBeNull();
+      expect(items[0]!.data).toBeDefined();
+      expect(items[20]!.data).toBeDefined();
       const expected: [number, string[]][] = [
         [1, ['daily_spend_cap', 'lifetime_spend_cap']],
         [2, ['end_time', 'after start_time']],
@@ -157,7 +157,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
         [19, ['expected object']],
       ];
       for (const [index, fragments] of expected) {
-        expect(items[index]!.data, `item ${index}`).toBeNull();
+        expect(items[index]!.data, `item ${index}`).toBeUndefined();
         expect(items[index]!.exceptions[0]!.code, `item ${index}`).toBe(1);
         for (const fragment of fragments) expect(messages[index], `item ${index}`).toContain(fragment);
       }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ecpmOf, runAuction, type Bid } from './auction';
+import { seededRandom as rng } from './random';
 
 const cpc = (id: string, bidMicros: number, ctr: number, reserveMicros = 0): Bid => ({
   id,
@@ -17,16 +18,6 @@ const cpm = (id: string, cpmMicros: number, reserveCpmMicros = 0): Bid => ({
 });
 const USD = 1_000_000;
 
-/** Small seeded PRNG (mulberry32) so property tests are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('runAuction: worked examples', () => {
   it('reproduces Edelman, Ostrovsky & Schwarz (2007): bids 10, 4, 2 for two slots pay 4 and 2 per click', () => {

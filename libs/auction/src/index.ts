@@ -9,3 +9,4 @@ export * from './pacing';
 export * from './reserve';
 export * from './targeting-match';
 export * from './audience-size';
+export * from './random';

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FLAT_PROFILE, INITIAL_PACING, cumulativeShare, nextPacing, targetSpendMicros, type TrafficProfile } from './pacing';
-
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from './random';
 
 /**
  * A day of minute-by-minute traffic for one STANDARD ad group with far more traffic

@@ -13,9 +13,8 @@ import {
   SUMMARY_STATUSES,
   timeSchema,
   trackingUrlsSchema,
-  unsupportedField,
 } from './campaigns';
-import { bulkResponse, idSchema, orderSchema, paginated, paginationQuerySchema, queryList } from './common';
+import { bulkResponse, idSchema, orderSchema, paginated, paginationQuerySchema, queryList, unsupportedField } from './common';
 import { targetingSpecResponseSchema, targetingSpecSchema } from './targeting';
 
 /** Pinterest's `ActionType` minus VIDEO_V_50_MRC: Loupe serves image ads only. */

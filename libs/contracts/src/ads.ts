@@ -6,9 +6,8 @@ import {
   OBJECT_STATUSES,
   objectStatusSchema,
   trackingUrlsSchema,
-  unsupportedField,
 } from './campaigns';
-import { bulkResponse, idSchema, orderSchema, paginated, paginationQuerySchema, queryList } from './common';
+import { bulkResponse, idSchema, orderSchema, paginated, paginationQuerySchema, queryList, unsupportedField } from './common';
 import { pinCreativeTypeSchema, webUrlSchema } from './pins';
 
 /** Pinterest's ad `review_status`. */

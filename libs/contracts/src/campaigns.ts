@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bulkResponse, idSchema, microsSchema, orderSchema, paginated, paginationQuerySchema, queryList, unixSecondsSchema } from './common';
+import { bulkResponse, idSchema, microsSchema, orderSchema, paginated, paginationQuerySchema, queryList, unixSecondsSchema, unsupportedField } from './common';
 import { webUrlSchema } from './pins';
 
 /*
@@ -74,11 +74,6 @@ export const trackingUrlsSchema = z
   })
   .strict();
 export type TrackingUrls = z.infer<typeof trackingUrlsSchema>;
-
-/** A field of Pinterest's spec Loupe does not implement: absent or null only. */
-export function unsupportedField(what: string) {
-  return z.null({ error: `is not supported by Loupe (${what}); omit it or send null` }).optional();
-}
 
 /** Pinterest's `ObjectiveType`. */
 export const OBJECTIVE_TYPES = ['AWARENESS', 'CONSIDERATION', 'WEB_CONVERSION', 'CATALOG_SALES', 'VIDEO_COMPLETION'] as const;

@@ -21,6 +21,11 @@ export function microsSchema(maxUnits: number) {
     .max(maxUnits * 1_000_000, `must be at most ${maxUnits.toLocaleString('en-US')} units (${maxUnits * 1_000_000} micros)`);
 }
 
+/** A field of Pinterest's spec Loupe does not implement: absent or null only. */
+export function unsupportedField(what: string) {
+  return z.null({ error: `is not supported by Loupe (${what}); omit it or send null` }).optional();
+}
+
 /** Unix seconds, as Pinterest's start_time / end_time. */
 export const unixSecondsSchema = z.number().int('must be a whole number of unix seconds').min(0).max(4_102_444_800);
 
@@ -55,11 +60,12 @@ export const exceptionSchema = z.object({ code: z.number().int(), message: z.str
 /** Bulk create/update response: one entry per input item, in order. */
 export function bulkResponse<T extends z.ZodType>(item: T) {
   return z.object({
-    items: z.array(z.object({ data: item.nullable(), exceptions: z.array(exceptionSchema) })),
+    // A failed item has exceptions and no `data` (Pinterest's schema has no null there).
+    items: z.array(z.object({ data: item.optional(), exceptions: z.array(exceptionSchema) })),
   });
 }
 export interface BulkItem<T> {
-  data: T | null;
+  data?: T;
   exceptions: { code: number; message: string }[];
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idSchema, paginated, paginationQuerySchema } from './common';
+import { idSchema, paginated, paginationQuerySchema, unsupportedField } from './common';
 
 /** Pinterest's `CreativeType` (the spec's enum, in its order). */
 export const PIN_CREATIVE_TYPES = [
@@ -72,11 +72,6 @@ export const pinMediaSourceSchema = z
   .strict();
 export type PinMediaSource = z.infer<typeof pinMediaSourceSchema>;
 
-/** A field of the spec Loupe does not implement: absent or null only. */
-function unsupported(what: string) {
-  return z.null({ error: `is not supported by Loupe (${what}); omit it or send null` }).optional();
-}
-
 /** The text fields of a pin: empty strings are stored as null ("no title"). */
 function optionalText(max: number) {
   return z
@@ -105,9 +100,9 @@ export const pinCreateBodySchema = z
       .optional(),
     board_id: idSchema.optional(),
     media_source: pinMediaSourceSchema,
-    board_section_id: unsupported('board sections'),
-    parent_pin_id: unsupported('saving pins from other pins'),
-    sponsor_id: unsupported('paid partnerships'),
+    board_section_id: unsupportedField('board sections'),
+    parent_pin_id: unsupportedField('saving pins from other pins'),
+    sponsor_id: unsupportedField('paid partnerships'),
   })
   .strict();
 export type PinCreateBody = z.infer<typeof pinCreateBodySchema>;

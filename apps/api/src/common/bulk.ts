@@ -24,14 +24,14 @@ export async function runBulk<S extends z.ZodType, R>(
   for (const [index, raw] of items.entries()) {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
-      results.push({ data: null, exceptions: [{ code: ErrorCode.InvalidParameters, message: describeZodError(parsed.error) }] });
+      results.push({ exceptions: [{ code: ErrorCode.InvalidParameters, message: describeZodError(parsed.error) }] });
       continue;
     }
     try {
       results.push({ data: await apply(parsed.data, index), exceptions: [] });
     } catch (err) {
       if (!(err instanceof DomainException)) throw err;
-      results.push({ data: null, exceptions: [{ code: err.code, message: err.message }] });
+      results.push({ exceptions: [{ code: err.code, message: err.message }] });
     }
   }
   return { items: results };

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { expect } from 'vitest';
 import { expectPinterest } from './pinterest-schema';
 import type { TestUser } from './test-app';
 
@@ -82,13 +83,13 @@ export async function auditOf(app: NestFastifyApplication, user: TestUser, objec
 /**
  * Validates a bulk create/update answer against Pinterest's item component
  * (`CampaignCreateResponseItem`, `AdGroupArrayResponseElement`, …). Failed items carry
- * `data: null` (common/bulk.ts), which Pinterest's schema leaves undescribed (`data` is
- * optional and not nullable), so they are validated without it.
+ * exceptions and no `data` (common/bulk.ts), as Pinterest's schema allows.
  */
 export function expectPinterestBulk(itemComponent: string, body: unknown): void {
   const items = (body as BulkResult).items;
   if (!Array.isArray(items)) throw new Error(`not a bulk response: ${JSON.stringify(body).slice(0, 500)}`);
   for (const item of items) {
-    expectPinterest(itemComponent, item.data === null ? { exceptions: item.exceptions } : item);
+    expect(item.data === undefined).toBe(item.exceptions.length > 0);
+    expectPinterest(itemComponent, item);
   }
 }
