@@ -1,82 +1,31 @@
 import { reservePrice } from '@loupe/auction';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  adGroupBody,
-  addMember,
-  auditOf,
-  createAdGroup,
-  createCampaign,
-  DAY,
-  expectPinterestBulk,
-  nowSeconds,
-  objectsOf,
-  type BulkResult,
-} from './support/campaigns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adGroupBody, auditOf, createAdGroup, createCampaign, DAY, expectPinterestBulk, nowSeconds, objectsOf, pageIds, signUpMember, type BulkResult } from './support/campaigns';
 import { expectPinterest, expectPinterestPage } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 type AdGroup = Record<string, unknown> & { id: string; status: string };
 
 describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let owner: TestUser;
   let stranger: TestUser;
-  const adGroups = (user: TestUser) => objectsOf(app, user, 'ad_groups');
+  const adGroups = (user: TestUser) => objectsOf(api.app, user, 'ad_groups');
   const failures = (body: unknown) => (body as BulkResult).items.map((i) => i.exceptions[0] ?? null);
 
   beforeAll(async () => {
-    app = await createTestApp();
-    owner = await signUp(app);
-    stranger = await signUp(app);
-  });
-  afterAll(async () => {
-    await app.close();
+    owner = await signUp(api.app);
+    stranger = await signUp(api.app);
   });
 
   describe('create', () => {
     it('creates ad groups with every Pinterest field, defaults as Pinterest, and each is readable by id', async () => {
-      const campaign = await createCampaign(app, owner, { objective_type: 'AWARENESS', end_time: nowSeconds() + 60 * DAY });
+      const campaign = await createCampaign(api.app, owner, { objective_type: 'AWARENESS', end_time: nowSeconds() + 60 * DAY });
       const start = nowSeconds() + DAY;
-      const res = await adGroups(owner)
-        .create([
-          {
-            name: 'Everything',
-            campaign_id: `C${campaign.id}`,
-            status: 'PAUSED',
-            billable_event: 'IMPRESSION',
-            budget_type: 'LIFETIME',
-            budget_in_micro_currency: 1_000_000_000,
-            bid_in_micro_currency: 4_000_000,
-            bid_strategy_type: 'TARGET_AVG',
-            start_time: start,
-            end_time: start + 20 * DAY,
-            targeting_spec: { GENDER: ['female'], LOCATION: ['US'], INTEREST: ['903183652505'], AGE_BUCKET: ['25-34', '35-44'] },
-            lifetime_frequency_cap: 10,
-            daily_frequency_cap: 2,
-            tracking_urls: { impression: ['https://tracker.example/i'] },
-            auto_targeting_enabled: true,
-            placement_group: 'BROWSE',
-            pacing_delivery_type: 'ACCELERATED',
-            optimization_goal_metadata: { frequency_goal_metadata: { frequency: 3, timerange: 'SEVEN_DAY' } },
-            is_creative_optimization: null,
-            promotion_id: null,
-            targeting_template_ids: null,
-          },
-          { name: 'Minimal', campaign_id: campaign.id, billable_event: 'IMPRESSION', budget_in_micro_currency: 20_000_000, bid_in_micro_currency: 3_000_000 },
-        ])
-        .expect(200);
-      expectPinterestBulk('AdGroupArrayResponseElement', res.body);
-      expectPinterest('AdGroupArrayResponse', res.body);
-      const [full, minimal] = (res.body as BulkResult<AdGroup>).items.map((i) => i.data!);
-      expect(full).toMatchObject({
-        ad_account_id: owner.adAccountId,
-        campaign_id: campaign.id,
+      // The fields of the full ad group that come back as they were sent.
+      const echoed = {
         name: 'Everything',
         status: 'PAUSED',
-        summary_status: 'PAUSED',
-        type: 'adgroup',
         billable_event: 'IMPRESSION',
         budget_type: 'LIFETIME',
         budget_in_micro_currency: 1_000_000_000,
@@ -92,6 +41,22 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
         placement_group: 'BROWSE',
         pacing_delivery_type: 'ACCELERATED',
         optimization_goal_metadata: { frequency_goal_metadata: { frequency: 3, timerange: 'SEVEN_DAY' } },
+      };
+      const res = await adGroups(owner)
+        .create([
+          { ...echoed, campaign_id: `C${campaign.id}`, is_creative_optimization: null, promotion_id: null, targeting_template_ids: null },
+          { name: 'Minimal', campaign_id: campaign.id, billable_event: 'IMPRESSION', budget_in_micro_currency: 20_000_000, bid_in_micro_currency: 3_000_000 },
+        ])
+        .expect(200);
+      expectPinterestBulk('AdGroupArrayResponseElement', res.body);
+      expectPinterest('AdGroupArrayResponse', res.body);
+      const [full, minimal] = (res.body as BulkResult<AdGroup>).items.map((i) => i.data!);
+      expect(full).toMatchObject({
+        ...echoed,
+        ad_account_id: owner.adAccountId,
+        campaign_id: campaign.id,
+        summary_status: 'PAUSED',
+        type: 'adgroup',
         is_creative_optimization: false,
       });
       expect(minimal).toMatchObject({
@@ -113,7 +78,7 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
         expectPinterest('AdGroupResponse', got.body);
         expect(got.body).toEqual(created);
       }
-      const [entry] = await auditOf(app, owner, full!.id);
+      const [entry] = await auditOf(api.app, owner, full!.id);
       expect(entry).toMatchObject({
         action: 'CREATE',
         object_type: 'AD_GROUP',
@@ -122,18 +87,18 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     });
 
     it('stores AUTOMATIC_BID when no bid and no strategy are sent where Pinterest does not require a bid', async () => {
-      const campaign = await createCampaign(app, owner, { objective_type: 'WEB_CONVERSION' });
-      const adGroup = await createAdGroup(app, owner, campaign.id, { bid_in_micro_currency: undefined, billable_event: 'IMPRESSION' });
+      const campaign = await createCampaign(api.app, owner, { objective_type: 'WEB_CONVERSION' });
+      const adGroup = await createAdGroup(api.app, owner, campaign.id, { bid_in_micro_currency: undefined, billable_event: 'IMPRESSION' });
       expect(adGroup).toMatchObject({ bid_in_micro_currency: null, bid_strategy_type: 'AUTOMATIC_BID' });
     });
 
     it('fails each item that breaks a business rule on its own, naming the field, and creates the others', async () => {
       const now = nowSeconds();
-      const campaign = await createCampaign(app, owner, { start_time: now + DAY, end_time: now + 30 * DAY });
-      const awareness = await createCampaign(app, owner, { objective_type: 'AWARENESS' });
-      const archived = await createCampaign(app, owner);
-      await objectsOf(app, owner, 'campaigns').update([{ id: archived.id, status: 'ARCHIVED' }]).expect(200);
-      const theirs = await createCampaign(app, stranger);
+      const campaign = await createCampaign(api.app, owner, { start_time: now + DAY, end_time: now + 30 * DAY });
+      const awareness = await createCampaign(api.app, owner, { objective_type: 'AWARENESS' });
+      const archived = await createCampaign(api.app, owner);
+      await objectsOf(api.app, owner, 'campaigns').update([{ id: archived.id, status: 'ARCHIVED' }]).expect(200);
+      const theirs = await createCampaign(api.app, stranger);
       const ok = adGroupBody(campaign.id);
       const floor = reservePrice({ placement: 'SEARCH', billableEvent: 'CLICKTHROUGH', currency: 'USD' });
       const cases: [Record<string, unknown>, string][] = [
@@ -202,8 +167,8 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     });
 
     it('prices the bid floor in the account currency', async () => {
-      const yen = await signUp(app, { currency: 'JPY', country: 'JP' });
-      const campaign = await createCampaign(app, yen);
+      const yen = await signUp(api.app, { currency: 'JPY', country: 'JP' });
+      const campaign = await createCampaign(api.app, yen);
       const floor = reservePrice({ placement: 'ALL', billableEvent: 'CLICKTHROUGH', currency: 'JPY' });
       const res = await adGroups(yen)
         .create([adGroupBody(campaign.id, { bid_in_micro_currency: floor - 1_000_000 }), adGroupBody(campaign.id, { bid_in_micro_currency: floor })])
@@ -214,8 +179,8 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
 
   describe('update', () => {
     it('changes the fields sent, replaces targeting as a whole, and audits old and new values', async () => {
-      const campaign = await createCampaign(app, owner);
-      const adGroup = await createAdGroup(app, owner, campaign.id, { targeting_spec: { GENDER: ['male'], LOCALE: ['en'] } });
+      const campaign = await createCampaign(api.app, owner);
+      const adGroup = await createAdGroup(api.app, owner, campaign.id, { targeting_spec: { GENDER: ['male'], LOCALE: ['en'] } });
       const res = await adGroups(owner)
         .update([{ id: adGroup.id, bid_in_micro_currency: 2_000_000, status: 'PAUSED', targeting_spec: { APPTYPE: ['iphone'] }, daily_frequency_cap: 3 }])
         .expect(200);
@@ -224,7 +189,7 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
       const updated = (res.body as BulkResult<AdGroup>).items[0]!.data!;
       expect(updated).toMatchObject({ bid_in_micro_currency: 2_000_000, status: 'PAUSED', targeting_spec: { APPTYPE: ['iphone'] }, daily_frequency_cap: 3, name: 'Shoppers' });
       expect((await adGroups(owner).get(adGroup.id).expect(200)).body).toEqual(updated);
-      const [entry] = await auditOf(app, owner, adGroup.id);
+      const [entry] = await auditOf(api.app, owner, adGroup.id);
       expect(entry).toMatchObject({
         action: 'UPDATE',
         object_type: 'AD_GROUP',
@@ -235,11 +200,11 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     });
 
     it('fails each item that breaks a rule on its own and applies the others', async () => {
-      const campaign = await createCampaign(app, owner, { end_time: nowSeconds() + 30 * DAY });
-      const other = await createCampaign(app, owner);
-      const active = await createAdGroup(app, owner, campaign.id);
-      const draft = await createAdGroup(app, owner, campaign.id, { status: 'DRAFT' });
-      const theirs = await createAdGroup(app, stranger, (await createCampaign(app, stranger)).id);
+      const campaign = await createCampaign(api.app, owner, { end_time: nowSeconds() + 30 * DAY });
+      const other = await createCampaign(api.app, owner);
+      const active = await createAdGroup(api.app, owner, campaign.id);
+      const draft = await createAdGroup(api.app, owner, campaign.id, { status: 'DRAFT' });
+      const theirs = await createAdGroup(api.app, stranger, (await createCampaign(api.app, stranger)).id);
       const res = await adGroups(owner)
         .update([
           { id: active.id, billable_event: 'IMPRESSION' },
@@ -273,9 +238,9 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     });
 
     it('makes archived ad groups, and the ad groups of an archived campaign, read-only', async () => {
-      const campaign = await createCampaign(app, owner);
-      const archivedGroup = await createAdGroup(app, owner, campaign.id);
-      const liveGroup = await createAdGroup(app, owner, campaign.id);
+      const campaign = await createCampaign(api.app, owner);
+      const archivedGroup = await createAdGroup(api.app, owner, campaign.id);
+      const liveGroup = await createAdGroup(api.app, owner, campaign.id);
       await adGroups(owner).update([{ id: archivedGroup.id, status: 'ARCHIVED' }]).expect(200);
       const res = await adGroups(owner).update([{ id: archivedGroup.id, status: 'ACTIVE' }, { id: archivedGroup.id, name: 'Renamed' }]).expect(200);
       expect(failures(res.body)).toEqual([
@@ -283,7 +248,7 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
         { code: 1, message: `Ad group ${archivedGroup.id} is archived; archived ad groups cannot be changed.` },
       ]);
 
-      await objectsOf(app, owner, 'campaigns').update([{ id: campaign.id, status: 'ARCHIVED' }]).expect(200);
+      await objectsOf(api.app, owner, 'campaigns').update([{ id: campaign.id, status: 'ARCHIVED' }]).expect(200);
       const underArchived = await adGroups(owner).update([{ id: liveGroup.id, name: 'Renamed' }]).expect(200);
       expect(failures(underArchived.body)).toEqual([
         { code: 1, message: expect.stringContaining(`campaign_id: campaign ${campaign.id} is archived; the ad groups of an archived campaign cannot be changed`) },
@@ -298,9 +263,9 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     let second: string;
     let ids: string[];
     beforeAll(async () => {
-      account = await signUp(app);
-      first = (await createCampaign(app, account)).id;
-      second = (await createCampaign(app, account)).id;
+      account = await signUp(api.app);
+      first = (await createCampaign(api.app, account)).id;
+      second = (await createCampaign(api.app, account)).id;
       const res = await adGroups(account)
         .create([
           adGroupBody(first, { name: 'g0', targeting_spec: { INTEREST: ['903183652505', '955314079800'] } }),
@@ -313,19 +278,7 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
       ids = (res.body as BulkResult<AdGroup>).items.map((i) => i.data!.id);
     });
 
-    const walk = async (query: Record<string, string | number>): Promise<string[][]> => {
-      const pages: string[][] = [];
-      let bookmark: string | null = null;
-      do {
-        const res: request.Response = await adGroups(account)
-          .list(bookmark ? { ...query, bookmark } : query)
-          .expect(200);
-        expectPinterestPage('AdGroupResponse', res.body);
-        pages.push(res.body.items.map((g: AdGroup) => g.id));
-        bookmark = res.body.bookmark;
-      } while (bookmark && pages.length < 10);
-      return pages;
-    };
+    const walk = (query: Record<string, string | number>) => pageIds(adGroups(account), 'AdGroupResponse', query);
 
     it('pages through ACTIVE and PAUSED ad groups in ascending and descending order', async () => {
       expect(await walk({ page_size: 3 })).toEqual([[ids[0], ids[1], ids[2]], [ids[4]]]);
@@ -348,15 +301,15 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
     });
 
     it("never lists or returns another account's ad groups", async () => {
-      const theirs = await createAdGroup(app, stranger, (await createCampaign(app, stranger)).id);
+      const theirs = await createAdGroup(api.app, stranger, (await createCampaign(api.app, stranger)).id);
       expect((await adGroups(account).list({ ad_group_ids: theirs.id }).expect(200)).body.items).toEqual([]);
       const got = await adGroups(account).get(theirs.id);
       expect(got.status).toBe(404);
       expectPinterest('Error', got.body);
       expect(got.body).toEqual({ code: 4, message: `Ad group ${theirs.id} not found.` });
-      const foreign = await request(app.getHttpServer()).get(`/v5/ad_accounts/${stranger.adAccountId}/ad_groups/${theirs.id}`).set('Authorization', account.auth);
+      const foreign = await api.http().get(`/v5/ad_accounts/${stranger.adAccountId}/ad_groups/${theirs.id}`).set('Authorization', account.auth);
       expect(foreign.status).toBe(404);
-      const foreignPatch = await request(app.getHttpServer())
+      const foreignPatch = await api.http()
         .patch(`/v5/ad_accounts/${stranger.adAccountId}/ad_groups`)
         .set('Authorization', account.auth)
         .send([{ id: theirs.id, name: 'Hijacked' }]);
@@ -367,11 +320,10 @@ describe('ad groups: /v5/ad_accounts/{ad_account_id}/ad_groups (real Postgres)',
 
   describe('roles', () => {
     it('lets ANALYST list and get but not create or update (403)', async () => {
-      const analyst = await signUp(app);
-      await addMember(app, owner, analyst, 'ANALYST');
-      const campaign = await createCampaign(app, owner);
-      const adGroup = await createAdGroup(app, owner, campaign.id);
-      const as = objectsOf(app, { ...analyst, adAccountId: owner.adAccountId }, 'ad_groups');
+      const analyst = await signUpMember(api.app, owner, 'ANALYST');
+      const campaign = await createCampaign(api.app, owner);
+      const adGroup = await createAdGroup(api.app, owner, campaign.id);
+      const as = objectsOf(api.app, { ...analyst, adAccountId: owner.adAccountId }, 'ad_groups');
       expectPinterestPage('AdGroupResponse', (await as.list({ ad_group_ids: adGroup.id }).expect(200)).body);
       expectPinterest('AdGroupResponse', (await as.get(adGroup.id).expect(200)).body);
       for (const res of [await as.create([adGroupBody(campaign.id)]), await as.update([{ id: adGroup.id, name: 'No' }])]) {

@@ -1,11 +1,8 @@
 import { adBulkResponseSchema, adPageSchema, adSchema, type Ad, type BulkItem } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMember, createAdGroup as createAdGroupVia, createCampaign, objectsOf } from './support/campaigns';
+import { describe, expect, it } from 'vitest';
+import { createAdGroup as createAdGroupVia, createCampaign, objectsOf, signUpMember } from './support/campaigns';
 import { expectPinterest, expectPinterestPage } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 type Json = Record<string, unknown>;
 
@@ -26,33 +23,23 @@ function expectPinterestAdBulk(body: unknown): BulkItem<Ad>[] {
 }
 
 describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  const http = () => request(app.getHttpServer());
-
-  beforeAll(async () => {
-    app = await createTestApp();
-    db = app.get(DataSource);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const api = useTestApp();
 
   /** A campaign and an ad group made through their own routes (ACTIVE, as the support helpers create them). */
   async function createAdGroup(user: TestUser, campaignId?: string): Promise<{ campaignId: string; adGroupId: string }> {
-    const campaign = campaignId ?? (await createCampaign(app, user)).id;
-    const adGroup = await createAdGroupVia(app, user, campaign);
+    const campaign = campaignId ?? (await createCampaign(api.app, user)).id;
+    const adGroup = await createAdGroupVia(api.app, user, campaign);
     return { campaignId: campaign, adGroupId: adGroup.id };
   }
 
   async function archive(user: TestUser, kind: 'campaigns' | 'ad_groups', id: string): Promise<void> {
-    const res = await objectsOf(app, user, kind).update([{ id, status: 'ARCHIVED' }]);
+    const res = await objectsOf(api.app, user, kind).update([{ id, status: 'ARCHIVED' }]);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.items[0].exceptions, JSON.stringify(res.body)).toEqual([]);
   }
 
   async function createPin(user: TestUser, pin: Json = {}): Promise<string> {
-    const res = await http()
+    const res = await api.http()
       .post('/v5/pins')
       .set('Authorization', user.auth)
       .send({
@@ -67,13 +54,13 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
   }
 
   async function postAds(user: TestUser, items: unknown[], account = user.adAccountId): Promise<BulkItem<Ad>[]> {
-    const res = await http().post(`/v5/ad_accounts/${account}/ads`).set('Authorization', user.auth).send(items);
+    const res = await api.http().post(`/v5/ad_accounts/${account}/ads`).set('Authorization', user.auth).send(items);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return expectPinterestAdBulk(res.body);
   }
 
   async function patchAds(user: TestUser, items: unknown[]): Promise<BulkItem<Ad>[]> {
-    const res = await http().patch(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(items);
+    const res = await api.http().patch(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(items);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return expectPinterestAdBulk(res.body);
   }
@@ -85,20 +72,20 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
   }
 
   async function listAds(user: TestUser, query: Record<string, string | number> = {}): Promise<{ items: Ad[]; bookmark: string | null }> {
-    const res = await http().get(`/v5/ad_accounts/${user.adAccountId}/ads`).query(query).set('Authorization', user.auth);
+    const res = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/ads`).query(query).set('Authorization', user.auth);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expectPinterestPage('AdResponse', res.body);
     return adPageSchema.parse(res.body);
   }
 
   async function countAds(adAccountId: string): Promise<number> {
-    const [{ count }] = await db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM ads WHERE ad_account_id = $1`, [adAccountId]);
+    const [{ count }] = await api.db.query<{ count: number }[]>(`SELECT count(*)::int AS count FROM ads WHERE ad_account_id = $1`, [adAccountId]);
     return count;
   }
 
   /** A user with an active campaign, ad group and a clean pin. */
   async function world(): Promise<{ user: TestUser; campaignId: string; adGroupId: string; pinId: string }> {
-    const user = await signUp(app);
+    const user = await signUp(api.app);
     const { campaignId, adGroupId } = await createAdGroup(user);
     return { user, campaignId, adGroupId, pinId: await createPin(user) };
   }
@@ -138,7 +125,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
       expect(Math.abs(ad.created_time - Date.now() / 1000)).toBeLessThan(60);
       expect(ad.updated_time).toBe(ad.created_time);
 
-      const got = await http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${ad.id}`).set('Authorization', user.auth).expect(200);
+      const got = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${ad.id}`).set('Authorization', user.auth).expect(200);
       expectPinterest('AdResponse', got.body);
       expect(adSchema.parse(got.body)).toEqual(ad);
     });
@@ -208,14 +195,14 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
 
     it('rejects an empty batch and one of more than 30 items with 400', async () => {
       const { user, adGroupId, pinId } = await world();
-      const empty = await http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send([]);
+      const empty = await api.http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send([]);
       expect(empty.status).toBe(400);
       expectPinterest('Pinterest.Lib.Error', empty.body);
       const item = { ad_group_id: adGroupId, pin_id: pinId, creative_type: 'REGULAR' };
-      const tooMany = await http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(Array.from({ length: 31 }, () => item));
+      const tooMany = await api.http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(Array.from({ length: 31 }, () => item));
       expect(tooMany.status).toBe(400);
       expect(tooMany.body.message).toContain('30');
-      const notArray = await http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(item);
+      const notArray = await api.http().post(`/v5/ad_accounts/${user.adAccountId}/ads`).set('Authorization', user.auth).send(item);
       expect(notArray.status).toBe(400);
       expect(await countAds(user.adAccountId)).toBe(0);
     });
@@ -223,7 +210,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
     it('audits each created ad in the ad account\'s audit log', async () => {
       const { user, adGroupId, pinId } = await world();
       const ad = await createAd(user, { ad_group_id: adGroupId, pin_id: pinId, creative_type: 'REGULAR', name: 'audited' });
-      const rows = await db.query<{ action: string; actor_user_id: string; new_values: Json }[]>(
+      const rows = await api.db.query<{ action: string; actor_user_id: string; new_values: Json }[]>(
         `SELECT action, actor_user_id, new_values FROM audit_log WHERE ad_account_id = $1 AND object_type = 'AD' AND object_id = $2`,
         [user.adAccountId, ad.id],
       );
@@ -288,7 +275,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
       const [updated] = await patchAds(user, [{ id: ad.id, name: 'after', click_tracking_url: null, status: 'PAUSED' }]);
       expect(updated!.data).toMatchObject({ name: 'after', click_tracking_url: null, status: 'PAUSED', summary_status: 'PAUSED', pin_id: pinId, review_status: 'APPROVED' });
       expect(updated!.data!.updated_time).toBeGreaterThanOrEqual(ad.updated_time);
-      const rows = await db.query<{ old_values: Json; new_values: Json }[]>(
+      const rows = await api.db.query<{ old_values: Json; new_values: Json }[]>(
         `SELECT old_values, new_values FROM audit_log WHERE ad_account_id = $1 AND object_type = 'AD' AND object_id = $2 AND action = 'UPDATE'`,
         [user.adAccountId, ad.id],
       );
@@ -310,7 +297,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
         { id: ad.id, status: 'ACTIVE' },
       ]);
       for (const result of results) expect(result.exceptions).toEqual([{ code: 1, message: `Ad ${ad.id} is archived; archived ads cannot be changed.` }]);
-      const got = await http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${ad.id}`).set('Authorization', user.auth).expect(200);
+      const got = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${ad.id}`).set('Authorization', user.auth).expect(200);
       expectPinterest('AdResponse', got.body);
       expect(got.body).toMatchObject({ name: 'old', status: 'ARCHIVED' });
     });
@@ -359,7 +346,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
         [{ code: 4, message: `Ad ${foreign.id} not found.` }],
         [{ code: 4, message: 'Ad 999999999999999999 not found.' }],
       ]);
-      const [{ name }] = await db.query<{ name: string }[]>(`SELECT name FROM ads WHERE id = $1`, [foreign.id]);
+      const [{ name }] = await api.db.query<{ name: string }[]>(`SELECT name FROM ads WHERE id = $1`, [foreign.id]);
       expect(name).toBe('theirs');
     });
 
@@ -425,7 +412,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
         [{ order: 'RANDOM' }, 'order'],
         [{ page_size: '251' }, 'page_size'],
       ] as const) {
-        const res = await http().get(`/v5/ad_accounts/${user.adAccountId}/ads`).query(query).set('Authorization', user.auth);
+        const res = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/ads`).query(query).set('Authorization', user.auth);
         expect(res.status).toBe(400);
         expectPinterest('Pinterest.Lib.Error', res.body);
         expect(res.body.message).toContain(field);
@@ -436,7 +423,7 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
       const { user } = await world();
       const other = await world();
       const foreign = await createAd(other.user, { ad_group_id: other.adGroupId, pin_id: other.pinId, creative_type: 'REGULAR' });
-      const res = await http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${foreign.id}`).set('Authorization', user.auth);
+      const res = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/ads/${foreign.id}`).set('Authorization', user.auth);
       expect(res.status).toBe(404);
       expectPinterest('Pinterest.Lib.Error', res.body);
       expect(res.body).toEqual({ code: 4, message: `Ad ${foreign.id} not found.` });
@@ -448,34 +435,31 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
     it('lets ANALYST read but not write, FINANCE_MANAGER neither, and hides the account from strangers', async () => {
       const { user: owner, adGroupId, pinId } = await world();
       const ad = await createAd(owner, { ad_group_id: adGroupId, pin_id: pinId, creative_type: 'REGULAR' });
-      const analyst = await signUp(app);
-      const finance = await signUp(app);
-      const manager = await signUp(app);
-      const stranger = await signUp(app);
-      await addMember(app, owner, analyst, 'ANALYST');
-      await addMember(app, owner, finance, 'FINANCE_MANAGER');
-      await addMember(app, owner, manager, 'CAMPAIGN_MANAGER');
+      const analyst = await signUpMember(api.app, owner, 'ANALYST');
+      const finance = await signUpMember(api.app, owner, 'FINANCE_MANAGER');
+      const manager = await signUpMember(api.app, owner, 'CAMPAIGN_MANAGER');
+      const stranger = await signUp(api.app);
       const base = `/v5/ad_accounts/${owner.adAccountId}/ads`;
       const item = { ad_group_id: adGroupId, pin_id: pinId, creative_type: 'REGULAR' };
 
-      const read = await http().get(base).set('Authorization', analyst.auth).expect(200);
+      const read = await api.http().get(base).set('Authorization', analyst.auth).expect(200);
       expectPinterestPage('AdResponse', read.body);
-      await http().get(`${base}/${ad.id}`).set('Authorization', analyst.auth).expect(200);
+      await api.http().get(`${base}/${ad.id}`).set('Authorization', analyst.auth).expect(200);
       for (const res of [
-        await http().post(base).set('Authorization', analyst.auth).send([item]),
-        await http().patch(base).set('Authorization', analyst.auth).send([{ id: ad.id, name: 'x' }]),
-        await http().get(base).set('Authorization', finance.auth),
-        await http().get(`${base}/${ad.id}`).set('Authorization', finance.auth),
+        await api.http().post(base).set('Authorization', analyst.auth).send([item]),
+        await api.http().patch(base).set('Authorization', analyst.auth).send([{ id: ad.id, name: 'x' }]),
+        await api.http().get(base).set('Authorization', finance.auth),
+        await api.http().get(`${base}/${ad.id}`).set('Authorization', finance.auth),
       ]) {
         expect(res.status).toBe(403);
         expectPinterest('Pinterest.Lib.Error', res.body);
         expect(res.body.code).toBe(3);
       }
       for (const res of [
-        await http().get(base).set('Authorization', stranger.auth),
-        await http().get(`${base}/${ad.id}`).set('Authorization', stranger.auth),
-        await http().post(base).set('Authorization', stranger.auth).send([item]),
-        await http().patch(base).set('Authorization', stranger.auth).send([{ id: ad.id, name: 'x' }]),
+        await api.http().get(base).set('Authorization', stranger.auth),
+        await api.http().get(`${base}/${ad.id}`).set('Authorization', stranger.auth),
+        await api.http().post(base).set('Authorization', stranger.auth).send([item]),
+        await api.http().patch(base).set('Authorization', stranger.auth).send([{ id: ad.id, name: 'x' }]),
       ]) {
         expect(res.status).toBe(404);
         expect(res.body).toEqual({ code: 4, message: 'Ad account not found.' });
@@ -486,10 +470,9 @@ describe('ads: /v5/ad_accounts/{ad_account_id}/ads (real Postgres)', () => {
 
     it('accepts pins of the account\'s business made by an agency member with ad_account_id', async () => {
       const { user: owner, adGroupId } = await world();
-      const agency = await signUp(app);
-      await addMember(app, owner, agency, 'CAMPAIGN_MANAGER');
+      const agency = await signUpMember(api.app, owner, 'CAMPAIGN_MANAGER');
       const ownPin = await createPin(agency);
-      const res = await http()
+      const res = await api.http()
         .post('/v5/pins')
         .query({ ad_account_id: owner.adAccountId })
         .set('Authorization', agency.auth)

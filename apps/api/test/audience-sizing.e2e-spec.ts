@@ -1,9 +1,7 @@
 import { INTERESTS } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectPinterest } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 interface Sizing {
   audience_size_lower_bound: number;
@@ -13,10 +11,10 @@ interface Sizing {
 const interest = (key: string) => INTERESTS.find((i) => i.key === key)!.id;
 
 describe('POST /v5/ad_accounts/{ad_account_id}/ad_groups/audience_sizing', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let owner: TestUser;
   const post = (body: unknown, user: TestUser = owner, account = owner.adAccountId) =>
-    request(app.getHttpServer()).post(`/v5/ad_accounts/${account}/ad_groups/audience_sizing`).set('Authorization', user.auth).send(body as object);
+    api.http().post(`/v5/ad_accounts/${account}/ad_groups/audience_sizing`).set('Authorization', user.auth).send(body as object);
   const size = async (body: unknown): Promise<Sizing> => {
     const res = await post(body);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -26,11 +24,7 @@ describe('POST /v5/ad_accounts/{ad_account_id}/ad_groups/audience_sizing', () =>
   const mid = (s: Sizing) => (s.audience_size_lower_bound + s.audience_size_upper_bound) / 2;
 
   beforeAll(async () => {
-    app = await createTestApp();
-    owner = await signUp(app);
-  });
-  afterAll(async () => {
-    await app.close();
+    owner = await signUp(api.app);
   });
 
   it("answers Pinterest's range, rounded to two significant digits, around the documented synthetic estimate", async () => {
@@ -125,14 +119,14 @@ describe('POST /v5/ad_accounts/{ad_account_id}/ad_groups/audience_sizing', () =>
   });
 
   it('lets ANALYST size audiences but not FINANCE_MANAGER; another account is not found', async () => {
-    const analyst = await signUp(app);
-    const finance = await signUp(app);
-    const stranger = await signUp(app);
+    const analyst = await signUp(api.app);
+    const finance = await signUp(api.app);
+    const stranger = await signUp(api.app);
     for (const [user, role] of [
       [analyst, 'ANALYST'],
       [finance, 'FINANCE_MANAGER'],
     ] as const) {
-      await request(app.getHttpServer()).post(`/v5/ad_accounts/${owner.adAccountId}/members`).set('Authorization', owner.auth).send({ email: user.email, role }).expect(201);
+      await api.http().post(`/v5/ad_accounts/${owner.adAccountId}/members`).set('Authorization', owner.auth).send({ email: user.email, role }).expect(201);
     }
     const body = { targeting_spec: { LOCATION: ['US'] } };
     const ok = await post(body, analyst).expect(200);

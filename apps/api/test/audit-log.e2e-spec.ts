@@ -1,43 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { auditLogPageSchema, type AdAccountRole, type AuditLogEntry } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectPinterest } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
-  let app: NestFastifyApplication;
-  let db: DataSource;
-  const http = () => request(app.getHttpServer());
-
-  beforeAll(async () => {
-    app = await createTestApp();
-    db = app.get(DataSource);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const api = useTestApp();
 
   async function auditLog(user: TestUser, query: Record<string, string | number> = {}, account = user.adAccountId) {
-    const res = await http().get(`/v5/ad_accounts/${account}/audit_log`).query(query).set('Authorization', user.auth);
+    const res = await api.http().get(`/v5/ad_accounts/${account}/audit_log`).query(query).set('Authorization', user.auth);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expectPinterest('Paginated', res.body);
     return auditLogPageSchema.parse(res.body);
   }
 
   async function grant(owner: TestUser, member: TestUser, role: AdAccountRole): Promise<void> {
-    await http().post(`/v5/ad_accounts/${owner.adAccountId}/members`).set('Authorization', owner.auth).send({ email: member.email, role }).expect(201);
+    await api.http().post(`/v5/ad_accounts/${owner.adAccountId}/members`).set('Authorization', owner.auth).send({ email: member.email, role }).expect(201);
   }
 
   const rename = (user: TestUser, name: string, requestId?: string) => {
-    const call = http().patch(`/v5/ad_accounts/${user.adAccountId}`).set('Authorization', user.auth);
+    const call = api.http().patch(`/v5/ad_accounts/${user.adAccountId}`).set('Authorization', user.auth);
     return (requestId ? call.set('x-request-id', requestId) : call).send({ name }).expect(200);
   };
 
   it('lists changes newest first with actor, object, action, old and new values and the request id', async () => {
-    const user = await signUp(app, { name: 'First' });
+    const user = await signUp(api.app, { name: 'First' });
     const requestId = `req-${randomUUID()}`;
     await rename(user, 'Second', requestId);
     const page = await auditLog(user);
@@ -60,7 +47,7 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
   });
 
   it('pages through the log newest first with bookmarks', async () => {
-    const user = await signUp(app, { name: 'n0' });
+    const user = await signUp(api.app, { name: 'n0' });
     for (const name of ['n1', 'n2', 'n3', 'n4']) await rename(user, name);
     const first = await auditLog(user, { page_size: 2 });
     const second = await auditLog(user, { page_size: 2, bookmark: first.bookmark! });
@@ -73,11 +60,11 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
   });
 
   it('filters by object_type, object_id, action and actor_user_id', async () => {
-    const owner = await signUp(app);
-    const admin = await signUp(app);
+    const owner = await signUp(api.app);
+    const admin = await signUp(api.app);
     await grant(owner, admin, 'ADMIN');
     await rename(admin, 'Renamed by colleague');
-    await http().patch(`/v5/ad_accounts/${owner.adAccountId}`).set('Authorization', admin.auth).send({ name: 'Again' }).expect(200);
+    await api.http().patch(`/v5/ad_accounts/${owner.adAccountId}`).set('Authorization', admin.auth).send({ name: 'Again' }).expect(200);
 
     const members = await auditLog(owner, { object_type: 'MEMBER' });
     expect(members.items.map((e) => [e.object_id, e.action])).toEqual([[admin.userId, 'CREATE']]);
@@ -94,9 +81,9 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
   });
 
   it('filters by start_time and end_time, both inclusive', async () => {
-    const user = await signUp(app, { name: 'old' });
+    const user = await signUp(api.app, { name: 'old' });
     // Backdate the creation entry by a day, so the window can split the log.
-    await db.query(`UPDATE audit_log SET created_at = created_at - interval '1 day' WHERE ad_account_id = $1`, [user.adAccountId]);
+    await api.db.query(`UPDATE audit_log SET created_at = created_at - interval '1 day' WHERE ad_account_id = $1`, [user.adAccountId]);
     await rename(user, 'new');
     const all = await auditLog(user);
     const [update, create] = all.items as [AuditLogEntry, AuditLogEntry];
@@ -109,7 +96,7 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
   });
 
   it('rejects bad filters with 400 naming the parameter', async () => {
-    const user = await signUp(app);
+    const user = await signUp(api.app);
     const cases: [Record<string, string>, string][] = [
       [{ object_type: 'BANANA' }, 'object_type'],
       [{ action: 'EXPLODE' }, 'action'],
@@ -121,15 +108,15 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
       [{ bookmark: '!!!' }, 'bookmark'],
     ];
     for (const [query, field] of cases) {
-      const res = await http().get(`/v5/ad_accounts/${user.adAccountId}/audit_log`).query(query).set('Authorization', user.auth);
+      const res = await api.http().get(`/v5/ad_accounts/${user.adAccountId}/audit_log`).query(query).set('Authorization', user.auth);
       expect(res.status, JSON.stringify(query)).toBe(400);
       expect(res.body).toEqual({ code: 1, message: expect.stringContaining(field) });
     }
   });
 
   it('never shows one account’s entries in another account’s log', async () => {
-    const alice = await signUp(app);
-    const bob = await signUp(app);
+    const alice = await signUp(api.app);
+    const bob = await signUp(api.app);
     await rename(alice, 'Alice private');
     const bobs = await auditLog(bob);
     expect(bobs.items.every((e) => e.object_id !== alice.adAccountId)).toBe(true);
@@ -137,19 +124,19 @@ describe('GET /v5/ad_accounts/{id}/audit_log (real Postgres)', () => {
   });
 
   it('lets ADMIN, CAMPAIGN_MANAGER and ANALYST read; FINANCE_MANAGER gets 403; no role gets 404', async () => {
-    const owner = await signUp(app);
+    const owner = await signUp(api.app);
     for (const role of ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'] as const) {
-      const member = await signUp(app);
+      const member = await signUp(api.app);
       await grant(owner, member, role);
       await auditLog(member, {}, owner.adAccountId);
     }
-    const finance = await signUp(app);
+    const finance = await signUp(api.app);
     await grant(owner, finance, 'FINANCE_MANAGER');
-    const denied = await http().get(`/v5/ad_accounts/${owner.adAccountId}/audit_log`).set('Authorization', finance.auth);
+    const denied = await api.http().get(`/v5/ad_accounts/${owner.adAccountId}/audit_log`).set('Authorization', finance.auth);
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe(3);
-    const stranger = await signUp(app);
-    const hidden = await http().get(`/v5/ad_accounts/${owner.adAccountId}/audit_log`).set('Authorization', stranger.auth);
+    const stranger = await signUp(api.app);
+    const hidden = await api.http().get(`/v5/ad_accounts/${owner.adAccountId}/audit_log`).set('Authorization', stranger.auth);
     expect(hidden.status).toBe(404);
     expect(hidden.body).toEqual({ code: 4, message: 'Ad account not found.' });
   });

@@ -1,11 +1,10 @@
 import { errorBodySchema } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type request from 'supertest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { listRoutes, routeKey, type CatalogRoute } from '../src/openapi/route-catalog';
 import { buildWorld, fillPath, sampleBody, snapshot, unfixturedRoutes, type World } from './support/route-fixtures';
-import { createTestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 /**
  * Hostile bodies against EVERY write route of the router (read from Nest's metadata):
@@ -93,14 +92,14 @@ function fieldMutations(schema: Json, base: unknown, path: (string | number)[] =
 }
 
 describe('bad input on every write route: 4xx {code, message}, never 5xx, nothing stored', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let routes: CatalogRoute[];
   let writeRoutes: CatalogRoute[];
   let world: World;
 
   const send = (route: CatalogRoute, body: string, contentType = 'application/json') => {
     const method = route.method.toLowerCase() as 'post' | 'patch' | 'put' | 'delete';
-    const req = request(app.getHttpServer())[method](fillPath(route, world.ids)).set('Content-Type', contentType);
+    const req = api.http()[method](fillPath(route, world.ids)).set('Content-Type', contentType);
     if (route.contract?.access.kind !== 'public') void req.set('Authorization', world.owner.auth);
     return req.send(body);
   };
@@ -118,14 +117,10 @@ describe('bad input on every write route: 4xx {code, message}, never 5xx, nothin
   }
 
   beforeAll(async () => {
-    app = await createTestApp();
-    routes = listRoutes(app);
+    routes = listRoutes(api.app);
     writeRoutes = routes.filter((r) => ['POST', 'PATCH', 'PUT', 'DELETE'].includes(r.method) && (r.contract?.body || r.contract?.bulkItem));
-    world = await buildWorld(app, routes);
+    world = await buildWorld(api.app, routes);
   }, 120_000);
-  afterAll(async () => {
-    await app.close();
-  });
 
   it('has fixtures for every write route and covers them all', () => {
     expect(unfixturedRoutes(writeRoutes, world.ids)).toEqual([]);
@@ -134,7 +129,7 @@ describe('bad input on every write route: 4xx {code, message}, never 5xx, nothin
   });
 
   it('rejects malformed JSON, wrong top-level types, wrong content type and bodies over 1 MiB', async () => {
-    const before = await snapshot(app, routes, world);
+    const before = await snapshot(api.app, routes, world);
     const wrong: string[] = [];
     for (const route of writeRoutes) {
       const isBulk = !!route.contract?.bulkItem;
@@ -158,11 +153,11 @@ describe('bad input on every write route: 4xx {code, message}, never 5xx, nothin
       }
     }
     expect(wrong).toEqual([]);
-    expect(await snapshot(app, routes, world)).toEqual(before);
+    expect(await snapshot(api.app, routes, world)).toEqual(before);
   });
 
   it('rejects wrong field types, huge strings, negative money, unknown fields and unknown enum values', async () => {
-    const before = await snapshot(app, routes, world);
+    const before = await snapshot(api.app, routes, world);
     const wrong: string[] = [];
     let sent = 0;
     for (const route of writeRoutes) {
@@ -182,11 +177,11 @@ describe('bad input on every write route: 4xx {code, message}, never 5xx, nothin
     }
     console.info(`bad-input sent ${sent} field-level mutations`);
     expect(wrong).toEqual([]);
-    expect(await snapshot(app, routes, world)).toEqual(before);
+    expect(await snapshot(api.app, routes, world)).toEqual(before);
   });
 
   it('rejects negative money in every money field the catalog knows (budget, bid, spend caps)', async () => {
-    const before = await snapshot(app, routes, world);
+    const before = await snapshot(api.app, routes, world);
     const wrong: string[] = [];
     for (const route of writeRoutes) {
       const contract = route.contract!;
@@ -204,6 +199,6 @@ describe('bad input on every write route: 4xx {code, message}, never 5xx, nothin
       }
     }
     expect(wrong).toEqual([]);
-    expect(await snapshot(app, routes, world)).toEqual(before);
+    expect(await snapshot(api.app, routes, world)).toEqual(before);
   });
 });

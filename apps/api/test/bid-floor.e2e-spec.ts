@@ -1,25 +1,19 @@
 import { reservePrice, RESERVE_CURRENCIES } from '@loupe/auction';
 import { CURRENCIES } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectPinterest } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 describe('POST /v5/ad_accounts/{ad_account_id}/bid_floor', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let usd: TestUser;
   let eur: TestUser;
   const floors = (user: TestUser, body: unknown) =>
-    request(app.getHttpServer()).post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send(body as object);
+    api.http().post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send(body as object);
 
   beforeAll(async () => {
-    app = await createTestApp();
-    usd = await signUp(app, { currency: 'USD' });
-    eur = await signUp(app, { currency: 'EUR', country: 'DE', timezone: 'Europe/Berlin' });
-  });
-  afterAll(async () => {
-    await app.close();
+    usd = await signUp(api.app, { currency: 'USD' });
+    eur = await signUp(api.app, { currency: 'EUR', country: 'DE', timezone: 'Europe/Berlin' });
   });
 
   it('answers one floor per spec, in order, equal to the reserve price the auction enforces', async () => {
@@ -91,32 +85,32 @@ describe('POST /v5/ad_accounts/{ad_account_id}/bid_floor', () => {
   });
 
   it('lets ANALYST read floors but not FINANCE_MANAGER (campaigns:read)', async () => {
-    const analyst = await signUp(app);
-    const finance = await signUp(app);
+    const analyst = await signUp(api.app);
+    const finance = await signUp(api.app);
     for (const [user, role] of [
       [analyst, 'ANALYST'],
       [finance, 'FINANCE_MANAGER'],
     ] as const) {
-      await request(app.getHttpServer())
+      await api.http()
         .post(`/v5/ad_accounts/${usd.adAccountId}/members`)
         .set('Authorization', usd.auth)
         .send({ email: user.email, role })
         .expect(201);
     }
     const body = { bid_floor_specs: [{ billable_event: 'IMPRESSION' }] };
-    const ok = await request(app.getHttpServer()).post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).set('Authorization', analyst.auth).send(body).expect(200);
+    const ok = await api.http().post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).set('Authorization', analyst.auth).send(body).expect(200);
     expectPinterest('BidFloor', ok.body);
-    const denied = await request(app.getHttpServer()).post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).set('Authorization', finance.auth).send(body);
+    const denied = await api.http().post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).set('Authorization', finance.auth).send(body);
     expect(denied.status).toBe(403);
     expect(denied.body.code).toBe(3);
   });
 
   it("answers 404 for another user's ad account and 401 without a token", async () => {
     const body = { bid_floor_specs: [{ billable_event: 'IMPRESSION' }] };
-    const other = await request(app.getHttpServer()).post(`/v5/ad_accounts/${eur.adAccountId}/bid_floor`).set('Authorization', usd.auth).send(body);
+    const other = await api.http().post(`/v5/ad_accounts/${eur.adAccountId}/bid_floor`).set('Authorization', usd.auth).send(body);
     expect(other.status).toBe(404);
     expect(other.body.code).toBe(4);
-    const anonymous = await request(app.getHttpServer()).post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).send(body);
+    const anonymous = await api.http().post(`/v5/ad_accounts/${usd.adAccountId}/bid_floor`).send(body);
     expect(anonymous.status).toBe(401);
   });
 });

@@ -1,55 +1,44 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  addMember,
-  auditOf,
-  createCampaign,
-  DAY,
-  expectPinterestBulk,
-  nowSeconds,
-  objectsOf,
-  type BulkResult,
-} from './support/campaigns';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditOf, createCampaign, DAY, expectPinterestBulk, nowSeconds, objectsOf, pageIds, signUpMember, type BulkResult } from './support/campaigns';
 import { expectPinterest, expectPinterestPage } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 type Campaign = Record<string, unknown> & { id: string; status: string };
 
 describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let owner: TestUser;
   let stranger: TestUser;
-  const campaigns = (user: TestUser) => objectsOf(app, user, 'campaigns');
+  const campaigns = (user: TestUser) => objectsOf(api.app, user, 'campaigns');
 
   beforeAll(async () => {
-    app = await createTestApp();
-    owner = await signUp(app);
-    stranger = await signUp(app);
-  });
-  afterAll(async () => {
-    await app.close();
+    owner = await signUp(api.app);
+    stranger = await signUp(api.app);
   });
 
   describe('create', () => {
     it('creates every item of a bulk, with Pinterest defaults, and each is readable by id', async () => {
       const start = nowSeconds() + DAY;
+      // The fields of the paused campaign that come back as they were sent.
+      const echoed = {
+        status: 'PAUSED',
+        daily_spend_cap: 20_000_000,
+        lifetime_spend_cap: 500_000_000,
+        start_time: start,
+        end_time: start + 30 * DAY,
+        order_line_id: '123456',
+        tracking_urls: { impression: ['https://tracker.example/i'], click: ['https://tracker.example/c'] },
+        is_automated_campaign: true,
+      };
       const res = await campaigns(owner)
         .create([
           { name: 'Awareness', objective_type: 'AWARENESS' },
           {
+            ...echoed,
             ad_account_id: owner.adAccountId,
             name: '  Paused sale  ',
             objective_type: 'CONSIDERATION',
-            status: 'PAUSED',
-            daily_spend_cap: 20_000_000,
-            lifetime_spend_cap: 500_000_000,
-            start_time: start,
-            end_time: start + 30 * DAY,
-            order_line_id: '123456',
-            tracking_urls: { impression: ['https://tracker.example/i'], click: ['https://tracker.example/c'] },
             is_flexible_daily_budgets: null,
-            is_automated_campaign: true,
             is_performance_plus: false,
             is_campaign_budget_optimization: false,
             bid_options: null,
@@ -72,19 +61,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
         end_time: null,
       });
       expect(Math.abs((awareness!.start_time as number) - nowSeconds())).toBeLessThan(60);
-      expect(paused).toMatchObject({
-        name: 'Paused sale',
-        status: 'PAUSED',
-        summary_status: 'PAUSED',
-        daily_spend_cap: 20_000_000,
-        lifetime_spend_cap: 500_000_000,
-        start_time: start,
-        end_time: start + 30 * DAY,
-        order_line_id: '123456',
-        tracking_urls: { impression: ['https://tracker.example/i'], click: ['https://tracker.example/c'] },
-        is_flexible_daily_budgets: false,
-        is_automated_campaign: true,
-      });
+      expect(paused).toMatchObject({ ...echoed, name: 'Paused sale', summary_status: 'PAUSED', is_flexible_daily_budgets: false });
       expect(draft).toMatchObject({ status: 'DRAFT', summary_status: 'DRAFT' });
 
       for (const created of [awareness!, paused!, draft!]) {
@@ -95,7 +72,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it('reports a campaign that starts later as NOT_STARTED', async () => {
-      const campaign = await createCampaign(app, owner, { start_time: nowSeconds() + DAY });
+      const campaign = await createCampaign(api.app, owner, { start_time: nowSeconds() + DAY });
       expect(campaign.summary_status).toBe('NOT_STARTED');
     });
 
@@ -176,8 +153,8 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it('records each creation in the audit log with its values', async () => {
-      const campaign = await createCampaign(app, owner, { name: 'Audited', daily_spend_cap: 7_000_000 });
-      const [entry] = await auditOf(app, owner, campaign.id);
+      const campaign = await createCampaign(api.app, owner, { name: 'Audited', daily_spend_cap: 7_000_000 });
+      const [entry] = await auditOf(api.app, owner, campaign.id);
       expect(entry).toMatchObject({
         action: 'CREATE',
         object_type: 'CAMPAIGN',
@@ -189,7 +166,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
 
   describe('update', () => {
     it('changes the fields sent, leaves the others, and audits old and new values', async () => {
-      const campaign = await createCampaign(app, owner, { name: 'Before', daily_spend_cap: 5_000_000, order_line_id: '42' });
+      const campaign = await createCampaign(api.app, owner, { name: 'Before', daily_spend_cap: 5_000_000, order_line_id: '42' });
       const end = nowSeconds() + 10 * DAY;
       const res = await campaigns(owner)
         .update([{ id: campaign.id, ad_account_id: owner.adAccountId, name: 'After', status: 'PAUSED', end_time: end, daily_spend_cap: null }])
@@ -200,7 +177,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
       expect(updated).toMatchObject({ id: campaign.id, name: 'After', status: 'PAUSED', end_time: end, daily_spend_cap: null, order_line_id: '42' });
       expect((await campaigns(owner).get(campaign.id).expect(200)).body).toEqual(updated);
 
-      const [entry] = await auditOf(app, owner, campaign.id);
+      const [entry] = await auditOf(api.app, owner, campaign.id);
       expect(entry).toMatchObject({
         action: 'UPDATE',
         object_type: 'CAMPAIGN',
@@ -210,25 +187,25 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it('writes nothing and audits nothing when an update changes nothing', async () => {
-      const campaign = await createCampaign(app, owner, { name: 'Same', tracking_urls: { click: ['https://a.example/c'], impression: ['https://a.example/i'] } });
+      const campaign = await createCampaign(api.app, owner, { name: 'Same', tracking_urls: { click: ['https://a.example/c'], impression: ['https://a.example/i'] } });
       const res = await campaigns(owner)
         .update([{ id: campaign.id, name: 'Same', tracking_urls: { impression: ['https://a.example/i'], click: ['https://a.example/c'] } }])
         .expect(200);
       expect((res.body as BulkResult<Campaign>).items[0]!.data).toEqual(campaign);
-      expect((await auditOf(app, owner, campaign.id)).map((e) => e.action)).toEqual(['CREATE']);
+      expect((await auditOf(api.app, owner, campaign.id)).map((e) => e.action)).toEqual(['CREATE']);
     });
 
     it('accepts the "C" prefix on ids and {} to remove tracking URLs, as Pinterest', async () => {
-      const campaign = await createCampaign(app, owner, { tracking_urls: { click: ['https://a.example/c'] } });
+      const campaign = await createCampaign(api.app, owner, { tracking_urls: { click: ['https://a.example/c'] } });
       const res = await campaigns(owner).update([{ id: `C${campaign.id}`, tracking_urls: {} }]).expect(200);
       expect((res.body as BulkResult<Campaign>).items[0]!.data).toMatchObject({ id: campaign.id, tracking_urls: null });
     });
 
     it('fails each item that breaks a rule on its own and applies the others', async () => {
-      const active = await createCampaign(app, owner, { lifetime_spend_cap: 100_000_000 });
-      const draft = await createCampaign(app, owner, { status: 'DRAFT' });
-      const capped = await createCampaign(app, owner, { daily_spend_cap: 10_000_000 });
-      const theirs = await createCampaign(app, stranger);
+      const active = await createCampaign(api.app, owner, { lifetime_spend_cap: 100_000_000 });
+      const draft = await createCampaign(api.app, owner, { status: 'DRAFT' });
+      const capped = await createCampaign(api.app, owner, { daily_spend_cap: 10_000_000 });
+      const theirs = await createCampaign(api.app, stranger);
       const res = await campaigns(owner)
         .update([
           { id: active.id, daily_spend_cap: 200_000_000 },
@@ -262,7 +239,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it('makes an archived campaign read-only: every later change fails with "archived"', async () => {
-      const campaign = await createCampaign(app, owner);
+      const campaign = await createCampaign(api.app, owner);
       const archived = await campaigns(owner).update([{ id: campaign.id, status: 'ARCHIVED' }]).expect(200);
       expect((archived.body as BulkResult<Campaign>).items[0]!.data).toMatchObject({ status: 'ARCHIVED', summary_status: 'ARCHIVED' });
       for (const change of [{ status: 'ACTIVE' }, { name: 'Revived' }, { status: 'ARCHIVED' }]) {
@@ -279,7 +256,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     let account: TestUser;
     let ids: string[];
     beforeAll(async () => {
-      account = await signUp(app);
+      account = await signUp(api.app);
       const res = await campaigns(account)
         .create([
           { name: 'c0', objective_type: 'AWARENESS' },
@@ -294,19 +271,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
       await campaigns(account).update([{ id: ids[5], status: 'ARCHIVED' }]).expect(200);
     });
 
-    const walk = async (query: Record<string, string | number>): Promise<string[][]> => {
-      const pages: string[][] = [];
-      let bookmark: string | null = null;
-      do {
-        const res: request.Response = await campaigns(account)
-          .list(bookmark ? { ...query, bookmark } : query)
-          .expect(200);
-        expectPinterestPage('CampaignResponse', res.body);
-        pages.push(res.body.items.map((c: Campaign) => c.id));
-        bookmark = res.body.bookmark;
-      } while (bookmark && pages.length < 10);
-      return pages;
-    };
+    const walk = (query: Record<string, string | number>) => pageIds(campaigns(account), 'CampaignResponse', query);
 
     it('pages through ACTIVE and PAUSED campaigns (Pinterest default) in ascending order', async () => {
       const pages = await walk({ page_size: 2 });
@@ -325,7 +290,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
       expect(drafts.body.items.map((c: Campaign) => c.id)).toEqual([ids[3]]);
       const all = await campaigns(account).list({ entity_statuses: 'ACTIVE,PAUSED,ARCHIVED,DRAFT' }).expect(200);
       expect(all.body.items).toHaveLength(6);
-      const some = await request(app.getHttpServer())
+      const some = await api.http()
         .get(`${campaigns(account).url}?campaign_ids=${ids[0]}&campaign_ids=${ids[3]}&campaign_ids=${ids[4]}`)
         .set('Authorization', account.auth)
         .expect(200);
@@ -350,20 +315,20 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it("never lists or returns another account's campaigns", async () => {
-      const theirs = await createCampaign(app, stranger);
+      const theirs = await createCampaign(api.app, stranger);
       const filtered = await campaigns(account).list({ campaign_ids: theirs.id }).expect(200);
       expect(filtered.body.items).toEqual([]);
       const got = await campaigns(account).get(theirs.id);
       expect(got.status).toBe(404);
       expectPinterest('Error', got.body);
       expect(got.body).toEqual({ code: 4, message: `Campaign ${theirs.id} not found.` });
-      const foreignPath = await request(app.getHttpServer())
+      const foreignPath = await api.http()
         .get(`/v5/ad_accounts/${stranger.adAccountId}/campaigns/${theirs.id}`)
         .set('Authorization', account.auth);
       expect(foreignPath.status).toBe(404);
-      const foreignList = await request(app.getHttpServer()).get(`/v5/ad_accounts/${stranger.adAccountId}/campaigns`).set('Authorization', account.auth);
+      const foreignList = await api.http().get(`/v5/ad_accounts/${stranger.adAccountId}/campaigns`).set('Authorization', account.auth);
       expect(foreignList.status).toBe(404);
-      const foreignCreate = await request(app.getHttpServer())
+      const foreignCreate = await api.http()
         .post(`/v5/ad_accounts/${stranger.adAccountId}/campaigns`)
         .set('Authorization', account.auth)
         .send([{ name: 'Intruder', objective_type: 'AWARENESS' }]);
@@ -373,14 +338,11 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
 
   describe('roles', () => {
     it('lets ANALYST list and get but not create or update (403); CAMPAIGN_MANAGER may write; FINANCE_MANAGER may not read', async () => {
-      const analyst = await signUp(app);
-      const manager = await signUp(app);
-      const finance = await signUp(app);
-      await addMember(app, owner, analyst, 'ANALYST');
-      await addMember(app, owner, manager, 'CAMPAIGN_MANAGER');
-      await addMember(app, owner, finance, 'FINANCE_MANAGER');
-      const campaign = await createCampaign(app, owner);
-      const as = (user: TestUser) => ({ ...objectsOf(app, { ...user, adAccountId: owner.adAccountId }, 'campaigns') });
+      const analyst = await signUpMember(api.app, owner, 'ANALYST');
+      const manager = await signUpMember(api.app, owner, 'CAMPAIGN_MANAGER');
+      const finance = await signUpMember(api.app, owner, 'FINANCE_MANAGER');
+      const campaign = await createCampaign(api.app, owner);
+      const as = (user: TestUser) => ({ ...objectsOf(api.app, { ...user, adAccountId: owner.adAccountId }, 'campaigns') });
 
       const listed = await as(analyst).list({ campaign_ids: campaign.id }).expect(200);
       expectPinterestPage('CampaignResponse', listed.body);
@@ -401,7 +363,7 @@ describe('campaigns: /v5/ad_accounts/{ad_account_id}/campaigns (real Postgres)',
     });
 
     it('answers 401 without a token', async () => {
-      const res = await request(app.getHttpServer()).get(campaigns(owner).url);
+      const res = await api.http().get(campaigns(owner).url);
       expect(res.status).toBe(401);
       expectPinterest('Error', res.body);
     });

@@ -1,34 +1,28 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { errorBodySchema } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { JsonSchema, OpenApiDocument, OpenApiOperation, OpenApiResponse } from '../src/openapi/openapi-document';
 import { listRoutes, routeKey, type CatalogRoute } from '../src/openapi/route-catalog';
 import { ROUTE_TABLE_BEGIN, ROUTE_TABLE_END, routeTableMarkdown } from '../src/openapi/route-table';
-import { createTestApp, signUp } from './support/test-app';
+import { signUp, useTestApp } from './support/test-app';
 
 const API_DOCS = resolve(__dirname, '../../../docs/api.md');
 
 describe('OpenAPI document and docs pages', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let routes: CatalogRoute[];
   let doc: OpenApiDocument;
   const apiRoutes = () => routes.filter((r) => !r.path.includes('*') && r.contract);
   const operation = (r: CatalogRoute): OpenApiOperation | undefined => doc.paths[r.openApiPath]?.[r.method.toLowerCase()];
 
   beforeAll(async () => {
-    app = await createTestApp();
-    routes = listRoutes(app);
-    const res = await request(app.getHttpServer()).get('/docs/openapi.json').expect(200);
+    routes = listRoutes(api.app);
+    const res = await api.http().get('/docs/openapi.json').expect(200);
     expect(res.headers['content-type']).toContain('application/json');
     doc = res.body as OpenApiDocument;
-  });
-  afterAll(async () => {
-    await app.close();
   });
 
   it('is an OpenAPI 3.1 document served without authentication', () => {
@@ -110,46 +104,46 @@ describe('OpenAPI document and docs pages', () => {
   });
 
   it("describes real traffic: bid_floor's documented body accepts a real request and its response schema a real answer", async () => {
-    const user = await signUp(app);
+    const user = await signUp(api.app);
     const op = doc.paths['/v5/ad_accounts/{ad_account_id}/bid_floor']!.post!;
     const ajv = new Ajv2020({ strict: false });
     addFormats(ajv);
     const body = { bid_floor_specs: [{ billable_event: 'IMPRESSION', currency: 'USD' }] };
     expect(ajv.validate(op.requestBody!.content['application/json'].schema, body)).toBe(true);
     expect(ajv.validate(op.requestBody!.content['application/json'].schema, { bid_floor_specs: [{ billable_event: 'NOPE' }] })).toBe(false);
-    const res = await request(app.getHttpServer()).post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send(body).expect(200);
+    const res = await api.http().post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send(body).expect(200);
     const success = op.responses['200'];
     expect(success && 'content' in success).toBe(true);
     expect(ajv.validate((success as OpenApiResponse).content!['application/json']!.schema, res.body)).toBe(true);
-    const error = await request(app.getHttpServer()).post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send({});
+    const error = await api.http().post(`/v5/ad_accounts/${user.adAccountId}/bid_floor`).set('Authorization', user.auth).send({});
     expect(ajv.validate(doc.components.schemas.Error, error.body)).toBe(true);
   });
 
   it('serves interactive docs from this server only: Swagger UI page, its assets and the init script', async () => {
-    const page = await request(app.getHttpServer()).get('/docs').expect(200);
+    const page = await api.http().get('/docs').expect(200);
     expect(page.headers['content-type']).toContain('text/html');
     expect(page.text).toContain('id="swagger-ui"');
     expect(page.text).not.toMatch(/(src|href)="https?:/);
     const assets = [...page.text.matchAll(/(?:src|href)="(\/docs\/assets\/[^"]+)"/g)].map((m) => m[1]!);
     expect(assets).toEqual(expect.arrayContaining(['/docs/assets/swagger-ui.css', '/docs/assets/swagger-ui-bundle.js', '/docs/assets/docs-init.js']));
     for (const asset of assets) {
-      const res = await request(app.getHttpServer()).get(asset).buffer(true).expect(200);
+      const res = await api.http().get(asset).buffer(true).expect(200);
       expect(res.headers['content-type'], asset).toMatch(/^(text\/css|application\/javascript|image\/png)/);
     }
-    const init = await request(app.getHttpServer()).get('/docs/assets/docs-init.js').expect(200);
+    const init = await api.http().get('/docs/assets/docs-init.js').expect(200);
     expect(init.text).toContain('"/docs/openapi.json"');
   });
 
   it('refuses any other file name under /docs/assets with 404 {code, message} (no path traversal)', async () => {
     for (const name of ['package.json', '..%2F..%2Fpackage.json', 'swagger-ui.js.map', 'index.html']) {
-      const res = await request(app.getHttpServer()).get(`/docs/assets/${name}`);
+      const res = await api.http().get(`/docs/assets/${name}`);
       expect(res.status, name).toBe(404);
       expect(errorBodySchema.safeParse(res.body).success, name).toBe(true);
     }
   });
 
   it('renders a plain HTML reference of every operation on the server', async () => {
-    const res = await request(app.getHttpServer()).get('/docs/reference').expect(200);
+    const res = await api.http().get('/docs/reference').expect(200);
     expect(res.headers['content-type']).toContain('text/html');
     for (const r of apiRoutes()) expect(res.text, routeKey(r)).toContain(`<code>${r.method} ${r.openApiPath.replace(/&/g, '&amp;')}</code>`);
     expect(res.text).not.toContain('<script');

@@ -1,9 +1,8 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { PERMISSIONS } from '../src/auth/permissions';
 import { listRoutes, routeKey, type CatalogRoute } from '../src/openapi/route-catalog';
-import { createTestApp } from './support/test-app';
+import { useTestApp } from './support/test-app';
 
 /**
  * Guards over every route the application registers, read from the Nest router's
@@ -27,14 +26,10 @@ const BODYLESS_WRITES: Record<string, string> = {
 };
 
 describe('route catalog: every route is contracted, authorised, rate-limited and validated', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let routes: CatalogRoute[];
   beforeAll(async () => {
-    app = await createTestApp();
-    routes = listRoutes(app);
-  });
-  afterAll(async () => {
-    await app.close();
+    routes = listRoutes(api.app);
   });
 
   const offenders = (predicate: (r: CatalogRoute) => boolean) => routes.filter(predicate).map(routeKey);

@@ -1,53 +1,23 @@
 import { GEO_CODES, INTERESTS } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adGroupBody, auditOf, createAdGroup, createCampaign, expectPinterestBulk, objectsOf, type BulkResult } from './support/campaigns';
 import { expectPinterest } from './support/pinterest-schema';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 describe('ad group targeting_spec (real Postgres)', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let owner: TestUser;
   let campaignId: string;
-  const adGroups = () => objectsOf(app, owner, 'ad_groups');
+  const adGroups = () => objectsOf(api.app, owner, 'ad_groups');
 
   beforeAll(async () => {
-    app = await createTestApp();
-    owner = await signUp(app);
-    campaignId = (await createCampaign(app, owner)).id;
-  });
-  afterAll(async () => {
-    await app.close();
+    owner = await signUp(api.app);
+    campaignId = (await createCampaign(api.app, owner)).id;
   });
 
   it('accepts every supported key and returns the spec canonical: nulls and empty lists dropped, duplicates removed', async () => {
-    const adGroup = await createAdGroup(app, owner, campaignId, {
-      targeting_spec: {
-        AGE_BUCKET: ['18-24', '25-34', '18-24', '65+'],
-        GENDER: ['female', 'unknown'],
-        LOCATION: ['US', 'CA'],
-        GEO: ['DE-BY', 'GB-SCT'],
-        LOCATION_EXCLUDE: ['US-TX', 'MX'],
-        LOCALE: ['en', 'fr'],
-        APPTYPE: ['iphone', 'android_mobile', 'web'],
-        INTEREST: [INTERESTS[0]!.id, INTERESTS[1]!.id],
-        INTEREST_EXCLUDE: [INTERESTS[2]!.id],
-        KEYWORD: [
-          { value: ' Red Shoes ', match_type: 'BROAD' },
-          { value: 'red shoes', match_type: 'BROAD' },
-          { value: 'red shoes', match_type: 'EXACT' },
-          { value: 'free', match_type: 'PHRASE_NEGATIVE' },
-          { value: 'cheap shoes', match_type: 'EXACT_NEGATIVE', bid: null },
-          { value: 'running shoes', match_type: 'PHRASE' },
-        ],
-        TARGETING_STRATEGY: ['CHOOSE_YOUR_OWN'],
-        MINIMUM_AGE: undefined,
-        SHOPPING_RETARGETING: undefined,
-        APPTYPE_EXTRA: undefined,
-      },
-    });
-    const expected = {
-      AGE_BUCKET: ['18-24', '25-34', '65+'],
+    // Keys sent in canonical form already, and so returned as sent.
+    const canonical = {
       GENDER: ['female', 'unknown'],
       LOCATION: ['US', 'CA'],
       GEO: ['DE-BY', 'GB-SCT'],
@@ -56,6 +26,28 @@ describe('ad group targeting_spec (real Postgres)', () => {
       APPTYPE: ['iphone', 'android_mobile', 'web'],
       INTEREST: [INTERESTS[0]!.id, INTERESTS[1]!.id],
       INTEREST_EXCLUDE: [INTERESTS[2]!.id],
+      TARGETING_STRATEGY: ['CHOOSE_YOUR_OWN'],
+    };
+    const adGroup = await createAdGroup(api.app, owner, campaignId, {
+      targeting_spec: {
+        ...canonical,
+        AGE_BUCKET: ['18-24', '25-34', '18-24', '65+'],
+        KEYWORD: [
+          { value: ' Red Shoes ', match_type: 'BROAD' },
+          { value: 'red shoes', match_type: 'BROAD' },
+          { value: 'red shoes', match_type: 'EXACT' },
+          { value: 'free', match_type: 'PHRASE_NEGATIVE' },
+          { value: 'cheap shoes', match_type: 'EXACT_NEGATIVE', bid: null },
+          { value: 'running shoes', match_type: 'PHRASE' },
+        ],
+        MINIMUM_AGE: undefined,
+        SHOPPING_RETARGETING: undefined,
+        APPTYPE_EXTRA: undefined,
+      },
+    });
+    const expected = {
+      ...canonical,
+      AGE_BUCKET: ['18-24', '25-34', '65+'],
       KEYWORD: [
         { value: 'Red Shoes', match_type: 'BROAD' },
         { value: 'red shoes', match_type: 'EXACT' },
@@ -63,7 +55,6 @@ describe('ad group targeting_spec (real Postgres)', () => {
         { value: 'cheap shoes', match_type: 'EXACT_NEGATIVE' },
         { value: 'running shoes', match_type: 'PHRASE' },
       ],
-      TARGETING_STRATEGY: ['CHOOSE_YOUR_OWN'],
     };
     expect(adGroup.targeting_spec).toEqual(expected);
     const got = await adGroups().get(adGroup.id).expect(200);
@@ -71,7 +62,7 @@ describe('ad group targeting_spec (real Postgres)', () => {
     expectPinterest('TargetingSpec', got.body.targeting_spec);
     expect(got.body.targeting_spec).toEqual(expected);
 
-    const emptied = await createAdGroup(app, owner, campaignId, { targeting_spec: { GENDER: null, LOCALE: [], AGE_BUCKET: null } });
+    const emptied = await createAdGroup(api.app, owner, campaignId, { targeting_spec: { GENDER: null, LOCALE: [], AGE_BUCKET: null } });
     expect(emptied.targeting_spec).toEqual({});
   });
 
@@ -115,19 +106,19 @@ describe('ad group targeting_spec (real Postgres)', () => {
   });
 
   it('accepts every GEO region and every interest of the exported taxonomy', async () => {
-    const adGroup = await createAdGroup(app, owner, campaignId, { targeting_spec: { GEO: [...GEO_CODES], INTEREST: INTERESTS.map((i) => i.id) } });
+    const adGroup = await createAdGroup(api.app, owner, campaignId, { targeting_spec: { GEO: [...GEO_CODES], INTEREST: INTERESTS.map((i) => i.id) } });
     expect(adGroup.targeting_spec).toEqual({ GEO: GEO_CODES, INTEREST: INTERESTS.map((i) => i.id) });
   });
 
   it('replaces the whole spec on update, audits it, and keeps it when the update omits it', async () => {
-    const adGroup = await createAdGroup(app, owner, campaignId, { targeting_spec: { GENDER: ['male'], LOCATION: ['US'] } });
+    const adGroup = await createAdGroup(api.app, owner, campaignId, { targeting_spec: { GENDER: ['male'], LOCATION: ['US'] } });
     const replaced = await adGroups()
       .update([{ id: adGroup.id, targeting_spec: { KEYWORD: [{ value: 'garden chairs', match_type: 'PHRASE' }] } }])
       .expect(200);
     expect((replaced.body as BulkResult).items[0]!.data).toMatchObject({ targeting_spec: { KEYWORD: [{ value: 'garden chairs', match_type: 'PHRASE' }] } });
     const untouched = await adGroups().update([{ id: adGroup.id, name: 'Gardeners' }]).expect(200);
     expect((untouched.body as BulkResult).items[0]!.data).toMatchObject({ name: 'Gardeners', targeting_spec: { KEYWORD: [{ value: 'garden chairs', match_type: 'PHRASE' }] } });
-    const entries = await auditOf(app, owner, adGroup.id);
+    const entries = await auditOf(api.app, owner, adGroup.id);
     expect(entries[1]).toMatchObject({
       action: 'UPDATE',
       old_values: { targeting_spec: { GENDER: ['male'], LOCATION: ['US'] } },
@@ -136,7 +127,7 @@ describe('ad group targeting_spec (real Postgres)', () => {
   });
 
   it('rejects an invalid spec in an update and leaves the stored spec unchanged', async () => {
-    const adGroup = await createAdGroup(app, owner, campaignId, { targeting_spec: { GENDER: ['female'] } });
+    const adGroup = await createAdGroup(api.app, owner, campaignId, { targeting_spec: { GENDER: ['female'] } });
     const res = await adGroups()
       .update([{ id: adGroup.id, targeting_spec: { GENDER: ['female'], INTEREST: ['nope'] } }])
       .expect(200);

@@ -1,11 +1,9 @@
 import { AD_ACCOUNT_ROLES, type AdAccountRole } from '@loupe/contracts';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { roleAllows } from '../src/auth/permissions';
 import { listRoutes, routeKey, type CatalogRoute } from '../src/openapi/route-catalog';
 import { addMember, buildWorld, fillPath, hasQueryParam, sampleBody, snapshot, unfixturedRoutes, type World } from './support/route-fixtures';
-import { createTestApp, signUp, type TestUser } from './support/test-app';
+import { signUp, useTestApp, type TestUser } from './support/test-app';
 
 /**
  * Tenant isolation over EVERY route of the router (read from Nest's metadata, so routes
@@ -13,7 +11,7 @@ import { createTestApp, signUp, type TestUser } from './support/test-app';
  * or writes account A, and each role gets exactly what the permission table gives it.
  */
 describe('tenant isolation: every tenant-scoped route, every role', () => {
-  let app: NestFastifyApplication;
+  const api = useTestApp();
   let routes: CatalogRoute[];
   let tenantRoutes: CatalogRoute[];
   let a: World;
@@ -22,7 +20,7 @@ describe('tenant isolation: every tenant-scoped route, every role', () => {
 
   const call = (route: CatalogRoute, user: TestUser, ids: Record<string, string>, query = '') => {
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'put' | 'delete';
-    const req = request(app.getHttpServer())[method](fillPath(route, ids) + query).set('Authorization', user.auth);
+    const req = api.http()[method](fillPath(route, ids) + query).set('Authorization', user.auth);
     const body = ['POST', 'PATCH', 'PUT'].includes(route.method) ? sampleBody(route, ids) : undefined;
     return body === undefined ? req : req.send(body as object);
   };
@@ -30,19 +28,15 @@ describe('tenant isolation: every tenant-scoped route, every role', () => {
   const destructiveLast = (x: CatalogRoute, y: CatalogRoute) => Number(x.method === 'DELETE') - Number(y.method === 'DELETE');
 
   beforeAll(async () => {
-    app = await createTestApp();
-    routes = listRoutes(app);
+    routes = listRoutes(api.app);
     tenantRoutes = routes.filter((r) => r.contract?.access.kind === 'ad_account');
-    a = await buildWorld(app, routes);
-    b = await buildWorld(app, routes);
+    a = await buildWorld(api.app, routes);
+    b = await buildWorld(api.app, routes);
     for (const role of AD_ACCOUNT_ROLES) {
-      members[role] = await signUp(app);
-      await addMember(app, routes, a.owner, members[role], role);
+      members[role] = await signUp(api.app);
+      await addMember(api.app, routes, a.owner, members[role], role);
     }
   }, 120_000);
-  afterAll(async () => {
-    await app.close();
-  });
 
   it('has a fixture for every path parameter of every route (a new kind of id needs one)', () => {
     expect(unfixturedRoutes(routes.filter((r) => r.contract && r.contract.access.kind !== 'public'), a.ids)).toEqual([]);
@@ -54,18 +48,18 @@ describe('tenant isolation: every tenant-scoped route, every role', () => {
   });
 
   it("answers 404 to another account's token on every tenant-scoped route, and A's data does not change", async () => {
-    const before = await snapshot(app, routes, a);
+    const before = await snapshot(api.app, routes, a);
     const leaks: string[] = [];
     for (const route of [...tenantRoutes].sort(destructiveLast)) {
       const res = await call(route, b.owner, a.ids);
       if (res.status !== 404 || res.body.code !== 4) leaks.push(`${routeKey(route)} → ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
     expect(leaks).toEqual([]);
-    expect(await snapshot(app, routes, a)).toEqual(before);
+    expect(await snapshot(api.app, routes, a)).toEqual(before);
   });
 
   it("never lets a signed-in route reach another user's objects (ids in the path or ad_account_id in the query)", async () => {
-    const before = await snapshot(app, routes, a);
+    const before = await snapshot(api.app, routes, a);
     const leaks: string[] = [];
     const userRoutes = routes.filter((r) => r.contract?.access.kind === 'user');
     for (const route of [...userRoutes].sort(destructiveLast)) {
@@ -86,17 +80,17 @@ describe('tenant isolation: every tenant-scoped route, every role', () => {
       }
     }
     expect(leaks).toEqual([]);
-    expect(await snapshot(app, routes, a)).toEqual(before);
+    expect(await snapshot(api.app, routes, a)).toEqual(before);
   });
 
   it('lists only the caller\'s own ad accounts (GET /v5/ad_accounts)', async () => {
-    const res = await request(app.getHttpServer()).get('/v5/ad_accounts?page_size=250').set('Authorization', b.owner.auth).expect(200);
+    const res = await api.http().get('/v5/ad_accounts?page_size=250').set('Authorization', b.owner.auth).expect(200);
     const ids = (res.body.items as { id: string }[]).map((x) => x.id);
     expect(ids).toEqual([b.owner.adAccountId]);
   });
 
   it('answers 403 {code: 3} to every role the permission table refuses, and the write does not happen', async () => {
-    const before = await snapshot(app, routes, a);
+    const before = await snapshot(api.app, routes, a);
     const wrong: string[] = [];
     let checks = 0;
     for (const route of [...tenantRoutes].sort(destructiveLast)) {
@@ -111,7 +105,7 @@ describe('tenant isolation: every tenant-scoped route, every role', () => {
     }
     expect(wrong).toEqual([]);
     expect(checks).toBeGreaterThan(0);
-    expect(await snapshot(app, routes, a)).toEqual(before);
+    expect(await snapshot(api.app, routes, a)).toEqual(before);
   });
 
   it('never answers 403, 404 or 5xx to a role the permission table allows', async () => {

@@ -1,8 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { expect } from 'vitest';
-import { expectPinterest } from './pinterest-schema';
-import type { TestUser } from './test-app';
+import { expectPinterest, expectPinterestPage } from './pinterest-schema';
+import { signUp, type TestUser } from './test-app';
 
 /*
  * Helpers for tests that need campaigns and ad groups (campaigns, ad groups,
@@ -15,7 +15,8 @@ export const DAY = 24 * HOUR;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
 export interface BulkResult<T = Record<string, unknown>> {
-  items: { data: T | null; exceptions: { code: number; message: string }[] }[];
+  /** A failed item has exceptions and no `data` key (common/bulk.ts). */
+  items: { data?: T; exceptions: { code: number; message: string }[] }[];
 }
 
 export function objectsOf(app: NestFastifyApplication, user: TestUser, kind: 'campaigns' | 'ad_groups') {
@@ -68,6 +69,29 @@ export async function addMember(app: NestFastifyApplication, owner: TestUser, me
     .set('Authorization', owner.auth)
     .send({ email: member.email, role });
   if (res.status !== 201) throw new Error(`add member failed: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
+/** Signs up a fresh user and gives them `role` on `owner`'s ad account. */
+export async function signUpMember(app: NestFastifyApplication, owner: TestUser, role: string): Promise<TestUser> {
+  const member = await signUp(app);
+  await addMember(app, owner, member, role);
+  return member;
+}
+
+/**
+ * Follows a list's bookmarks (ten pages at most), checks each page is a Pinterest page of
+ * `component`, and answers the ids of each page.
+ */
+export async function pageIds(objects: ReturnType<typeof objectsOf>, component: string, query: Record<string, string | number>): Promise<string[][]> {
+  const pages: string[][] = [];
+  let bookmark: string | null = null;
+  do {
+    const res: request.Response = await objects.list(bookmark ? { ...query, bookmark } : query).expect(200);
+    expectPinterestPage(component, res.body);
+    pages.push(res.body.items.map((item: { id: string }) => item.id));
+    bookmark = res.body.bookmark;
+  } while (bookmark && pages.length < 10);
+  return pages;
 }
 
 /** The audit log entries of one object, newest first. */

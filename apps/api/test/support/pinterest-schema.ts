@@ -10,7 +10,27 @@ import addFormats from 'ajv-formats';
  * allows additional properties (it does not forbid them anywhere we use).
  */
 const SPEC_PATH = resolve(__dirname, '../../../../libs/contracts/pinterest-api-v5/openapi.json');
-const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: { schemas: Record<string, unknown> } };
+
+/**
+ * ajv refuses OpenAPI 3.0's `nullable: true` on a node without a `type` ("nullable
+ * cannot be used without type"), so components such as `Pin` (its `creative_type` is
+ * `{allOf: [...], nullable: true}`) would not compile. Every such node becomes the
+ * equivalent `{anyOf: [node without nullable, {type: 'null'}]}`; nothing else is
+ * changed or relaxed.
+ */
+export function nullableToJsonSchema(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(nullableToJsonSchema);
+  if (node === null || typeof node !== 'object') return node;
+  const entries = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, nullableToJsonSchema(value)]));
+  if (entries.nullable === true && entries.type === undefined) {
+    const { nullable: _nullable, ...rest } = entries;
+    return { anyOf: [rest, { type: 'null' }] };
+  }
+  return entries;
+}
+
+const raw = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as { components: unknown };
+const spec = { components: nullableToJsonSchema(raw.components) as { schemas: Record<string, unknown> } };
 
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
 addFormats(ajv);

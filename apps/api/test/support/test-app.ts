@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { loadConfig, testEnv } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { afterAll, beforeAll } from 'vitest';
 import { createApp } from '../../src/app/create-app';
 
 /** The real API on the real test services, without the web app and with generous rate limits. */
@@ -18,6 +20,44 @@ export function createTestApp(env: Record<string, string> = {}): Promise<NestFas
     ),
     { quiet: true },
   );
+}
+
+/** The test app of one `describe` block, as `useTestApp` hands it out. */
+export interface TestApp {
+  /** The running application; only inside tests and hooks. */
+  readonly app: NestFastifyApplication;
+  /** Its Postgres connection, for checking what a request stored. */
+  readonly db: DataSource;
+  /** A fresh supertest request against the app's HTTP server. */
+  http(): ReturnType<typeof request>;
+}
+
+/**
+ * Starts a test app (see `createTestApp`) before the tests of the calling `describe`
+ * block and closes it after them. Call it in the block's body; a `beforeAll` registered
+ * after it may already use the app (Vitest runs `beforeAll` hooks in order).
+ */
+export function useTestApp(env: Record<string, string> = {}): TestApp {
+  let app: NestFastifyApplication | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(env);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  const started = (): NestFastifyApplication => {
+    if (!app) throw new Error('useTestApp: the app runs only inside tests and hooks of its describe block');
+    return app;
+  };
+  return {
+    get app() {
+      return started();
+    },
+    get db() {
+      return started().get(DataSource);
+    },
+    http: () => request(started().getHttpServer()),
+  };
 }
 
 export interface TestUser {
