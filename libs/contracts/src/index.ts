@@ -11,3 +11,4 @@ export * from './targeting';
 export * from './campaigns';
 export * from './ad-groups';
 export * from './audience';
+export * from './events';

@@ -18,6 +18,7 @@ import { RateLimitGuard } from '../auth/rate-limit.guard';
 import { ContractInterceptor } from '../common/contract.interceptor';
 import { API_ENTITIES } from '../entities';
 import { ApiExceptionFilter } from '../errors/exception.filter';
+import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
 import { WebAppModule } from '../web/web-app.module';
 
@@ -41,6 +42,7 @@ export class AppModule {
         RedisModule,
         ClickHouseModule,
         HealthModule,
+        EventsModule,
         AuditModule,
         AuthModule,
         AdAccountsModule,

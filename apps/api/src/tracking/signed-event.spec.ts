@@ -9,9 +9,17 @@ const event: SignedEvent = {
   adGroupId: '549755813899',
   campaignId: '549755813898',
   adAccountId: '549755813890',
+  pinId: '549755813880',
   priceMicros: 510_000,
   billableEvent: 'CLICKTHROUGH',
   userKey: 'u_7f3a',
+  placement: 'SEARCH',
+  ageBucket: '25-34',
+  gender: 'female',
+  location: 'US-CA',
+  device: 'IPHONE',
+  locale: 'en-US',
+  interest: 'home decor, "quoted"\nand a newline',
   issuedAt: 1_795_000_000,
 };
 

@@ -2,7 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
  * What a tracking URL vouches for. The auction signs it when it returns an ad; the
- * beacon and click endpoints charge the price found here, never one sent by a client.
+ * beacon and click endpoints charge the price found here, never one sent by a client,
+ * and copy the request's context (placement, the user's segments) into the events.
  */
 export interface SignedEvent {
   auctionId: string;
@@ -11,11 +12,21 @@ export interface SignedEvent {
   adGroupId: string;
   campaignId: string;
   adAccountId: string;
+  pinId: string;
   /** Charge per billable event in the account's currency, integer micros. */
   priceMicros: number;
   billableEvent: 'IMPRESSION' | 'CLICKTHROUGH';
   /** Opaque user key of the request (for frequency and attribution). */
   userKey: string;
+  placement: string;
+  /** The request's user segments, as the serve request gave them ('' when unknown). */
+  ageBucket: string;
+  gender: string;
+  location: string;
+  device: string;
+  locale: string;
+  /** The targeted interest the ad matched ('' when it matched without one). */
+  interest: string;
   /** When the auction ran, unix seconds. */
   issuedAt: number;
 }
@@ -23,14 +34,35 @@ export interface SignedEvent {
 export type VerifyFailure = 'MALFORMED' | 'BAD_SIGNATURE' | 'EXPIRED' | 'NOT_YET_VALID';
 
 const VERSION = 'v1';
-const FIELDS = ['auctionId', 'slot', 'adId', 'adGroupId', 'campaignId', 'adAccountId', 'priceMicros', 'billableEvent', 'userKey', 'issuedAt'] as const;
+const FIELDS = [
+  'auctionId',
+  'slot',
+  'adId',
+  'adGroupId',
+  'campaignId',
+  'adAccountId',
+  'pinId',
+  'priceMicros',
+  'billableEvent',
+  'userKey',
+  'placement',
+  'ageBucket',
+  'gender',
+  'location',
+  'device',
+  'locale',
+  'interest',
+  'issuedAt',
+] as const satisfies readonly (keyof SignedEvent)[];
+const NUMERIC = new Set<string>(['slot', 'priceMicros', 'issuedAt']);
 
 /**
- * Compact signed token: `v1.<base64url fields>.<base64url HMAC-SHA256>`. The MAC covers
- * the version and every field, so any change (a cheaper price, another slot) breaks it.
+ * Compact signed token: `v1.<base64url JSON array of the fields>.<base64url HMAC-SHA256>`.
+ * The MAC covers the version and every field, so any change (a cheaper price, another
+ * slot) breaks it. A JSON array (not a delimiter) keeps any character in a field safe.
  */
 export function signEvent(event: SignedEvent, secret: string): string {
-  const body = Buffer.from(FIELDS.map((f) => String(event[f])).join('\n'), 'utf8').toString('base64url');
+  const body = Buffer.from(JSON.stringify(FIELDS.map((f) => event[f])), 'utf8').toString('base64url');
   return `${VERSION}.${body}.${mac(`${VERSION}.${body}`, secret)}`;
 }
 
@@ -40,29 +72,28 @@ export function verifyEvent(
   nowSeconds: number,
   ttlSeconds: number,
 ): { ok: true; event: SignedEvent } | { ok: false; reason: VerifyFailure } {
+  if (token.length > 4096) return { ok: false, reason: 'MALFORMED' };
   const parts = token.split('.');
-  if (parts.length !== 3 || parts[0] !== VERSION || token.length > 2048) return { ok: false, reason: 'MALFORMED' };
+  if (parts.length !== 3 || parts[0] !== VERSION) return { ok: false, reason: 'MALFORMED' };
   const expected = Buffer.from(mac(`${parts[0]}.${parts[1]}`, secret), 'base64url');
   const given = Buffer.from(parts[2]!, 'base64url');
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'BAD_SIGNATURE' };
-  const values = Buffer.from(parts[1]!, 'base64url').toString('utf8').split('\n');
-  if (values.length !== FIELDS.length) return { ok: false, reason: 'MALFORMED' };
-  const raw = Object.fromEntries(FIELDS.map((f, i) => [f, values[i]!]));
-  const event: SignedEvent = {
-    auctionId: raw.auctionId!,
-    slot: Number(raw.slot),
-    adId: raw.adId!,
-    adGroupId: raw.adGroupId!,
-    campaignId: raw.campaignId!,
-    adAccountId: raw.adAccountId!,
-    priceMicros: Number(raw.priceMicros),
-    billableEvent: raw.billableEvent as SignedEvent['billableEvent'],
-    userKey: raw.userKey!,
-    issuedAt: Number(raw.issuedAt),
-  };
-  if (!Number.isSafeInteger(event.priceMicros) || !Number.isInteger(event.slot) || !Number.isInteger(event.issuedAt)) {
+  let values: unknown;
+  try {
+    values = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
+  } catch {
     return { ok: false, reason: 'MALFORMED' };
   }
+  if (!Array.isArray(values) || values.length !== FIELDS.length) return { ok: false, reason: 'MALFORMED' };
+  const raw: Record<string, unknown> = {};
+  for (let i = 0; i < FIELDS.length; i++) {
+    const name = FIELDS[i]!;
+    const value: unknown = values[i];
+    if (NUMERIC.has(name) ? !Number.isSafeInteger(value) : typeof value !== 'string') return { ok: false, reason: 'MALFORMED' };
+    raw[name] = value;
+  }
+  const event = raw as unknown as SignedEvent;
+  if (event.billableEvent !== 'IMPRESSION' && event.billableEvent !== 'CLICKTHROUGH') return { ok: false, reason: 'MALFORMED' };
   // A little clock skew between API processes is normal; more is a forgery or a bug.
   if (event.issuedAt > nowSeconds + 60) return { ok: false, reason: 'NOT_YET_VALID' };
   if (nowSeconds - event.issuedAt > ttlSeconds) return { ok: false, reason: 'EXPIRED' };

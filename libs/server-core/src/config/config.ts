@@ -42,6 +42,12 @@ export const envSchema = z.object({
   RATE_LIMIT_READ_PER_MINUTE: z.coerce.number().int().min(1).default(1000),
   RATE_LIMIT_WRITE_PER_MINUTE: z.coerce.number().int().min(1).default(300),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+  /** Shared secret of internal callers (the ad server's clients) for /internal/* routes. */
+  SERVICE_KEY: z.string().min(16, 'must be at least 16 characters').default('loupe-dev-service-key-change-me'),
+  /** HMAC key of tracking URLs; every API process must share it. */
+  TRACKING_SECRET: z.string().min(16, 'must be at least 16 characters').default('loupe-dev-tracking-secret-change-me'),
+  /** How long a tracking URL stays valid after its auction. */
+  TRACKING_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -56,6 +62,8 @@ export interface LoupeConfig {
   health: { timeoutMs: number };
   web: { distDir: string };
   rateLimit: { readPerMinute: number; writePerMinute: number; authPerMinute: number };
+  serving: { serviceKey: string };
+  tracking: { secret: string; ttlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -83,6 +91,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const e = parsed.data;
+  if (e.NODE_ENV === 'production') {
+    const defaults = (['SERVICE_KEY', 'TRACKING_SECRET'] as const).filter((k) => e[k] === envSchema.shape[k].parse(undefined));
+    if (defaults.length > 0) {
+      throw new ConfigError(defaults.map((variable) => ({ variable, problem: 'must be set to a secret of your own in production (the default is public)' })));
+    }
+  }
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL },
@@ -102,5 +116,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       writePerMinute: e.RATE_LIMIT_WRITE_PER_MINUTE,
       authPerMinute: e.RATE_LIMIT_AUTH_PER_MINUTE,
     },
+    serving: { serviceKey: e.SERVICE_KEY },
+    tracking: { secret: e.TRACKING_SECRET, ttlSeconds: e.TRACKING_TTL_SECONDS },
   };
 }

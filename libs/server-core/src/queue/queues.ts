@@ -8,6 +8,10 @@ import type { LoupeConfig } from '../config/config';
 export const QUEUES = {
   /** Worker self-check; proves the worker consumes from Redis. */
   system: 'system',
+  /** Ad events (impressions, clicks, engagements, conversions) from the API, group-committed. */
+  events: 'events',
+  /** Events that could not be ingested (invalid or rejected by ClickHouse), with the reason. */
+  eventsDeadLetter: 'events-dead-letter',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

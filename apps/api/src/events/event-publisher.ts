@@ -1,0 +1,98 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import type { AdEvent } from '@loupe/contracts';
+import { LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
+import { Queue } from 'bullmq';
+import type { RedisOptions } from 'ioredis';
+
+/** How a group commit is cut: whichever comes first. */
+export interface GroupCommitOptions {
+  /** Longest a request waits for others to share its job. */
+  windowMs: number;
+  /** Events per job at most (a full batch is sent at once). */
+  maxEvents: number;
+  /** A job not stored in Redis within this time fails its requests (they answer 503). */
+  timeoutMs: number;
+}
+
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 2, maxEvents: 500, timeoutMs: 2_000 };
+
+interface Pending {
+  events: AdEvent[];
+  waiters: { resolve: () => void; reject: (err: Error) => void }[];
+  timer: NodeJS.Timeout | null;
+}
+
+/**
+ * Durable acknowledgment for ad events (issue 5 §1). `publish` resolves only once the
+ * events are stored in Redis as a BullMQ job, so an endpoint that awaits it before
+ * answering 2xx never acknowledges an event it could lose.
+ *
+ * Group commit: events published within `windowMs` of each other share one job (one
+ * Redis round trip for many requests); each caller still waits for its own batch. If
+ * the job cannot be stored (Redis down, or slower than `timeoutMs`) every caller of
+ * that batch gets a ServiceUnavailableException (HTTP 503) and nothing is acknowledged.
+ */
+@Injectable()
+export class EventPublisher implements OnApplicationShutdown {
+  private readonly logger = new Logger(EventPublisher.name);
+  private readonly queue: Queue;
+  private pending: Pending | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly options: GroupCommitOptions;
+
+  constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig) {
+    this.options = DEFAULT_GROUP_COMMIT;
+    this.queue = new Queue(QUEUES.events, {
+      // Fail fast while Redis is down: an acknowledgment must not wait on a reconnect.
+      connection: { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      prefix: config.redis.queuePrefix,
+    });
+    this.queue.on('error', (err) => this.logger.warn(`events queue: ${err.message}`));
+  }
+
+  /** Resolves when the events are durable in Redis; rejects (503) when they are not. */
+  publish(events: readonly AdEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const batch = (this.pending ??= { events: [], waiters: [], timer: null });
+    batch.events.push(...events);
+    const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
+    if (batch.events.length >= this.options.maxEvents) this.flush();
+    else batch.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+    return done;
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    if (!batch) return;
+    this.pending = null;
+    if (batch.timer) clearTimeout(batch.timer);
+    const stored = this.store(batch.events).then(
+      () => batch.waiters.forEach((w) => w.resolve()),
+      (err: unknown) => {
+        this.logger.warn(`could not store ${batch.events.length} events: ${err instanceof Error ? err.message : String(err)}`);
+        const failure = new ServiceUnavailableException('The event could not be stored right now; retry with the same request.');
+        batch.waiters.forEach((w) => w.reject(failure));
+      },
+    );
+    this.inFlight.add(stored);
+    void stored.finally(() => this.inFlight.delete(stored));
+  }
+
+  private async store(events: AdEvent[]): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
+    });
+    try {
+      await Promise.race([this.queue.add('batch', { events }), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.flush();
+    await Promise.allSettled([...this.inFlight]);
+    await this.queue.close().catch(() => undefined);
+  }
+}
