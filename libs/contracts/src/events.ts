@@ -81,3 +81,15 @@ export const eventBatchJobSchema = z.object({
   events: z.array(adEventSchema).min(1).max(10_000),
 });
 export type EventBatchJob = z.infer<typeof eventBatchJobSchema>;
+
+/**
+ * The payload of one `rollups` queue job: recompute one UTC hour of one ad account's
+ * rollups from the raw events (idempotent; the ingest worker adds one, coalesced,
+ * for every hour a committed batch touched).
+ */
+export const rollupJobSchema = z.object({
+  ad_account_id: numericId,
+  /** Start of the UTC hour, unix seconds (a multiple of 3600). */
+  hour: z.number().int().min(0).multipleOf(3600),
+});
+export type RollupJob = z.infer<typeof rollupJobSchema>;

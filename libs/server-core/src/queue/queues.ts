@@ -12,6 +12,8 @@ export const QUEUES = {
   events: 'events',
   /** Events that could not be ingested (invalid or rejected by ClickHouse), with the reason. */
   eventsDeadLetter: 'events-dead-letter',
+  /** Recompute one hour of one ad account's ClickHouse rollups (and its spend ledger rows). */
+  rollups: 'rollups',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
