@@ -56,6 +56,17 @@ describe('BudgetStore (real Redis)', () => {
     expect(await store.reserveImpression(tomorrow, limits, 5_000)).toEqual({ ok: true });
   });
 
+  it('refunds a reserved charge that will not be billed, never below zero', async () => {
+    const s = scope();
+    const limits = { ...NO_LIMITS, adGroupDaily: 10_000 };
+    await store.reserveImpression(s, limits, 7_000);
+    await store.refund(s, 3_000);
+    expect(await store.spent(s)).toEqual({ adGroupDay: 4_000, adGroupLifetime: 4_000, campaignDay: 4_000, campaignLifetime: 4_000 });
+    await store.refund(s, 9_000);
+    expect((await store.spent(s)).adGroupDay).toBe(0);
+    expect(await store.reserveImpression(s, limits, 10_000)).toEqual({ ok: true });
+  });
+
   it('serves a CPC ad only while one maximum-bid click still fits', async () => {
     const s = scope();
     const limits = { ...NO_LIMITS, adGroupDaily: 1_000_000 };
@@ -104,5 +115,15 @@ describe('BudgetStore (real Redis)', () => {
     expect(spent).toBeLessThanOrEqual(budget + boundInMaxBids * maxBidMicros);
     // 1,600 attempts of ~$0.02 want ~$37: the budget must actually have been exhausted.
     expect(spent).toBeGreaterThan(budget - 30_000);
+  });
+});
+
+describe('accountDay', () => {
+  it("cuts days at the ad account's midnight, not UTC's", async () => {
+    const { accountDay } = await import('../src/serving/budget-store');
+    const utcMidnightish = Date.UTC(2026, 10, 23, 3, 30); // 03:30 UTC on 23 Nov
+    expect(accountDay('UTC', utcMidnightish)).toBe('2026-11-23');
+    expect(accountDay('America/New_York', utcMidnightish)).toBe('2026-11-22');
+    expect(accountDay('Asia/Tokyo', Date.UTC(2026, 10, 22, 15, 0))).toBe('2026-11-23');
   });
 });

@@ -28,7 +28,6 @@ export const IVT_REASONS = [
   'CLICK_TOO_FAST',
   'DUPLICATE_CLICK',
   'BURST',
-  'BUDGET_EXHAUSTED',
 ] as const;
 export type IvtReason = (typeof IVT_REASONS)[number];
 

@@ -74,6 +74,30 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
 
+const REFUND = `
+for i = 1, 4 do
+  local current = tonumber(redis.call('GET', KEYS[i]) or '0')
+  local next = current - tonumber(ARGV[1])
+  if next < 0 then next = 0 end
+  if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('SET', KEYS[i], next, 'KEEPTTL') end
+end
+return 0
+`;
+
+/**
+ * The ad account's local date (YYYY-MM-DD) at `atMs`: the day its DAILY budgets and
+ * daily frequency caps count in (they reset at the account's midnight).
+ */
+export function accountDay(timezone: string, atMs: number): string {
+  let format = DAY_FORMATS.get(timezone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DAY_FORMATS.set(timezone, format);
+  }
+  return format.format(atMs);
+}
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 export class BudgetStore {
   constructor(
     private readonly redis: Redis,
@@ -115,6 +139,16 @@ export class BudgetStore {
   chargeClick(scope: SpendScope, limits: SpendLimits, priceMicros: number, maxBidMicros: number): Promise<SpendOutcome> {
     const raised = Object.fromEntries(LIMIT_NAMES.map((n) => [n, limits[n] < 0 ? -1 : limits[n] + maxBidMicros])) as unknown as SpendLimits;
     return this.run(scope, raised, priceMicros, 0, true);
+  }
+
+  /**
+   * Gives back a reserved charge that will not be billed (an impression flagged as
+   * invalid traffic): the counters drop by `amount`, never below zero.
+   */
+  async refund(scope: SpendScope, amount: number): Promise<void> {
+    assertMicros(amount);
+    if (amount === 0) return;
+    await this.redis.eval(REFUND, 4, ...this.keys(scope), String(amount));
   }
 
   async spent(scope: SpendScope): Promise<{ adGroupDay: number; adGroupLifetime: number; campaignDay: number; campaignLifetime: number }> {
