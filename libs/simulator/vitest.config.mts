@@ -1,0 +1,3 @@
+import { loupeProject } from '../../scripts/vitest.preset.mts';
+
+export default loupeProject({ name: 'simulator', dir: import.meta.dirname });
