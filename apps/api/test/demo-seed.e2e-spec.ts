@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { adAccountPageSchema, adPageSchema, adGroupPageSchema, campaignPageSchema, type AdAccount } from '@loupe/contracts';
 import { demoMarketplace } from '@loupe/simulator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SEED, seedDemoMarketplace, type DemoSeedResult } from '../src/cli/demo-seed';
+import { DEMO_SEED, DemoSeedError, describeLogins, seedDemoMarketplace, type DemoSeedResult } from '../src/cli/demo-seed';
 import { DEMO_AD_ACCOUNT } from '../src/cli/seed';
 import { useTestApp } from './support/test-app';
 
@@ -101,5 +101,21 @@ describe('demo seeding through the real management API', () => {
     expect(second.created).toEqual({ users: 0, adAccounts: 0, campaigns: 0, adGroups: 0, pins: 0, ads: 0, memberships: 0 });
     expect(second.logins).toEqual(first.logins);
     expect((await census(second)).counts).toEqual(seen.counts);
+
+    const printed = describeLogins(second);
+    expect(printed).toContain('already present');
+    for (const login of second.logins) expect(printed).toContain(`${login.email} / ${login.password}`);
+  });
+
+  it('refuses, naming the email, when a demo user exists with another password', async () => {
+    const domain = `taken-${randomUUID().slice(0, 8)}.test.loupe.dev`;
+    await api
+      .http()
+      .post('/v5/auth/signup')
+      .send({ email: `demo@${domain}`, password: 'someone else entirely', business_name: 'Squatter', ad_account: { name: 'Mine' } })
+      .expect(201);
+    const attempt = seedDemoMarketplace({ baseUrl, emailDomain: domain, now });
+    await expect(attempt).rejects.toThrow(DemoSeedError);
+    await expect(attempt).rejects.toThrow(`demo@${domain} exists but does not accept the demo password`);
   });
 });

@@ -61,7 +61,7 @@ describe('the simulator agrees with the targeting contract and audience sizing',
   });
 
   it('simulated people carry only targetable values, and targeting reaches the share audience sizing estimates', () => {
-    const population = new sim.Population({ seed: 31, size: 20_000 });
+    const population = new sim.SimulatedPopulation({ seed: 31, size: 20_000 });
     for (const u of population.users) {
       expect(COUNTRIES).toContain(u.country);
       if (u.location !== u.country) expect(GEO_CODES).toContain(u.location);

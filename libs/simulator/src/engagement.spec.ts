@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CONVERSION_RATES, decideImpression, ENGAGEMENT_RATES, impressionRandom, matchScore, propensities, type SimAd } from './engagement';
-import { Population, simulatedUser, type SimUser } from './population';
+import { SimulatedPopulation, simulatedUser, type SimUser } from './population';
 import { streamRandom } from './random';
 import { interestId } from './vocabulary';
 
@@ -45,7 +45,7 @@ describe('propensities', () => {
 });
 
 describe('outcomes by match quality (fixed seed)', () => {
-  const population = new Population({ seed: 77, size: 10_000 });
+  const population = new SimulatedPopulation({ seed: 77, size: 10_000 });
 
   function run(target: SimAd, impressions: number) {
     const random = streamRandom(77, 'outcomes', JSON.stringify(target.targeting));

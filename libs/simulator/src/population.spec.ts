@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIVITY_SIGMA, COUNTRY_SHARES, Population, REGION_SHARES, simulatedUser, simulatedUserId } from './population';
+import { ACTIVITY_SIGMA, COUNTRY_SHARES, REGION_SHARES, SimulatedPopulation, simulatedUser, simulatedUserId } from './population';
 import { streamRandom } from './random';
 import { AGE_SHARES, APP_TYPE_SHARES, GENDER_SHARES, INTEREST_SHARES, interestId, localeShares, PLACEMENT_REACH, SIM_INTERESTS } from './vocabulary';
 
@@ -11,7 +11,7 @@ import { AGE_SHARES, APP_TYPE_SHARES, GENDER_SHARES, INTEREST_SHARES, interestId
  */
 const SEED = 20_261_127;
 const SIZE = 20_000;
-const population = new Population({ seed: SEED, size: SIZE });
+const population = new SimulatedPopulation({ seed: SEED, size: SIZE });
 const users = population.users;
 
 function shares<T extends string>(values: readonly T[]): Record<string, number> {
@@ -92,13 +92,13 @@ describe('population: ids and reproducibility', () => {
   });
 
   it('the same seed gives the same population, and any user can be generated alone', () => {
-    const again = new Population({ seed: SEED, size: 2_000 });
+    const again = new SimulatedPopulation({ seed: SEED, size: 2_000 });
     expect(again.users).toEqual(users.slice(0, 2_000));
     expect(simulatedUser(SEED, 12_345)).toEqual(users[12_345]);
   });
 
   it('another seed gives other people', () => {
-    const other = new Population({ seed: SEED + 1, size: 2_000 }).users;
+    const other = new SimulatedPopulation({ seed: SEED + 1, size: 2_000 }).users;
     const same = other.filter((u, i) => {
       const a = users[i]!;
       return a.ageBucket === u.ageBucket && a.gender === u.gender && a.location === u.location && a.interestKeys.join() === u.interestKeys.join();

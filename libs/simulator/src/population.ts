@@ -160,8 +160,8 @@ export interface PopulationOptions {
   size: number;
 }
 
-/** A generated population with activity-weighted sampling per placement. */
-export class Population {
+/** A generated population with activity-weighted sampling per placement (not to be confused with the auction's `Population`, the figures audience sizing reads). */
+export class SimulatedPopulation {
   readonly users: readonly SimUser[];
   /** Per placement: users who use it, and the running sum of their activity. */
   private readonly byPlacement: Record<ServingPlacement, { users: SimUser[]; cumulative: number[] }>;

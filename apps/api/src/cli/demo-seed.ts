@@ -114,7 +114,7 @@ class ApiClient {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
       });
       const text = await res.text();
-      const body: unknown = text === '' ? null : JSON.parse(text);
+      const body = parseBody(text);
       if (res.status === 429 && attempt < 5) {
         const wait = Number(res.headers.get('retry-after') ?? '1');
         await new Promise((resolve) => setTimeout(resolve, Math.min(60, Math.max(1, wait)) * 1000));
@@ -158,6 +158,16 @@ class ApiClient {
       });
     }
     return created;
+  }
+}
+
+/** JSON, or the raw text when something in between (a proxy, a crashed server) answered otherwise. */
+function parseBody(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
   }
 }
 
@@ -354,8 +364,13 @@ export function describeLogins(result: DemoSeedResult): string {
 if (require.main === module) {
   const args = process.argv.slice(2);
   const seedArg = args.find((a) => a.startsWith('--seed='));
+  const seed = seedArg === undefined ? undefined : Number(seedArg.slice('--seed='.length));
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    process.stderr.write(`--seed must be an integer; got ${seedArg}\n`);
+    process.exit(2);
+  }
   const baseUrl = args.find((a) => !a.startsWith('--')) ?? 'http://127.0.0.1:3000';
-  seedDemoMarketplace({ baseUrl, seed: seedArg ? Number(seedArg.slice('--seed='.length)) : undefined }).then(
+  seedDemoMarketplace({ baseUrl, seed }).then(
     (result) => process.stdout.write(`${describeLogins(result)}\n`),
     (err: unknown) => {
       process.stderr.write(`Demo seeding failed: ${err instanceof Error ? err.message : String(err)}\n`);
