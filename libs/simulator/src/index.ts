@@ -15,3 +15,4 @@ export * from './targeting';
 export * from './conversions';
 export * from './engagement';
 export * from './advertisers';
+export * from './requests';
