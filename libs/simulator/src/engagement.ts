@@ -4,18 +4,19 @@
  *
  *   m = 0.50 · [the creative's category is one of the person's interests]
  *     + 0.25 · [the ad group's INTEREST targeting includes the creative's category]
- *     + 0.10 · [the ad group narrows age or gender to the vertical's audience]
+ *     + 0.10 · [the ad group narrows AGE_BUCKET or GENDER (the catalog: to the vertical's audience)]
  *     + 0.15 · [SEARCH, and the person searched for the creative's category]
  *
  * and is 0 for a person the targeting does not reach at all (the serving path would
  * not show the ad). The second and third terms reward targeting that agrees with the
  * creative: a reached person then holds the category or a related interest, and is in
  * the audience the product is for. Targeting an unrelated interest earns neither, so a
- * mismatched ad group does no better than a broad one while reaching fewer people. Each rate is linear in m
- * between its m = 0 and m = 1 values (`ENGAGEMENT_RATES`, `CONVERSION_RATES`). Click
- * and conversion rates both rise, so an ad group that targets the people its creative
- * is about earns more conversions per click and per impression — a visibly better
- * ROAS — than a broad or mismatched one bidding the same.
+ * mismatched ad group does no better than a broad one while reaching fewer people.
+ *
+ * Each rate is linear in m between its m = 0 and m = 1 values (`ENGAGEMENT_RATES`,
+ * `CONVERSION_RATES`). Click and conversion rates both rise, so an ad group that
+ * targets the people its creative is about earns more conversions per click and per
+ * impression — a visibly better ROAS — than a broad or mismatched one bidding the same.
  */
 import type { ServingPlacement } from '@loupe/auction';
 import { bernoulli, streamRandom, type Random } from './random';

@@ -90,8 +90,6 @@ export class DemoSeedError extends Error {}
 interface Session {
   token: string;
   userId: string;
-  /** The account the sign-up created (absent when the user signed in). */
-  signupAccountId?: string;
 }
 
 /** A thin JSON client of the management API; retries 429s after `Retry-After`. */
@@ -208,7 +206,7 @@ export async function seedDemoMarketplace(options: DemoSeedOptions): Promise<Dem
     const body = signupResponseSchema.parse(signup.body);
     created.users++;
     created.adAccounts++;
-    return { token: body.access_token, userId: body.user_id, signupAccountId: body.ad_account_id };
+    return { token: body.access_token, userId: body.user_id };
   }
 
   /** The user's own accounts named as the catalog's, created where missing; in catalog order. */
