@@ -1,0 +1,2 @@
+export * from './csv-export';
+export * from './csv-checksum';
