@@ -215,3 +215,11 @@ describe('Loupe metric catalog', () => {
     expect(metricToDecimal(spend, spend.compute(huge))).toBe('9223372036854.775809');
   });
 });
+
+describe('docs/metrics.md', () => {
+  it('documents every Pinterest column and Loupe metric of the catalogs', () => {
+    const doc = readFileSync(resolve(__dirname, '../../../docs/metrics.md'), 'utf8');
+    const missing = [...PINTEREST_COLUMN_NAMES, ...LOUPE_METRIC_NAMES].filter((name) => !doc.includes(`| \`${name}\` |`));
+    expect(missing).toEqual([]);
+  });
+});
