@@ -1,9 +1,19 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { verifyCsvChecksum } from './csv-checksum';
-import { type CsvColumn, type CsvExportOptions, type CsvRow, createCsvExport, csvCell, encodeHeaderValue, neutraliseFormula } from './csv-export';
+import {
+  type CsvColumn,
+  type CsvExportOptions,
+  type CsvRow,
+  createCsvExport,
+  csvCell,
+  encodeHeaderValue,
+  neutraliseFormula,
+  renderCsvRecords,
+} from './csv-export';
 
 const COLUMNS: CsvColumn[] = [
   { key: 'name', header: 'Campaign', type: 'text' },
@@ -95,6 +105,24 @@ describe('CSV export: RFC 4180', () => {
     expect(records[2]![1]).toBe('-1');
     expect(records[4]).toEqual(['"starts with a quote', '-3', '-12.500000', '0.0000000003']);
     expect(records[3]![2]).toBe('2.469134');
+  });
+
+  it('renders exactly what csv-stringify writes, for random hostile records (the plain-record fast path changes no byte)', () => {
+    const alphabet = ['a', 'Z', '0', ' ', ',', '"', '\r', '\n', '\r\n', '#', 'é', '日', '🎉', "'", '=', '-', '\t', ';'];
+    let state = 42;
+    const next = (n: number) => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state % n;
+    };
+    const records: string[][] = Array.from({ length: 3000 }, () =>
+      Array.from({ length: 1 + next(5) }, () => Array.from({ length: next(7) }, () => alphabet[next(alphabet.length)]!).join('')),
+    );
+    const options = { record_delimiter: 'windows', quote_record_delimiter: true, eof: true, quoted_match: /#/ } as const;
+    expect(renderCsvRecords(records)).toBe(stringify(records, options));
+    expect(records.filter((record) => record.some((field) => /[",\r\n#]/.test(field))).length).toBeGreaterThan(1000);
+    expect(records.filter((record) => !record.some((field) => /[",\r\n#]/.test(field))).length).toBeGreaterThan(300);
+    // And the lines parse back to the same fields.
+    expect(parse(renderCsvRecords(records), { record_delimiter: '\r\n', relax_column_count: true })).toEqual(records);
   });
 
   it('writes integers and money beyond 2^53 without losing a digit', () => {

@@ -174,23 +174,39 @@ async function* dataChunks(
   if (batch.length > 0) yield { bytes: render(batch), rows: batch.length };
 }
 
+const STRINGIFY_OPTIONS = {
+  record_delimiter: 'windows',
+  // RFC 4180: a field holding CR or LF is quoted (csv-stringify skips this by default once record_delimiter is set).
+  quote_record_delimiter: true,
+  eof: true,
+  // A record starting with # would read as a comment line, and readers that allow
+  // comments mid-line (csv-parse's default) would cut a field at #; quoted, it is data.
+  quoted_match: /#/,
+} as const;
+
+/** Any character that makes csv-stringify quote a field under STRINGIFY_OPTIONS. */
+const NEEDS_QUOTING = /[",\r\n#]/;
+
+/**
+ * Renders records as RFC 4180 lines. Records with a field that needs quoting go
+ * through csv-stringify; the others (most rows: numbers and plain names) are joined
+ * directly, which is byte-for-byte what csv-stringify writes for them (a test checks
+ * the equivalence on random hostile records) at a fraction of the cost per row.
+ */
+export function renderCsvRecords(records: readonly (readonly string[])[]): string {
+  let out = '';
+  for (const record of records) {
+    out += record.some((field) => NEEDS_QUOTING.test(field)) ? stringify([record as string[]], STRINGIFY_OPTIONS) : `${record.join(',')}${CSV_RECORD_DELIMITER}`;
+  }
+  return out;
+}
+
 function render(records: string[][]): Buffer {
-  return Buffer.from(
-    stringify(records, {
-      record_delimiter: 'windows',
-      // RFC 4180: a field holding CR or LF is quoted (csv-stringify skips this by default once record_delimiter is set).
-      quote_record_delimiter: true,
-      eof: true,
-      // A record starting with # would read as a comment line, and readers that allow
-      // comments mid-line (csv-parse's default) would cut a field at #; quoted, it is data.
-      quoted_match: /#/,
-    }),
-    'utf8',
-  );
+  return Buffer.from(renderCsvRecords(records), 'utf8');
 }
 
 /** The `#` comment block. Values are percent-encoded so a line never splits into cells or lines. */
-export function headerBlock(meta: CsvExportMeta, checksum: { sha256: string; rows: number } | null): string {
+function headerBlock(meta: CsvExportMeta, checksum: { sha256: string; rows: number } | null): string {
   const lines: [string, string][] = [
     ['account', meta.account],
     ['period', meta.period],
