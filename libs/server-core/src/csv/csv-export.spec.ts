@@ -286,6 +286,17 @@ describe('CSV export: checksum', () => {
   });
 });
 
+describe('CSV export: progress', () => {
+  it('reports the rows written after each chunk, ending at the row count', async () => {
+    for (const checksum of ['trailer', 'header'] as const) {
+      const seen: number[] = [];
+      const rows = Array.from({ length: 1234 }, (_, i) => ({ name: `r${i}`, impressions: i }));
+      await collect({ columns: COLUMNS, meta: META, checksum, batchSize: 500, onProgress: (n) => seen.push(n) }, rows);
+      expect(seen).toEqual([500, 1000, 1234]);
+    }
+  });
+});
+
 describe('CSV export: streaming with back-pressure', () => {
   it('pulls rows only as fast as the consumer reads', async () => {
     let produced = 0;

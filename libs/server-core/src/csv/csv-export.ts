@@ -70,8 +70,14 @@ export interface CsvExportOptions {
   readonly checksum?: CsvChecksumPlacement;
   /** Limit for checksum: 'header' (default 64 MiB); larger exports must stream with 'trailer'. */
   readonly maxBufferedBytes?: number;
-  /** Rows per csv-stringify call: bounds memory per chunk (default 500). */
+  /** Rows rendered per chunk: bounds memory per chunk (default 500). */
   readonly batchSize?: number;
+  /**
+   * Called with the number of data rows rendered so far, after each chunk (an export
+   * job reports it as progress). In the streamed placement a chunk is rendered when
+   * the consumer asks for it, so progress follows what the client has received.
+   */
+  readonly onProgress?: (rowsWritten: number) => void;
 }
 
 export type CsvRow = Readonly<Record<string, unknown>>;
@@ -131,6 +137,7 @@ async function* streamed(rows: AsyncIterable<CsvRow> | Iterable<CsvRow>, options
   for await (const chunk of dataChunks(rows, options)) {
     hash.update(chunk.bytes);
     count += chunk.rows;
+    if (chunk.rows > 0) options.onProgress?.(count);
     yield chunk.bytes;
   }
   yield Buffer.from(checksumLine(hash.digest('hex'), count), 'utf8');
@@ -149,6 +156,7 @@ async function* buffered(rows: AsyncIterable<CsvRow> | Iterable<CsvRow>, options
     }
     hash.update(chunk.bytes);
     count += chunk.rows;
+    if (chunk.rows > 0) options.onProgress?.(count);
     chunks.push(chunk.bytes);
   }
   yield Buffer.from((options.bom ? UTF8_BOM : '') + headerBlock(options.meta, { sha256: hash.digest('hex'), rows: count }), 'utf8');
