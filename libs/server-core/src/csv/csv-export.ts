@@ -163,7 +163,7 @@ async function* buffered(rows: AsyncIterable<CsvRow> | Iterable<CsvRow>, options
   yield* chunks;
 }
 
-/** The column row, then the data rows in batches, each rendered by csv-stringify in one call. */
+/** The column row, then the data rows in batches of `batchSize`, each rendered into one chunk. */
 async function* dataChunks(
   rows: AsyncIterable<CsvRow> | Iterable<CsvRow>,
   options: CsvExportOptions,
