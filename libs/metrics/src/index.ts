@@ -1,0 +1,6 @@
+export * from './exact';
+export * from './measures';
+export * from './metrics';
+export * from './catalog';
+export * from './format';
+export * from './period';

@@ -1,0 +1,3 @@
+import { loupeProject } from '../../scripts/vitest.preset.mts';
+
+export default loupeProject({ name: 'metrics', dir: import.meta.dirname });
