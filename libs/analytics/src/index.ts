@@ -76,3 +76,4 @@ export {
   type RollupQuery,
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
+export { insertEvents, type RawEvent } from './raw-events';
