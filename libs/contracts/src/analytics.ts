@@ -113,3 +113,63 @@ export const analyticsRowSchema = z
   .catchall(z.union([z.number(), z.string(), z.null()]));
 export const analyticsResponseSchema = z.array(analyticsRowSchema);
 export type AnalyticsRow = z.infer<typeof analyticsRowSchema>;
+
+/* ---------------------------------------------------------------- quarter-over-quarter revenue (Loupe extension) */
+
+export const REVENUE_QUARTERS_MAX = 12;
+
+const quartersQuery = z.coerce
+  .number({ error: `Parameter 'quarters' must be an integer from 1 to ${REVENUE_QUARTERS_MAX}` })
+  .int(`Parameter 'quarters' must be an integer from 1 to ${REVENUE_QUARTERS_MAX}`)
+  .min(1, `Parameter 'quarters' must be an integer from 1 to ${REVENUE_QUARTERS_MAX}`)
+  .max(REVENUE_QUARTERS_MAX, `Parameter 'quarters' must be an integer from 1 to ${REVENUE_QUARTERS_MAX}`)
+  .default(6);
+
+export const revenueQuartersQuerySchema = z.object({ quarters: quartersQuery });
+export type RevenueQuartersQuery = z.infer<typeof revenueQuartersQuerySchema>;
+export const crossAccountRevenueQuerySchema = z.object({ quarters: quartersQuery, ad_account_ids: requiredList('ad_account_ids', idSchema, 50) });
+export type CrossAccountRevenueQuery = z.infer<typeof crossAccountRevenueQuerySchema>;
+
+const growthPair = z.object({
+  /** Against the previous quarter; null when that quarter's value is 0 (no finite rate). */
+  qoq: z.number().nullable(),
+  /** Against the same quarter a year earlier. */
+  yoy: z.number().nullable(),
+});
+
+export const revenueQuarterSchema = z.object({
+  /** "2026-Q3", cut in the ad account's timezone. */
+  quarter: z.string(),
+  start_date: z.string(),
+  end_date: z.string(),
+  /** Spend: the platform's revenue, integer micros of the currency. */
+  spend_in_micro_currency: z.number().int(),
+  /** Attributed conversion value: the advertiser's revenue. */
+  conversion_value_in_micro_currency: z.number().int(),
+  roas: z.number().nullable(),
+  roi: z.number().nullable(),
+  growth: z.object({ spend: growthPair, conversion_value: growthPair, roas: growthPair, roi: growthPair }),
+});
+export type RevenueQuarter = z.infer<typeof revenueQuarterSchema>;
+
+export const revenueAttributionSchema = z.object({
+  click_window_days: z.number().int(),
+  view_window_days: z.number().int(),
+  conversion_report_time: z.enum(CONVERSION_REPORT_TIME_VALUES),
+});
+
+export const accountRevenueSchema = z.object({
+  ad_account_id: idSchema,
+  currency: z.string(),
+  timezone: z.string(),
+  attribution: revenueAttributionSchema,
+  quarters: z.array(revenueQuarterSchema),
+});
+export type AccountRevenue = z.infer<typeof accountRevenueSchema>;
+
+export const crossAccountRevenueSchema = z.object({
+  accounts: z.array(accountRevenueSchema),
+  /** One series per currency over the accounts in it: amounts are never summed across currencies. */
+  totals_by_currency: z.array(z.object({ currency: z.string(), ad_account_ids: z.array(idSchema), quarters: z.array(revenueQuarterSchema) })),
+});
+export type CrossAccountRevenue = z.infer<typeof crossAccountRevenueSchema>;
