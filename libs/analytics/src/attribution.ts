@@ -229,3 +229,45 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
     touchHours: [...new Set([...previousHours, ...currentHours])].sort((a, b) => a - b),
   };
 }
+
+/**
+ * Hours after `hour` holding already-attributed conversions that a touch of
+ * `hour` now beats (same user, or named by click id, and newer than the
+ * conversion's stored touch of that kind): the touch arrived after its
+ * conversion was attributed (a late or retried batch), so those hours must be
+ * attributed again. Empty in the usual order of arrival. The touches are
+ * selected on the server, so no id list is sent.
+ */
+export async function laterConversionHours(
+  executor: ClickHouseExecutor,
+  options: Pick<AttributeHourOptions, 'database' | 'adAccountId' | 'hour'>,
+): Promise<number[]> {
+  const { database, adAccountId, hour } = options;
+  const account = lit.int(adAccountId, 'UInt64');
+  const start = lit.dateTime(hour);
+  const touches = (type: 'CLICK' | 'IMPRESSION'): SqlFragment => sql`
+    FROM ${tableRef(database, 'events')}
+    WHERE ad_account_id = ${account} AND event_date = ${lit.date(new Date(hour * 1000))}
+      AND event_time >= ${start} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
+      AND event_type = ${lit.string(type)} AND ivt = 0`;
+  const clicks = touches('CLICK');
+  const impressions = touches('IMPRESSION');
+  const rows = await executor.query<{ h: number }>(sql`
+    SELECT DISTINCT toUInt32(toStartOfHour(conversion_time)) AS h
+    FROM ${tableRef(database, 'attributed_conversions')} FINAL
+    WHERE ad_account_id = ${account}
+      AND conversion_date >= ${lit.date(new Date(hour * 1000))}
+      AND conversion_date <= ${lit.date(new Date((hour + HOUR_SECONDS + LOOKBACK_SECONDS) * 1000))}
+      AND conversion_time >= ${lit.dateTime(hour + HOUR_SECONDS)}
+      AND conversion_time < ${lit.dateTime(hour + LOOKBACK_SECONDS + HOUR_SECONDS)}
+      AND (
+        ((has_click = 0 OR click_time < ${start})
+          AND ((user_id != '' AND user_id IN (SELECT user_id ${clicks} AND user_id != ''))
+            OR (click_id != '' AND (click_id IN (SELECT event_id ${clicks}) OR concat('c:', click_id) IN (SELECT event_id ${clicks})))))
+        OR ((has_view = 0 OR view_time < ${start})
+          AND ((user_id != '' AND user_id IN (SELECT user_id ${impressions} AND user_id != ''))
+            OR (click_id != '' AND concat('i:', replaceRegexpOne(click_id, '^c:', '')) IN (SELECT event_id ${impressions}))))
+      )
+    ORDER BY h`);
+  return rows.map((row) => Number(row.h));
+}

@@ -166,3 +166,42 @@ describe.each(ENGINES)('attribution on $name', (engine) => {
     expect(fromRollups).toEqual(await conversionsByAd(30, 1));
   });
 });
+
+describe.each(ENGINES)('late touches on $name', (engine) => {
+  let executor: ClickHouseExecutor;
+  const database = uniqueDatabase('late_touch');
+  const C = Date.UTC(2026, 3, 2, 18, 20) / 1000;
+  const conversionHour = C - 20 * 60;
+  const clickHour = conversionHour - 5 * 3600;
+
+  beforeAll(async () => {
+    executor = await engine.open();
+    await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
+  });
+
+  afterAll(async () => {
+    await executor.command(sql`DROP DATABASE IF EXISTS ${lit.databaseName(database)}`);
+    await executor.close();
+  });
+
+  it('re-attributes a conversion when its click arrives after it, and moves it to the click’s hour', async () => {
+    await insertEvents(executor, database, [conversion('v:9002:late', C, { user_id: 'z1', conversion_type: 'checkout', value_micros: 7_000_000 })]);
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 1 });
+    const account = async () =>
+      (
+        await executor.query<Record<string, string>>(
+          rollupSql({ database, level: 'ad_account', adAccountIds: [ACCOUNT], from: new Date(clickHour * 1000), to: new Date((conversionHour + 3600) * 1000), granularity: 'TOTAL', timezone: 'UTC' }),
+        )
+      ).map((r) => [r['conversions_checkout'], r['unattributed_conversions']]);
+    expect(await account()).toEqual([['0', '1']]);
+
+    // The click (five hours earlier) is ingested only now; its hour's job must pick the conversion up.
+    await insertEvents(executor, database, [{ ...ad(3001), event_id: 'c:z9:0', event_type: 'CLICK', at: iso(clickHour + 600), user_id: 'z1' }]);
+    const result = await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 2 });
+    expect(result).toMatchObject({ reattributedHours: [conversionHour], hours: [clickHour, conversionHour] });
+    expect(await account()).toEqual([['1', '0']]);
+
+    // Running the click's hour again finds nothing newer to re-attribute.
+    expect((await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 3 })).reattributedHours).toEqual([]);
+  });
+});
