@@ -191,6 +191,23 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
     expect(before[1]).toHaveLength(2);
   });
 
+  it('coalesces the jobs of one account-hour within a 2-second bucket and starts a new one in the next bucket', async () => {
+    const id = account();
+    const bucketStart = Math.ceil(Date.now() / 2000) * 2000 + 60_000; // a bucket no other call uses
+    const hour = Date.UTC(2026, 2, 15, 6);
+    const event = (minute: number) => ({ ad_account_id: id, event_time_ms: hour + minute * 60_000 });
+    const first = await scheduleRollups(rollups, [event(1), event(2), event(61)], bucketStart);
+    const again = await scheduleRollups(rollups, [event(3)], bucketStart + 1999);
+    const next = await scheduleRollups(rollups, [event(4)], bucketStart + 2000);
+    const bucket = bucketStart / 2000;
+    expect(first).toEqual([`rollup-${id}-${hour / 1000}-${bucket}`, `rollup-${id}-${hour / 1000 + 3600}-${bucket}`]);
+    expect(again).toEqual([first[0]]);
+    expect(next).toEqual([`rollup-${id}-${hour / 1000}-${bucket + 1}`]);
+    const jobs = (await rollups.getJobs(['delayed', 'wait', 'active', 'completed'])).filter((job) => job.id?.startsWith(`rollup-${id}-`));
+    expect(jobs.map((job) => job.id).sort()).toEqual([...first, ...next].sort());
+    expect(jobs.find((job) => job.id === first[0])?.data).toEqual({ ad_account_id: id, hour: hour / 1000 });
+  });
+
   it('fails a malformed job at once instead of retrying it', async () => {
     const job = await rollups.add('recompute', { ad_account_id: 'x', hour: 12 });
     await expect(job.waitUntilFinished(rollupEvents, 10_000)).rejects.toThrow(/invalid rollups job payload/);
