@@ -174,21 +174,48 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const users = [...new Set(conversions.map((c) => c.user_id).filter((u) => u !== ''))];
   const byEventId = new Map<string, TouchRow>();
   const byUser = new Map<string, TouchRow[]>();
-  const lookbackStart = Math.max(1, hour - LOOKBACK_SECONDS);
+  const times = conversions.map((c) => Number(c.t));
+  const lastConversion = times.reduce((a, b) => Math.max(a, b));
+  const lookbackStart = Math.max(1, times.reduce((a, b) => Math.min(a, b)) - LOOKBACK_SECONDS);
   const fetchTouches = async (condition: SqlFragment): Promise<void> => {
-    const rows = await executor.query<TouchRow>(sql`
-      SELECT event_id, event_type, toUInt32(event_time) AS t, campaign_id, ad_group_id, ad_id, user_id
-      FROM ${events} FINAL
+    // GROUP BY event_id instead of FINAL: FINAL would merge every row of the
+    // account's 60 days single-threaded on 18.16; this dedupes only the matched
+    // touches, keeping the IVT flag of the latest copy (a later re-flag wins).
+    // Aliases differ from column names so they are not substituted into WHERE.
+    const rows = await executor.query<{
+      event_id: string;
+      touch_type: TouchRow['event_type'];
+      t: number;
+      touch_campaign_id: string;
+      touch_ad_group_id: string;
+      touch_ad_id: string;
+      touch_user_id: string;
+    }>(sql`
+      SELECT event_id, any(event_type) AS touch_type, toUInt32(any(event_time)) AS t, any(campaign_id) AS touch_campaign_id,
+        any(ad_group_id) AS touch_ad_group_id, any(ad_id) AS touch_ad_id, any(user_id) AS touch_user_id
+      FROM ${events}
       WHERE ad_account_id = ${account}
-        AND event_date >= ${lit.date(new Date(lookbackStart * 1000))} AND event_date <= ${lit.date(new Date(hour * 1000))}
-        AND event_time >= ${lit.dateTime(lookbackStart)} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
-        AND event_type IN ('CLICK', 'IMPRESSION') AND ivt = 0
-        AND ${condition}`);
-    for (const row of rows) {
+        AND event_date >= ${lit.date(new Date(lookbackStart * 1000))} AND event_date <= ${lit.date(new Date(lastConversion * 1000))}
+        AND event_time >= ${lit.dateTime(lookbackStart)} AND event_time <= ${lit.dateTime(lastConversion)}
+        AND event_type IN ('CLICK', 'IMPRESSION')
+        AND ${condition}
+      GROUP BY event_id
+      HAVING argMax(ivt, ingested_at) = 0`);
+    for (const r of rows) {
+      if (byEventId.has(r.event_id)) continue;
+      const row: TouchRow = {
+        event_id: r.event_id,
+        event_type: r.touch_type,
+        t: Number(r.t),
+        campaign_id: r.touch_campaign_id,
+        ad_group_id: r.touch_ad_group_id,
+        ad_id: r.touch_ad_id,
+        user_id: r.touch_user_id,
+      };
       byEventId.set(row.event_id, row);
       if (row.user_id !== '') {
         const list = byUser.get(row.user_id) ?? [];
-        if (!list.some((r) => r.event_id === row.event_id)) list.push(row);
+        list.push(row);
         byUser.set(row.user_id, list);
       }
     }

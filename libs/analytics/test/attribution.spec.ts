@@ -204,4 +204,16 @@ describe.each(ENGINES)('late touches on $name', (engine) => {
     // Running the click's hour again finds nothing newer to re-attribute.
     expect((await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 3 })).reattributedHours).toEqual([]);
   });
+
+  it('ignores a touch whose latest copy was re-flagged as invalid traffic', async () => {
+    const click: RawEvent = { ...ad(3002), event_id: 'c:z8:0', event_type: 'CLICK', at: iso(clickHour + 900), user_id: 'z2', ingested_at: iso(clickHour + 1000) };
+    await insertEvents(executor, database, [click]);
+    await insertEvents(executor, database, [{ ...click, ivt: 1, ingested_at: iso(clickHour + 2000) }]);
+    await insertEvents(executor, database, [conversion('v:9002:reflagged', C + 60, { user_id: 'z2', conversion_type: 'lead' })]);
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 10 });
+    const [row] = await executor.query(sql`
+      SELECT has_click, click_event_id FROM ${tableRef(database, 'attributed_conversions')} FINAL
+      WHERE conversion_event_id = 'v:9002:reflagged'`);
+    expect(row).toEqual({ has_click: 0, click_event_id: '' });
+  });
 });
