@@ -12,6 +12,7 @@ export CLICKHOUSE_DATABASE=${TEST_CLICKHOUSE_DATABASE:-loupe_test}
 export BENCH_SIZE=tiny
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+bash scripts/office.sh || echo "office.sh failed: the LibreOffice CSV test will fail and say why"
 
 mkdir -p tmp
 checks_passed=0

@@ -40,6 +40,7 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
   let rollupEvents: QueueEvents;
   let reconciliation: Queue;
   const accounts: string[] = [];
+  const createdAccounts: string[] = [];
   const account = (): string => {
     const id = newAccount();
     accounts.push(id);
@@ -66,6 +67,12 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
     if (accounts.length > 0 && dataSource?.isInitialized) {
       await dataSource.query('DELETE FROM spend_ledger WHERE ad_account_id = ANY($1::bigint[])', [accounts]);
       await dataSource.query('DELETE FROM reconciliation_runs WHERE ad_account_id = ANY($1::bigint[])', [accounts]);
+      await dataSource.query(
+        `WITH a AS (DELETE FROM ad_accounts WHERE id = ANY($1::bigint[]) RETURNING business_id, owner_user_id),
+              u AS (DELETE FROM users WHERE id IN (SELECT owner_user_id FROM a) RETURNING business_id)
+         DELETE FROM businesses WHERE id IN (SELECT business_id FROM u)`,
+        [createdAccounts],
+      );
     }
     await Promise.all([rollups?.obliterate({ force: true }), reconciliation?.obliterate({ force: true })]);
     await Promise.all([rollups?.close(), reconciliation?.close(), rollupEvents?.close()]);
@@ -106,7 +113,7 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
   async function ledger(adAccountId: string): Promise<Record<string, string>[]> {
     return dataSource.query(
       `SELECT campaign_id::text, ad_group_id::text, extract(epoch FROM hour)::bigint::text AS hour, spend_micros::text,
-              billed_impressions::text, billed_clicks::text
+              billed_impressions::text, billed_clicks::text, currency
        FROM spend_ledger WHERE ad_account_id = $1 ORDER BY hour, ad_group_id`,
       [adAccountId],
     );
@@ -128,8 +135,23 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
     ]);
   });
 
+  /** An ad account row in Postgres (the ledger takes its currency from it). */
+  async function postgresAccount(currency: string): Promise<string> {
+    const tag = randomBytes(6).toString('hex');
+    const [row] = (await dataSource.query(
+      `WITH b AS (INSERT INTO businesses (name) VALUES ($1) RETURNING id),
+            u AS (INSERT INTO users (email, username, password_hash, business_id) SELECT $2, $1, 'x', id FROM b RETURNING id, business_id)
+       INSERT INTO ad_accounts (business_id, owner_user_id, name, country, currency) SELECT business_id, id, $1, 'FR', $3 FROM u
+       RETURNING id::text AS id`,
+      [`rollups-${tag}`, `rollups-${tag}@example.test`, currency],
+    )) as { id: string }[];
+    createdAccounts.push(row.id);
+    accounts.push(row.id);
+    return row.id;
+  }
+
   it('writes the spend ledger per ad group and hour equal to the ClickHouse rollup, including the ad-action hour of a conversion', async () => {
-    const id = account();
+    const id = await postgresAccount('EUR');
     const h1 = Date.UTC(2026, 2, 12, 9) / 1000;
     const h2 = h1 + 3600;
     const base = { ad_account_id: id, campaign_id: '10' };
@@ -158,9 +180,9 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
       ['2026-03-12 10:00:00', '101', '2500', '1', '0', '0', '0'],
     ]);
     expect(await ledger(id)).toEqual([
-      { campaign_id: '10', ad_group_id: '100', hour: String(h1), spend_micros: '701501', billed_impressions: '1', billed_clicks: '1' },
-      { campaign_id: '10', ad_group_id: '101', hour: String(h1), spend_micros: '2500', billed_impressions: '1', billed_clicks: '0' },
-      { campaign_id: '10', ad_group_id: '101', hour: String(h2), spend_micros: '2500', billed_impressions: '1', billed_clicks: '0' },
+      { campaign_id: '10', ad_group_id: '100', hour: String(h1), spend_micros: '701501', billed_impressions: '1', billed_clicks: '1', currency: 'EUR' },
+      { campaign_id: '10', ad_group_id: '101', hour: String(h1), spend_micros: '2500', billed_impressions: '1', billed_clicks: '0', currency: 'EUR' },
+      { campaign_id: '10', ad_group_id: '101', hour: String(h2), spend_micros: '2500', billed_impressions: '1', billed_clicks: '0', currency: 'EUR' },
     ]);
   });
 
@@ -189,6 +211,23 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
     await (await rollups.add('recompute', { ad_account_id: id, hour: h })).waitUntilFinished(rollupEvents, 10_000);
     expect([await adGroupRollup(id, h, h + 3600), await ledger(id)]).toEqual(before);
     expect(before[1]).toHaveLength(2);
+  });
+
+  it('coalesces the jobs of one account-hour within a 2-second bucket and starts a new one in the next bucket', async () => {
+    const id = account();
+    const bucketStart = Math.ceil(Date.now() / 2000) * 2000 + 60_000; // a bucket no other call uses
+    const hour = Date.UTC(2026, 2, 15, 6);
+    const event = (minute: number) => ({ ad_account_id: id, event_time_ms: hour + minute * 60_000 });
+    const first = await scheduleRollups(rollups, [event(1), event(2), event(61)], bucketStart);
+    const again = await scheduleRollups(rollups, [event(3)], bucketStart + 1999);
+    const next = await scheduleRollups(rollups, [event(4)], bucketStart + 2000);
+    const bucket = bucketStart / 2000;
+    expect(first).toEqual([`rollup-${id}-${hour / 1000}-${bucket}`, `rollup-${id}-${hour / 1000 + 3600}-${bucket}`]);
+    expect(again).toEqual([first[0]]);
+    expect(next).toEqual([`rollup-${id}-${hour / 1000}-${bucket + 1}`]);
+    const jobs = (await rollups.getJobs(['delayed', 'wait', 'active', 'completed'])).filter((job) => job.id?.startsWith(`rollup-${id}-`));
+    expect(jobs.map((job) => job.id).sort()).toEqual([...first, ...next].sort());
+    expect(jobs.find((job) => job.id === first[0])?.data).toEqual({ ad_account_id: id, hour: hour / 1000 });
   });
 
   it('fails a malformed job at once instead of retrying it', async () => {

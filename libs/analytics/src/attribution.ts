@@ -174,21 +174,48 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const users = [...new Set(conversions.map((c) => c.user_id).filter((u) => u !== ''))];
   const byEventId = new Map<string, TouchRow>();
   const byUser = new Map<string, TouchRow[]>();
-  const lookbackStart = Math.max(1, hour - LOOKBACK_SECONDS);
+  const times = conversions.map((c) => Number(c.t));
+  const lastConversion = times.reduce((a, b) => Math.max(a, b));
+  const lookbackStart = Math.max(1, times.reduce((a, b) => Math.min(a, b)) - LOOKBACK_SECONDS);
   const fetchTouches = async (condition: SqlFragment): Promise<void> => {
-    const rows = await executor.query<TouchRow>(sql`
-      SELECT event_id, event_type, toUInt32(event_time) AS t, campaign_id, ad_group_id, ad_id, user_id
-      FROM ${events} FINAL
+    // GROUP BY event_id instead of FINAL: FINAL would merge every row of the
+    // account's 60 days single-threaded on 18.16; this dedupes only the matched
+    // touches, keeping the IVT flag of the latest copy (a later re-flag wins).
+    // Aliases differ from column names so they are not substituted into WHERE.
+    const rows = await executor.query<{
+      event_id: string;
+      touch_type: TouchRow['event_type'];
+      t: number;
+      touch_campaign_id: string;
+      touch_ad_group_id: string;
+      touch_ad_id: string;
+      touch_user_id: string;
+    }>(sql`
+      SELECT event_id, any(event_type) AS touch_type, toUInt32(any(event_time)) AS t, any(campaign_id) AS touch_campaign_id,
+        any(ad_group_id) AS touch_ad_group_id, any(ad_id) AS touch_ad_id, any(user_id) AS touch_user_id
+      FROM ${events}
       WHERE ad_account_id = ${account}
-        AND event_date >= ${lit.date(new Date(lookbackStart * 1000))} AND event_date <= ${lit.date(new Date(hour * 1000))}
-        AND event_time >= ${lit.dateTime(lookbackStart)} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
-        AND event_type IN ('CLICK', 'IMPRESSION') AND ivt = 0
-        AND ${condition}`);
-    for (const row of rows) {
+        AND event_date >= ${lit.date(new Date(lookbackStart * 1000))} AND event_date <= ${lit.date(new Date(lastConversion * 1000))}
+        AND event_time >= ${lit.dateTime(lookbackStart)} AND event_time <= ${lit.dateTime(lastConversion)}
+        AND event_type IN ('CLICK', 'IMPRESSION')
+        AND ${condition}
+      GROUP BY event_id
+      HAVING argMax(ivt, ingested_at) = 0`);
+    for (const r of rows) {
+      if (byEventId.has(r.event_id)) continue;
+      const row: TouchRow = {
+        event_id: r.event_id,
+        event_type: r.touch_type,
+        t: Number(r.t),
+        campaign_id: r.touch_campaign_id,
+        ad_group_id: r.touch_ad_group_id,
+        ad_id: r.touch_ad_id,
+        user_id: r.touch_user_id,
+      };
       byEventId.set(row.event_id, row);
       if (row.user_id !== '') {
         const list = byUser.get(row.user_id) ?? [];
-        if (!list.some((r) => r.event_id === row.event_id)) list.push(row);
+        list.push(row);
         byUser.set(row.user_id, list);
       }
     }
@@ -228,4 +255,46 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
     attributedByView,
     touchHours: [...new Set([...previousHours, ...currentHours])].sort((a, b) => a - b),
   };
+}
+
+/**
+ * Hours after `hour` holding already-attributed conversions that a touch of
+ * `hour` now beats (same user, or named by click id, and newer than the
+ * conversion's stored touch of that kind): the touch arrived after its
+ * conversion was attributed (a late or retried batch), so those hours must be
+ * attributed again. Empty in the usual order of arrival. The touches are
+ * selected on the server, so no id list is sent.
+ */
+export async function laterConversionHours(
+  executor: ClickHouseExecutor,
+  options: Pick<AttributeHourOptions, 'database' | 'adAccountId' | 'hour'>,
+): Promise<number[]> {
+  const { database, adAccountId, hour } = options;
+  const account = lit.int(adAccountId, 'UInt64');
+  const start = lit.dateTime(hour);
+  const touches = (type: 'CLICK' | 'IMPRESSION'): SqlFragment => sql`
+    FROM ${tableRef(database, 'events')}
+    WHERE ad_account_id = ${account} AND event_date = ${lit.date(new Date(hour * 1000))}
+      AND event_time >= ${start} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
+      AND event_type = ${lit.string(type)} AND ivt = 0`;
+  const clicks = touches('CLICK');
+  const impressions = touches('IMPRESSION');
+  const rows = await executor.query<{ h: number }>(sql`
+    SELECT DISTINCT toUInt32(toStartOfHour(conversion_time)) AS h
+    FROM ${tableRef(database, 'attributed_conversions')} FINAL
+    WHERE ad_account_id = ${account}
+      AND conversion_date >= ${lit.date(new Date(hour * 1000))}
+      AND conversion_date <= ${lit.date(new Date((hour + HOUR_SECONDS + LOOKBACK_SECONDS) * 1000))}
+      AND conversion_time >= ${lit.dateTime(hour + HOUR_SECONDS)}
+      AND conversion_time < ${lit.dateTime(hour + LOOKBACK_SECONDS + HOUR_SECONDS)}
+      AND (
+        ((has_click = 0 OR click_time < ${start})
+          AND ((user_id != '' AND user_id IN (SELECT user_id ${clicks} AND user_id != ''))
+            OR (click_id != '' AND (click_id IN (SELECT event_id ${clicks}) OR concat('c:', click_id) IN (SELECT event_id ${clicks})))))
+        OR ((has_view = 0 OR view_time < ${start})
+          AND ((user_id != '' AND user_id IN (SELECT user_id ${impressions} AND user_id != ''))
+            OR (click_id != '' AND concat('i:', replaceRegexpOne(click_id, '^c:', '')) IN (SELECT event_id ${impressions}))))
+      )
+    ORDER BY h`);
+  return rows.map((row) => Number(row.h));
 }

@@ -64,7 +64,7 @@ export {
   type AttributionTouchSql,
   type AttributionWindows,
 } from './attribution-sql';
-export { attributeHour, clickEventId, type AttributeHourOptions, type AttributeHourResult } from './attribution';
+export { attributeHour, clickEventId, laterConversionHours, type AttributeHourOptions, type AttributeHourResult } from './attribution';
 export {
   rollupAccountHourSql,
   rollupAdHourSql,

@@ -1,4 +1,4 @@
-import { attributeHour, type AttributeHourResult } from './attribution';
+import { attributeHour, laterConversionHours, type AttributeHourResult } from './attribution';
 import { type ClickHouseExecutor } from './clickhouse.executor';
 import { rollupHourStatements } from './rollup-sql';
 
@@ -13,7 +13,9 @@ export interface RecomputeHourOptions {
 
 export interface RecomputeHourResult {
   attribution: AttributeHourResult;
-  /** Every hour whose rollups were rewritten: the hour itself, then its conversions' ad-action hours. */
+  /** Later hours whose conversions were attributed again because a touch of this hour arrived after them. */
+  reattributedHours: number[];
+  /** Every hour whose rollups were rewritten: the hour itself, then the others in ascending order. */
   hours: number[];
 }
 
@@ -22,14 +24,24 @@ export interface RecomputeHourResult {
  * then rewrites the rollups of the hour and of every hour its conversions are
  * (or were) attributed to under the default windows — conversions are counted
  * at the time of the ad action, so a conversion now changes an earlier hour.
- * Those other hours are rolled up here, not re-attributed, so nothing cascades.
- * Idempotent and safe to run concurrently: the highest version wins.
+ * When a touch of this hour arrived after conversions it now wins (a late or
+ * retried batch), those later conversion hours are attributed again too.
+ * The other hours are rolled up here, not re-attributed from their own
+ * touches, so nothing cascades. Idempotent and safe to run concurrently: the
+ * highest version wins.
  */
 export async function recomputeRollupHour(executor: ClickHouseExecutor, options: RecomputeHourOptions): Promise<RecomputeHourResult> {
   const attribution = await attributeHour(executor, options);
-  const hours = [options.hour, ...attribution.touchHours.filter((h) => h !== options.hour)];
+  const others = new Set(attribution.touchHours);
+  const reattributedHours = await laterConversionHours(executor, options);
+  for (const hour of reattributedHours) {
+    others.add(hour);
+    for (const touchHour of (await attributeHour(executor, { ...options, hour })).touchHours) others.add(touchHour);
+  }
+  others.delete(options.hour);
+  const hours = [options.hour, ...[...others].sort((a, b) => a - b)];
   for (const hour of hours) {
     for (const statement of rollupHourStatements({ ...options, hour })) await executor.command(statement);
   }
-  return { attribution, hours };
+  return { attribution, reattributedHours, hours };
 }

@@ -7,6 +7,7 @@ import {
   sql,
   tableRef,
   type ClickHouseExecutor,
+  type Granularity,
   type RollupLevel,
 } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
@@ -77,9 +78,9 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
   let executor: ClickHouseExecutor;
   const database = uniqueDatabase('rollups');
 
-  async function read(level: RollupLevel, hours: [number, number], granularity: 'HOUR' | 'TOTAL' = 'HOUR'): Promise<Record<string, unknown>[]> {
+  async function read(level: RollupLevel, hours: [number, number], granularity: Granularity = 'HOUR', timezone = 'UTC'): Promise<Record<string, unknown>[]> {
     const rows = await executor.query<Record<string, unknown>>(
-      rollupSql({ database, level, adAccountIds: [ACCOUNT], from: new Date(hours[0] * 1000), to: new Date(hours[1] * 1000), granularity, timezone: 'UTC' }),
+      rollupSql({ database, level, adAccountIds: [ACCOUNT], from: new Date(hours[0] * 1000), to: new Date(hours[1] * 1000), granularity, timezone }),
     );
     // users arrives as a number from uniqMerge (UInt64 quoted): normalise to strings.
     return rows.map((row) => ({ ...row, users: String(row['users']) }));
@@ -148,6 +149,23 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
     expect(account).toMatchObject({ impressions: '6', users: '4' }); // u1, u2, u4, u5; u1 in both hours
     const ads = await read('ad', [H1, H2 + 3600], 'TOTAL');
     expect(ads.find((r) => r['ad_id'] === '1111')).toMatchObject({ impressions: '3', users: '2' }); // u1 twice, u2
+  });
+
+  it('cuts days, weeks, months and quarters in the ad account’s timezone', async () => {
+    // UTC+13 all year: H1 (10:00 UTC) is 23:00 on the 10th there, H2 is midnight on the 11th.
+    const periods = async (granularity: Granularity) =>
+      (await read('ad_account', [H1, H2 + 3600], granularity, 'Pacific/Fakaofo')).map((r) => [r['period'], r['impressions'], r['users']]);
+    expect(await periods('DAY')).toEqual([
+      ['2026-03-10', '4', '3'],
+      ['2026-03-11', '2', '2'],
+    ]);
+    expect(await periods('HOUR')).toEqual([
+      ['2026-03-10 23:00:00', '4', '3'],
+      ['2026-03-11 00:00:00', '2', '2'],
+    ]);
+    expect(await periods('WEEK')).toEqual([['2026-03-09', '6', '4']]);
+    expect(await periods('MONTH')).toEqual([['2026-03-01', '6', '4']]);
+    expect(await periods('QUARTER')).toEqual([['2026-01-01', '6', '4']]);
   });
 
   it('gives the same figures when an hour is recomputed again, and keeps one row per key under FINAL', async () => {

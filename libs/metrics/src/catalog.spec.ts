@@ -10,6 +10,7 @@ import {
   type MetricDefinition,
   PINTEREST_COLUMNS,
   PINTEREST_COLUMN_NAMES,
+  compareMetricValues,
   isLoupeMetric,
   isPinterestColumn,
   measuresFor,
@@ -213,5 +214,32 @@ describe('Loupe metric catalog', () => {
     const huge = aggregate([measures({ spendMicros: 2n ** 62n }), measures({ spendMicros: 2n ** 62n + 1n })]);
     const spend: MetricDefinition = LOUPE_METRICS.spend;
     expect(metricToDecimal(spend, spend.compute(huge))).toBe('9223372036854.775809');
+  });
+});
+
+describe('docs/metrics.md', () => {
+  it('documents every Pinterest column and Loupe metric of the catalogs', () => {
+    const doc = readFileSync(resolve(__dirname, '../../../docs/metrics.md'), 'utf8');
+    const missing = [...PINTEREST_COLUMN_NAMES, ...LOUPE_METRIC_NAMES].filter((name) => !doc.includes(`| \`${name}\` |`));
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('compareMetricValues', () => {
+  it('sorts exactly in either direction and keeps undefined metrics last', () => {
+    const values = [{ num: 1n, den: 3n }, null, { num: 2n ** 60n, den: 2n ** 60n + 1n }, { num: 1n, den: 2n }, null, { num: 2n ** 60n + 1n, den: 2n ** 60n + 2n }];
+    const asc = [...values].sort((a, b) => compareMetricValues(a, b));
+    expect(asc.map((v) => (v === null ? null : `${v.num}/${v.den}`))).toEqual([
+      '1/3',
+      '1/2',
+      `${2n ** 60n}/${2n ** 60n + 1n}`,
+      `${2n ** 60n + 1n}/${2n ** 60n + 2n}`,
+      null,
+      null,
+    ]);
+    const desc = [...values].sort((a, b) => compareMetricValues(a, b, 'desc'));
+    expect(desc.slice(0, 2).map((v) => (v === null ? null : `${v.num}/${v.den}`))).toEqual([`${2n ** 60n + 1n}/${2n ** 60n + 2n}`, `${2n ** 60n}/${2n ** 60n + 1n}`]);
+    expect(desc.slice(4)).toEqual([null, null]);
+    expect([3n, null, -1n, 2n ** 70n].sort((a, b) => compareMetricValues(a, b, 'desc'))).toEqual([2n ** 70n, 3n, -1n, null]);
   });
 });

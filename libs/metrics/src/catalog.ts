@@ -1,5 +1,6 @@
 import {
   type Fraction,
+  compareFractions,
   MICROS_PER_UNIT,
   MICROS_SCALE,
   RATIO_SCALE,
@@ -222,4 +223,17 @@ export function pinterestRow(columns: readonly PinterestColumn[], m: BaseMeasure
     row[column] = metricToJson(definition, definition.compute(m));
   }
   return row;
+}
+
+/**
+ * Orders metric values for sorting report rows: exact (fractions compared by cross
+ * multiplication, bigints as bigints), with null — an undefined metric — after every
+ * value, whatever the direction the caller sorts in.
+ */
+export function compareMetricValues(a: MetricValue, b: MetricValue, direction: 'asc' | 'desc' = 'asc'): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  const sign = direction === 'asc' ? 1 : -1;
+  const left: Fraction = typeof a === 'bigint' ? { num: a, den: 1n } : a;
+  const right: Fraction = typeof b === 'bigint' ? { num: b, den: 1n } : b;
+  return sign * compareFractions(left, right);
 }

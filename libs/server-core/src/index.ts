@@ -8,3 +8,4 @@ export * from './infra/database.module';
 export * from './infra/redis.module';
 export * from './config/test-env';
 export * from './infra/clickhouse.module';
+export * from './csv';

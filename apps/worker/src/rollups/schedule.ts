@@ -5,6 +5,13 @@ import type { Queue } from 'bullmq';
 export const ROLLUP_COALESCE_MS = 2000;
 
 /**
+ * Retries for ~10 minutes at a steady pace rather than the default exponential 8:
+ * while ClickHouse is down every rollup job fails, and an hour whose events all
+ * arrived before the outage gets no other job to bring it up to date.
+ */
+const ROLLUP_JOB_RETRY = { attempts: 200, backoff: { type: 'fixed', delay: 3000 } } as const;
+
+/**
  * Adds a `rollups` job for every (ad account, UTC hour) the events touch. Call
  * it after the events are in ClickHouse. Returns the job ids (one per account-hour).
  *
@@ -28,7 +35,7 @@ export async function scheduleRollups(
     const hour = Math.floor(event.event_time_ms / 3_600_000) * 3600;
     targets.set(`${event.ad_account_id}-${hour}`, { ad_account_id: event.ad_account_id, hour });
   }
-  const jobs = [...targets.entries()].map(([key, data]) => ({ name: 'recompute', data, opts: { jobId: `rollup-${key}-${bucket}`, delay } }));
+  const jobs = [...targets.entries()].map(([key, data]) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId: `rollup-${key}-${bucket}`, delay } }));
   if (jobs.length > 0) await queue.addBulk(jobs);
   return jobs.map((job) => job.opts.jobId);
 }

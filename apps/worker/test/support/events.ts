@@ -18,6 +18,8 @@ export interface RawEvent {
   currency?: string;
   conversion_type?: string;
   ivt?: 0 | 1;
+  /** ISO instant; now when unset. The latest copy of an event id wins. */
+  ingested_at?: string;
 }
 
 /** Inserts rows the way the ingest worker would: one INSERT through the literal formatter. */
@@ -27,10 +29,11 @@ export async function insertEvents(executor: ClickHouseExecutor, database: strin
       ${lit.dateTime(new Date(e.at))}, ${lit.int(e.ad_account_id, 'UInt64')}, ${lit.int(e.campaign_id ?? '0', 'UInt64')},
       ${lit.int(e.ad_group_id ?? '0', 'UInt64')}, ${lit.int(e.ad_id ?? '0', 'UInt64')}, ${lit.string(e.user_id ?? '')},
       ${lit.string(e.click_id ?? '')}, ${lit.int(e.price_micros ?? 0, 'Int64')}, ${lit.int(e.value_micros ?? 0, 'Int64')},
-      ${lit.string(e.currency ?? '')}, ${lit.string(e.conversion_type ?? '')}, ${lit.int(e.ivt ?? 0, 'UInt8')})`,
+      ${lit.string(e.currency ?? '')}, ${lit.string(e.conversion_type ?? '')}, ${lit.int(e.ivt ?? 0, 'UInt8')},
+      ${lit.dateTime(e.ingested_at === undefined ? new Date() : new Date(e.ingested_at))})`,
   );
   await executor.command(sql`INSERT INTO ${tableRef(database, 'events')}
     (event_id, event_type, engagement_type, event_time, ad_account_id, campaign_id, ad_group_id, ad_id, user_id,
-     click_id, price_micros, value_micros, currency, conversion_type, ivt)
+     click_id, price_micros, value_micros, currency, conversion_type, ivt, ingested_at)
     VALUES ${sql.join(rows)}`);
 }

@@ -1,0 +1,3 @@
+export * from './csv-export';
+export * from './csv-checksum';
+export * from './metric-columns';
