@@ -14,6 +14,8 @@ import {
 } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
 import { StartupHealth } from './health/startup-health';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { RollupsModule } from './rollups/rollups.module';
 import { SystemProcessor } from './system/system.processor';
 
 /** The worker: BullMQ processors only, no HTTP server. */
@@ -37,6 +39,8 @@ export class WorkerModule {
           }),
         }),
         BullModule.registerQueue({ name: QUEUES.system }),
+        RollupsModule,
+        ReconciliationModule,
       ],
       providers: [StartupHealth, SystemProcessor],
     };

@@ -5,6 +5,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AdAccountsModule } from '../ad-accounts/ad-accounts.module';
 import { AdGroupsModule } from '../ad-groups/ad-groups.module';
 import { AdsModule } from '../ads/ads.module';
+import { AnalyticsModule } from '../analytics/analytics.module';
 import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
@@ -53,6 +54,7 @@ export class AppModule {
         PinsModule,
         AudienceModule,
         BidFloorModule,
+        AnalyticsModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'members:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANCE_MANAGER'],
   'members:write': ['ADMIN'],
   'audit:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+  /** Pinterest: analytics are for Admin, Analyst and Campaign Manager. */
+  'analytics:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
 } as const satisfies Record<string, readonly AdAccountRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsService } from './analytics.service';
+import { MeasureStore } from './measure-store';
+import { RevenueController } from './revenue.controller';
+import { RevenueService } from './revenue.service';
+
+/** Pinterest's synchronous analytics; MeasureStore is the one read path from the rollups. */
+@Module({
+  controllers: [AnalyticsController, RevenueController],
+  providers: [AnalyticsService, MeasureStore, RevenueService],
+  exports: [MeasureStore, RevenueService],
+})
+export class AnalyticsModule {}
