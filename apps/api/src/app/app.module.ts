@@ -8,6 +8,7 @@ import { AdsModule } from '../ads/ads.module';
 import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { UserAccountModule } from '../user-account/user-account.module';
@@ -20,6 +21,8 @@ import { API_ENTITIES } from '../entities';
 import { ApiExceptionFilter } from '../errors/exception.filter';
 import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
+import { ServingChangesModule } from '../serving/serving-changes';
+import { ServingModule } from '../serving/serving.module';
 import { WebAppModule } from '../web/web-app.module';
 
 @Module({})
@@ -44,6 +47,7 @@ export class AppModule {
         HealthModule,
         EventsModule,
         AuditModule,
+        ServingChangesModule,
         AuthModule,
         AdAccountsModule,
         UserAccountModule,
@@ -53,6 +57,8 @@ export class AppModule {
         PinsModule,
         AudienceModule,
         BidFloorModule,
+        ServingModule,
+        DeliveryModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),
