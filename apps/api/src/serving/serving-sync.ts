@@ -57,7 +57,7 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     this.every('pacing refresh', SERVING_TIMINGS.pacingRefreshMs, () => this.pacing.refresh());
     this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush());
     this.every('quality refresh', SERVING_TIMINGS.qualityMs, () => this.quality.refresh());
-    this.run('pacing refresh', () => this.pacing.refresh());
+    // ClickHouse may be slow to answer: the first scores arrive in the background (the prior until then).
     this.run('quality refresh', () => this.quality.refresh());
   }
 
