@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, DatabaseModule, LoupeConfigModule, RedisModule, correlationId, loggerOptions, type LoupeConfig } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
@@ -40,6 +40,10 @@ export class AppModule {
             customProps: (req) => ({ correlationId: (req as { id?: string }).id }),
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
+          // The ad server's hot path: a per-request child logger costs a third of its CPU, and
+          // thousands of serve lines a second would drown the log. Its failures are still logged
+          // by the exception filter; its volume is a metric, not a log (docs/serving.md).
+          exclude: [{ method: RequestMethod.POST, path: 'internal/serve' }],
         }),
         DatabaseModule.forRoot(API_ENTITIES),
         RedisModule,
