@@ -237,9 +237,11 @@ export const serveBenchmark: Benchmark = {
         if (res.ads.length > 0) break;
         await new Promise((r) => setTimeout(r, 100));
       }
-      // Warm-up: JIT, connection pools, Redis scripts.
-      await load(api.url, { ...plan, seconds: 1 });
-      await load(bare.url, { ...plan, seconds: 1 });
+      if (size === 'full') {
+        // Warm-up: JIT, connection pools, Redis scripts.
+        await load(api.url, { ...plan, seconds: 2 });
+        await load(bare.url, { ...plan, seconds: 2 });
+      }
 
       const bareMax = await load(bare.url, plan);
       const loupeMax = await load(api.url, plan);

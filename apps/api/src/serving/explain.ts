@@ -39,34 +39,67 @@ export function explainKey(prefix: string, adGroupId: string, day: string): stri
   return `${prefix}:explain:{ag${adGroupId}}:${day}`;
 }
 
+const REASON_INDEX: Readonly<Record<LossReason, number>> = { TARGETING: 0, BUDGET: 1, PACING: 2, FREQUENCY_CAP: 3, BELOW_FLOOR: 4, OUTRANKED: 5 };
+const REASONS = Object.keys(REASON_INDEX) as LossReason[];
+
+/** One ad group's counts for one day since the last flush: plain fields, so the serve path only adds numbers. */
+class DayCounts {
+  entered = 0;
+  won = 0;
+  readonly lost = [0, 0, 0, 0, 0, 0];
+  minBids: Map<number, number> | null = null;
+
+  fields(): [string, number][] {
+    const out: [string, number][] = [];
+    if (this.entered) out.push(['entered', this.entered]);
+    if (this.won) out.push(['won', this.won]);
+    REASONS.forEach((reason, i) => {
+      if (this.lost[i]) out.push([`lost:${reason}`, this.lost[i]!]);
+    });
+    for (const [bucket, n] of this.minBids ?? []) out.push([`mb:${bucket}`, n]);
+    return out;
+  }
+}
+
 export class ExplainCounters {
-  private pending = new Map<string, Map<string, number>>();
+  /** ad group id → day → counts. */
+  private pending = new Map<string, Map<string, DayCounts>>();
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'loupe',
   ) {}
 
-  private add(adGroupId: string, day: string, field: string, n: number): void {
-    const key = explainKey(this.prefix, adGroupId, day);
-    let fields = this.pending.get(key);
-    if (!fields) {
-      fields = new Map();
-      this.pending.set(key, fields);
+  private counts(adGroupId: string, day: string): DayCounts {
+    let days = this.pending.get(adGroupId);
+    if (!days) {
+      days = new Map();
+      this.pending.set(adGroupId, days);
     }
-    fields.set(field, (fields.get(field) ?? 0) + n);
+    let counts = days.get(day);
+    if (!counts) {
+      counts = new DayCounts();
+      days.set(day, counts);
+    }
+    return counts;
   }
 
   won(adGroupId: string, day: string): void {
-    this.add(adGroupId, day, 'entered', 1);
-    this.add(adGroupId, day, 'won', 1);
+    const c = this.counts(adGroupId, day);
+    c.entered++;
+    c.won++;
   }
 
   /** `weight` > 1 for sampled TARGETING losses; `minBidToWin` in the ad group's bid units. */
   lost(adGroupId: string, day: string, reason: LossReason, minBidToWin: number | null, weight = 1): void {
-    this.add(adGroupId, day, 'entered', weight);
-    this.add(adGroupId, day, `lost:${reason}`, weight);
-    if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) this.add(adGroupId, day, `mb:${bidBucket(minBidToWin)}`, 1);
+    const c = this.counts(adGroupId, day);
+    c.entered += weight;
+    c.lost[REASON_INDEX[reason]] += weight;
+    if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
+      c.minBids ??= new Map();
+      const bucket = bidBucket(minBidToWin);
+      c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + 1);
+    }
   }
 
   /** Writes what was counted since the last flush; counts are kept for the next one if Redis fails. */
@@ -75,19 +108,29 @@ export class ExplainCounters {
     const batch = this.pending;
     this.pending = new Map();
     const pipeline = this.redis.pipeline();
-    for (const [key, fields] of batch) {
-      for (const [field, n] of fields) pipeline.hincrby(key, field, n);
-      pipeline.expire(key, EXPLAIN_TTL_SECONDS);
+    for (const [adGroupId, days] of batch) {
+      for (const [day, counts] of days) {
+        const key = explainKey(this.prefix, adGroupId, day);
+        for (const [field, n] of counts.fields()) pipeline.hincrby(key, field, n);
+        pipeline.expire(key, EXPLAIN_TTL_SECONDS);
+      }
     }
     try {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([err]) => err);
       if (failed) throw failed[0];
     } catch (err) {
-      for (const [key, fields] of batch) {
-        const current = this.pending.get(key) ?? new Map<string, number>();
-        for (const [field, n] of fields) current.set(field, (current.get(field) ?? 0) + n);
-        this.pending.set(key, current);
+      for (const [adGroupId, days] of batch) {
+        for (const [day, counts] of days) {
+          const c = this.counts(adGroupId, day);
+          c.entered += counts.entered;
+          c.won += counts.won;
+          counts.lost.forEach((n, i) => (c.lost[i]! += n));
+          for (const [bucket, n] of counts.minBids ?? []) {
+            c.minBids ??= new Map();
+            c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + n);
+          }
+        }
       }
       throw err;
     }

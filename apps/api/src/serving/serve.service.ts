@@ -120,16 +120,17 @@ export class ServeService {
       // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
       const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
       let ineligible: EligibilityLoss | undefined;
-      if (this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
-      else if (this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
+      if (this.exhausted.size > 0 && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
+      else if (hasCaps(group) && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
       else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
+      // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
       candidates.push({
         id: group.adGroupId,
         bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
         reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
         billableEvent: group.billableEvent,
         eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
-        ...(ineligible ? { ineligible } : {}),
+        ineligible,
         group,
         ad,
         day,
@@ -205,7 +206,7 @@ export class ServeService {
       this.exhausted.set(g.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
       return { ok: false, reason: 'BUDGET' };
     }
-    if (g.lifetimeFrequencyCap !== null || g.dailyFrequencyCap !== null) {
+    if (hasCaps(g)) {
       const admitted = await this.budgets.admitFrequency(scope, userKey, { lifetime: g.lifetimeFrequencyCap, daily: g.dailyFrequencyCap });
       if (!admitted) {
         if (g.billableEvent === 'IMPRESSION') await this.budgets.refund(scope, priceMicros);
@@ -263,6 +264,10 @@ export class ServeService {
       engagement_url: `${this.publicUrl}/t/e/${token}`,
     };
   }
+}
+
+function hasCaps(group: IndexedAdGroup): boolean {
+  return group.lifetimeFrequencyCap !== null || group.dailyFrequencyCap !== null;
 }
 
 function cappedKey(adGroupId: string, userKey: string, day: string): string {
