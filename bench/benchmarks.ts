@@ -1,5 +1,6 @@
 import { auctionBenchmark } from './auction.bench';
 import type { Benchmark } from './harness';
+import { serveBenchmark } from './serve.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
-export const BENCHMARKS: Benchmark[] = [auctionBenchmark];
+export const BENCHMARKS: Benchmark[] = [auctionBenchmark, serveBenchmark];

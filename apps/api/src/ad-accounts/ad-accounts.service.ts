@@ -15,6 +15,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../auth/request-context';
 import { decodeBookmark, toPage } from '../common/pagination';
+import { ServingChanges } from '../serving/serving-changes';
 
 export interface NewAdAccount {
   businessId: string;
@@ -66,6 +67,7 @@ export class AdAccountsService {
   constructor(
     private readonly audit: AuditService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servingChanges: ServingChanges,
   ) {}
 
   /** Creates an ad account with its owner as ADMIN, inside the caller's transaction. */
@@ -153,7 +155,7 @@ export class AdAccountsService {
    * instants and do not change.
    */
   async update(actor: Actor, adAccountId: string, body: AdAccountUpdateBody): Promise<AdAccount> {
-    return this.dataSource.transaction(async (tx) => {
+    const updated = await this.dataSource.transaction(async (tx) => {
       const [current] = await tx.query<{ name: string; timezone: string }[]>(
         `SELECT name, timezone FROM ad_accounts WHERE id = $1 FOR NO KEY UPDATE`,
         [adAccountId],
@@ -173,5 +175,8 @@ export class AdAccountsService {
       }
       return this.get(actor.userId, adAccountId, tx);
     });
+    // A new timezone moves the days budgets are cut in: the serving index reloads the account once committed.
+    await this.servingChanges.adAccountChanged(adAccountId);
+    return updated;
   }
 }

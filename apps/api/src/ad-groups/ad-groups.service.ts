@@ -18,6 +18,7 @@ import { CampaignsService } from '../campaigns/campaigns.service';
 import { bulkCreate, bulkUpdate, getAccountObject, lockAccountObject, mergeDefined, type WriteContext } from '../common/account-objects';
 import { listAccountRows } from '../common/listing';
 import { toPage } from '../common/pagination';
+import { ServingChanges } from '../serving/serving-changes';
 import { AD_GROUP, toAdGroup, type AdGroupRow } from './ad-group.kind';
 import { checkAdGroup, defaultBidStrategy } from './ad-group.rules';
 
@@ -45,6 +46,7 @@ export class AdGroupsService {
     private readonly campaigns: CampaignsService,
     private readonly audit: AuditService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servingChanges: ServingChanges,
   ) {}
 
   private context(actor: Actor, adAccountId: string): WriteContext {
@@ -67,8 +69,8 @@ export class AdGroupsService {
   }
 
   /** Creates each ad group on its own, under a campaign of the same ad account. */
-  create(actor: Actor, scope: AdAccountScope, items: unknown[]): Promise<{ items: BulkItem<AdGroup>[] }> {
-    return bulkCreate(this.context(actor, scope.id), AD_GROUP, items, adGroupCreateItemSchema, async (tx, raw) => {
+  async create(actor: Actor, scope: AdAccountScope, items: unknown[]): Promise<{ items: BulkItem<AdGroup>[] }> {
+    const result = await bulkCreate(this.context(actor, scope.id), AD_GROUP, items, adGroupCreateItemSchema, async (tx, raw) => {
       const item = normaliseChanges(raw);
       const campaign = await this.campaigns.lockParent(tx, scope.id, item.campaign_id);
       const bid = item.bid_in_micro_currency ?? null;
@@ -96,15 +98,20 @@ export class AdGroupsService {
       checkAdGroup(adGroup, null, campaign, { now: nowSeconds(), currency: scope.currency });
       return { ...adGroup, lifetime_frequency_cap: adGroup.lifetime_frequency_cap ?? undefined, optimization_goal_metadata: adGroup.optimization_goal_metadata ?? undefined };
     });
+    // After every item's transaction committed: the serving index reloads the account.
+    await this.servingChanges.adAccountChanged(scope.id);
+    return result;
   }
 
-  update(actor: Actor, scope: AdAccountScope, items: unknown[]): Promise<{ items: BulkItem<AdGroup>[] }> {
-    return bulkUpdate(this.context(actor, scope.id), AD_GROUP, items, adGroupUpdateItemSchema, async (tx, current, item) => {
+  async update(actor: Actor, scope: AdAccountScope, items: unknown[]): Promise<{ items: BulkItem<AdGroup>[] }> {
+    const result = await bulkUpdate(this.context(actor, scope.id), AD_GROUP, items, adGroupUpdateItemSchema, async (tx, current, item) => {
       const campaign = await this.campaigns.lockParent(tx, scope.id, current.campaign_id);
       const next = mergeDefined(AD_GROUP, current, normaliseChanges(item));
       checkAdGroup(next, current, campaign, { now: nowSeconds(), currency: scope.currency });
       return next;
     });
+    await this.servingChanges.adAccountChanged(scope.id);
+    return result;
   }
 
   /**

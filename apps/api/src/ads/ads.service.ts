@@ -20,6 +20,7 @@ import { listAccountRows } from '../common/listing';
 import { toPage } from '../common/pagination';
 import { invalidField } from '../common/rule-errors';
 import { PinsService } from '../pins/pins.service';
+import { ServingChanges } from '../serving/serving-changes';
 import { reviewAd } from './ad-review';
 import { AD, toAd, type AdRow } from './ad.kind';
 
@@ -49,6 +50,7 @@ export class AdsService {
     private readonly audit: AuditService,
     private readonly adGroups: AdGroupsService,
     private readonly pins: PinsService,
+    private readonly servingChanges: ServingChanges,
   ) {}
 
   private context(actor: Actor, adAccountId: string): WriteContext {
@@ -71,8 +73,8 @@ export class AdsService {
   }
 
   /** Each ad on its own: a live ad group of this account, a pin of this account's business. */
-  create(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Ad>[] }> {
-    return bulkCreate(this.context(actor, adAccountId), AD, items, adCreateItemSchema, async (tx, item) => {
+  async create(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Ad>[] }> {
+    const result = await bulkCreate(this.context(actor, adAccountId), AD, items, adCreateItemSchema, async (tx, item) => {
       const { adGroup, campaign } = await this.adGroups.lockParent(tx, adAccountId, item.ad_group_id);
       assertLiveParents(adGroup, campaign, 'archived objects are read-only, so no ads can be added to it.');
       const ad = {
@@ -92,6 +94,9 @@ export class AdsService {
       } satisfies Partial<Ad>;
       return { ...ad, ...(await this.review(tx, adAccountId, ad)) };
     });
+    // After every item's transaction committed (review verdicts included): the serving index reloads the account.
+    await this.servingChanges.adAccountChanged(adAccountId);
+    return result;
   }
 
   /**
@@ -99,8 +104,8 @@ export class AdsService {
    * it is a DRAFT (as in Pinterest); under an archived ad group or campaign it can only be
    * archived. Status moves and archived ads are checked by the shared write path.
    */
-  update(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Ad>[] }> {
-    return bulkUpdate(this.context(actor, adAccountId), AD, items, adUpdateItemSchema, async (tx, current, item) => {
+  async update(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Ad>[] }> {
+    const result = await bulkUpdate(this.context(actor, adAccountId), AD, items, adUpdateItemSchema, async (tx, current, item) => {
       if (item.ad_group_id !== undefined && item.ad_group_id !== current.ad_group_id) {
         throw invalidField(
           'ad_group_id',
@@ -123,6 +128,8 @@ export class AdsService {
         next.destination_url !== current.destination_url;
       return resubmit ? { ...next, ...(await this.review(tx, adAccountId, next)) } : next;
     });
+    await this.servingChanges.adAccountChanged(adAccountId);
+    return result;
   }
 
   /** A DRAFT is not submitted (PENDING); anything else gets the automatic verdict at once. */

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, DatabaseModule, LoupeConfigModule, RedisModule, correlationId, loggerOptions, type LoupeConfig } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
@@ -9,6 +9,7 @@ import { AnalyticsModule } from '../analytics/analytics.module';
 import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { DeliveryModule } from '../delivery/delivery.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { UserAccountModule } from '../user-account/user-account.module';
@@ -21,6 +22,8 @@ import { API_ENTITIES } from '../entities';
 import { ApiExceptionFilter } from '../errors/exception.filter';
 import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
+import { ServingChangesModule } from '../serving/serving-changes';
+import { ServingModule } from '../serving/serving.module';
 import { WebAppModule } from '../web/web-app.module';
 
 @Module({})
@@ -38,6 +41,10 @@ export class AppModule {
             customProps: (req) => ({ correlationId: (req as { id?: string }).id }),
             autoLogging: { ignore: (req) => req.url === '/health' },
           },
+          // The ad server's hot path: a per-request child logger costs a third of its CPU, and
+          // thousands of serve lines a second would drown the log. Its failures are still logged
+          // by the exception filter; its volume is a metric, not a log (docs/serving.md).
+          exclude: [{ method: RequestMethod.POST, path: 'internal/serve' }],
         }),
         DatabaseModule.forRoot(API_ENTITIES),
         RedisModule,
@@ -45,6 +52,7 @@ export class AppModule {
         HealthModule,
         EventsModule,
         AuditModule,
+        ServingChangesModule,
         AuthModule,
         AdAccountsModule,
         UserAccountModule,
@@ -55,6 +63,8 @@ export class AppModule {
         AudienceModule,
         BidFloorModule,
         AnalyticsModule,
+        ServingModule,
+        DeliveryModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),

@@ -1,12 +1,15 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { AdAccountRole } from '@loupe/contracts';
 import {
   AuthenticationFailedException,
   InvalidParametersException,
+  LOUPE_CONFIG,
   NotFoundException,
   PermissionDeniedException,
+  type LoupeConfig,
 } from '@loupe/server-core';
 import { DataSource } from 'typeorm';
 import { ROUTE_CONTRACT, type RouteContract } from '../common/route.decorator';
@@ -20,6 +23,10 @@ import { TokenService } from './token.service';
  * resolve the caller's role on the very ad account in the path: an account the caller
  * has no role on is "not found" (its existence is not revealed); a role without the
  * route's permission is a 403.
+ *
+ * Service routes (`/internal/*`, called by the ad server's clients, not by people) take
+ * the shared service key instead of a user token, as `Authorization: Bearer <key>` or
+ * `X-Loupe-Service-Key: <key>`; a user token is refused there.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -27,7 +34,12 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly tokens: TokenService,
     @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+    @Inject(LOUPE_CONFIG) config: LoupeConfig,
+  ) {
+    this.serviceKeyDigest = digest(config.serving.serviceKey);
+  }
+
+  private readonly serviceKeyDigest: Buffer;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const contract = this.reflector.get<RouteContract | undefined>(ROUTE_CONTRACT, context.getHandler());
@@ -35,9 +47,13 @@ export class AuthGuard implements CanActivate {
       throw new Error(`${context.getClass().name}.${context.getHandler().name} has no @Route contract`);
     }
     const { access } = contract;
-    if (access.kind === 'public' || access.kind === 'service') return true;
+    if (access.kind === 'public') return true;
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    if (access.kind === 'service') {
+      this.checkServiceKey(request);
+      return true;
+    }
     const header = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
     if (!token) throw new AuthenticationFailedException('Authentication failed: send "Authorization: Bearer <access token>".');
@@ -62,4 +78,22 @@ export class AuthGuard implements CanActivate {
     request.adAccount = { id: adAccountId, role: scope.role, currency: scope.currency.trim(), timezone: scope.timezone };
     return true;
   }
+
+  private checkServiceKey(request: AuthenticatedRequest): void {
+    const header = request.headers.authorization;
+    const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    const explicit = request.headers['x-loupe-service-key'];
+    const given = bearer ?? (typeof explicit === 'string' ? explicit.trim() : undefined);
+    if (!given) {
+      throw new AuthenticationFailedException('Authentication failed: this is a service route; send "Authorization: Bearer <SERVICE_KEY>".');
+    }
+    // Digests have one length, so the comparison is constant-time whatever was sent.
+    if (!timingSafeEqual(digest(given), this.serviceKeyDigest)) {
+      throw new AuthenticationFailedException('Authentication failed: the service key is wrong (user access tokens are not accepted on service routes).');
+    }
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
 }

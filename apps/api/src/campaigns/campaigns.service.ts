@@ -24,6 +24,7 @@ import {
 } from '../common/account-objects';
 import { listAccountRows } from '../common/listing';
 import { toPage } from '../common/pagination';
+import { ServingChanges } from '../serving/serving-changes';
 import { CAMPAIGN, toCampaign, type CampaignRow } from './campaign.kind';
 import { checkCampaign } from './campaign.rules';
 
@@ -48,6 +49,7 @@ export class CampaignsService {
   constructor(
     private readonly audit: AuditService,
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly servingChanges: ServingChanges,
   ) {}
 
   private context(actor: Actor, adAccountId: string): WriteContext {
@@ -70,8 +72,8 @@ export class CampaignsService {
   }
 
   /** Creates each campaign on its own; `start_time` defaults to now, as in Pinterest. */
-  create(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Campaign>[] }> {
-    return bulkCreate(this.context(actor, adAccountId), CAMPAIGN, items, campaignCreateItemSchema, async (_tx, raw) => {
+  async create(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Campaign>[] }> {
+    const result = await bulkCreate(this.context(actor, adAccountId), CAMPAIGN, items, campaignCreateItemSchema, async (_tx, raw) => {
       assertSameAdAccount(raw.ad_account_id, adAccountId);
       const item = normaliseChanges(raw);
       const now = nowSeconds();
@@ -93,15 +95,20 @@ export class CampaignsService {
       checkCampaign(campaign, null, now);
       return campaign;
     });
+    // After every item's transaction committed: the serving index reloads the account.
+    await this.servingChanges.adAccountChanged(adAccountId);
+    return result;
   }
 
-  update(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Campaign>[] }> {
-    return bulkUpdate(this.context(actor, adAccountId), CAMPAIGN, items, campaignUpdateItemSchema, async (_tx, current, item) => {
+  async update(actor: Actor, adAccountId: string, items: unknown[]): Promise<{ items: BulkItem<Campaign>[] }> {
+    const result = await bulkUpdate(this.context(actor, adAccountId), CAMPAIGN, items, campaignUpdateItemSchema, async (_tx, current, item) => {
       // An update's null objective means "unchanged" (the spec makes it nullable there only).
       const next = mergeDefined(CAMPAIGN, current, { ...normaliseChanges(item), objective_type: item.objective_type ?? undefined });
       checkCampaign(next, current, nowSeconds());
       return next;
     });
+    await this.servingChanges.adAccountChanged(adAccountId);
+    return result;
   }
 
   /**

@@ -1,0 +1,149 @@
+import type { LossReason } from '@loupe/auction';
+import type { Redis } from 'ioredis';
+
+/**
+ * Why an ad group did or did not win, counted per ad group and account-local day
+ * (issue 4 item 8, docs/serving.md "Explain").
+ *
+ * The serve path only adds to in-memory counters; a timer flushes them to one Redis hash
+ * per ad group and day every second with pipelined HINCRBYs, so an auction costs no
+ * extra round trip. Fields: `entered`, `won`, `lost:<REASON>` and `mb:<bucket>` — a
+ * histogram of the minimum bid to win (in the ad group's bid units) of the auctions it
+ * lost to a competitor or to the floor, on a 5%-step logarithmic scale, from which the
+ * diagnostics read a median and a 75th percentile.
+ *
+ * TARGETING is sampled: nearly every ad group fails targeting in nearly every auction,
+ * so counting them all would be the most expensive thing the serve path does. One auction
+ * in TARGETING_SAMPLE_RATE (chosen with the injected PRNG) counts its targeting losses,
+ * each worth TARGETING_SAMPLE_RATE; such an ad group's `entered` is scaled the same way.
+ */
+export const TARGETING_SAMPLE_RATE = 10;
+
+/** Counters outlive their day for a month of diagnostics. */
+export const EXPLAIN_TTL_SECONDS = 35 * 24 * 3600;
+
+const BUCKET_BASE = 1.05;
+const LOG_BASE = Math.log(BUCKET_BASE);
+
+/** The histogram bucket of a bid: the smallest b with 1.05^b ≥ micros. */
+export function bidBucket(micros: number): number {
+  return Math.max(0, Math.ceil(Math.log(Math.max(1, micros)) / LOG_BASE - 1e-9));
+}
+
+/** A bucket's upper bound, integer micros: a bid this high would have cleared the bar. */
+export function bucketBid(bucket: number): number {
+  return Math.ceil(BUCKET_BASE ** bucket);
+}
+
+export function explainKey(prefix: string, adGroupId: string, day: string): string {
+  return `${prefix}:explain:{ag${adGroupId}}:${day}`;
+}
+
+const REASON_INDEX: Readonly<Record<LossReason, number>> = { TARGETING: 0, BUDGET: 1, PACING: 2, FREQUENCY_CAP: 3, BELOW_FLOOR: 4, OUTRANKED: 5 };
+const REASONS = Object.keys(REASON_INDEX) as LossReason[];
+
+/** One ad group's counts for one day since the last flush: plain fields, so the serve path only adds numbers. */
+class DayCounts {
+  entered = 0;
+  won = 0;
+  readonly lost = [0, 0, 0, 0, 0, 0];
+  minBids: Map<number, number> | null = null;
+
+  fields(): [string, number][] {
+    const out: [string, number][] = [];
+    if (this.entered) out.push(['entered', this.entered]);
+    if (this.won) out.push(['won', this.won]);
+    REASONS.forEach((reason, i) => {
+      if (this.lost[i]) out.push([`lost:${reason}`, this.lost[i]!]);
+    });
+    for (const [bucket, n] of this.minBids ?? []) out.push([`mb:${bucket}`, n]);
+    return out;
+  }
+}
+
+export class ExplainCounters {
+  /** ad group id → day → counts. */
+  private pending = new Map<string, Map<string, DayCounts>>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'loupe',
+  ) {}
+
+  private counts(adGroupId: string, day: string): DayCounts {
+    let days = this.pending.get(adGroupId);
+    if (!days) {
+      days = new Map();
+      this.pending.set(adGroupId, days);
+    }
+    let counts = days.get(day);
+    if (!counts) {
+      counts = new DayCounts();
+      days.set(day, counts);
+    }
+    return counts;
+  }
+
+  won(adGroupId: string, day: string): void {
+    const c = this.counts(adGroupId, day);
+    c.entered++;
+    c.won++;
+  }
+
+  /** `weight` > 1 for sampled TARGETING losses; `minBidToWin` in the ad group's bid units. */
+  lost(adGroupId: string, day: string, reason: LossReason, minBidToWin: number | null, weight = 1): void {
+    const c = this.counts(adGroupId, day);
+    c.entered += weight;
+    c.lost[REASON_INDEX[reason]] += weight;
+    if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
+      c.minBids ??= new Map();
+      const bucket = bidBucket(minBidToWin);
+      c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + 1);
+    }
+  }
+
+  /** Writes what was counted since the last flush; counts are kept for the next one if Redis fails. */
+  async flush(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const pipeline = this.redis.pipeline();
+    for (const [adGroupId, days] of batch) {
+      for (const [day, counts] of days) {
+        const key = explainKey(this.prefix, adGroupId, day);
+        for (const [field, n] of counts.fields()) pipeline.hincrby(key, field, n);
+        pipeline.expire(key, EXPLAIN_TTL_SECONDS);
+      }
+    }
+    try {
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([err]) => err);
+      if (failed) throw failed[0];
+    } catch (err) {
+      for (const [adGroupId, days] of batch) {
+        for (const [day, counts] of days) {
+          const c = this.counts(adGroupId, day);
+          c.entered += counts.entered;
+          c.won += counts.won;
+          counts.lost.forEach((n, i) => (c.lost[i]! += n));
+          for (const [bucket, n] of counts.minBids ?? []) {
+            c.minBids ??= new Map();
+            c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + n);
+          }
+        }
+      }
+      throw err;
+    }
+  }
+
+  /** The raw counters of one ad group for each day (empty for days without auctions). */
+  async read(adGroupId: string, days: readonly string[]): Promise<Record<string, number>[]> {
+    const pipeline = this.redis.pipeline();
+    for (const day of days) pipeline.hgetall(explainKey(this.prefix, adGroupId, day));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, value]) => {
+      if (err) throw err;
+      return Object.fromEntries(Object.entries((value ?? {}) as Record<string, string>).map(([k, v]) => [k, Number(v)]));
+    });
+  }
+}

@@ -1,0 +1,47 @@
+import { accountDay } from './budget-store';
+
+const CLOCKS = new Map<string, Intl.DateTimeFormat>();
+
+/** Minutes since the ad account's local midnight at `atMs` (0..1439). */
+export function localMinuteOfDay(timezone: string, atMs: number): number {
+  let clock = CLOCKS.get(timezone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    CLOCKS.set(timezone, clock);
+  }
+  let hour = 0;
+  let minute = 0;
+  for (const part of clock.formatToParts(atMs)) {
+    if (part.type === 'hour') hour = Number(part.value);
+    else if (part.type === 'minute') minute = Number(part.value);
+  }
+  return hour * 60 + minute;
+}
+
+/**
+ * Local days from today to the day of `endSeconds` (an exclusive end instant), both
+ * included, at least 1: how many days a LIFETIME budget's remainder is spread over.
+ */
+export function remainingLocalDays(timezone: string, atMs: number, endSeconds: number): number {
+  const today = accountDay(timezone, atMs);
+  const last = accountDay(timezone, Math.max(atMs, endSeconds * 1000 - 1));
+  return Math.max(1, Math.round((Date.parse(last) - Date.parse(today)) / 86_400_000) + 1);
+}
+
+/**
+ * The account-local day of many ad groups in one request: Intl formatting costs a
+ * microsecond or two, so each timezone is formatted once per request.
+ */
+export class DayCache {
+  private readonly days = new Map<string, string>();
+  constructor(private readonly atMs: number) {}
+
+  of(timezone: string): string {
+    let day = this.days.get(timezone);
+    if (day === undefined) {
+      day = accountDay(timezone, this.atMs);
+      this.days.set(timezone, day);
+    }
+    return day;
+  }
+}

@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  matchesAudience,
+  normaliseWords,
+  runAuction,
+  type AuctionResult,
+  type Bid,
+  type BillableEvent,
+  type EligibilityLoss,
+  type LossReason,
+  type RequestContext,
+  type Winner,
+} from '@loupe/auction';
+import type { ServeBody, ServedAd, ServeResponse } from '@loupe/contracts';
+import { LOUPE_CONFIG, ServiceUnavailableException, type LoupeConfig } from '@loupe/server-core';
+import { LRUCache } from 'lru-cache';
+import { signEvent, type SignedEvent } from '../tracking/signed-event';
+import { BudgetStore, type SpendScope } from './budget-store';
+import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
+import { DayCache } from './local-time';
+import { PacingService } from './pacing.service';
+import { QualityScores } from './quality-scores';
+import { ServingIndex, type IndexedAd, type IndexedAdGroup } from './serving-index';
+
+/** The serve path's randomness (ad rotation, pacing throttles, TARGETING sampling), injected for tests. */
+export const SERVING_RANDOM = Symbol('SERVING_RANDOM');
+export type RandomSource = () => number;
+
+/**
+ * A winner pays one hundredth of a currency unit (USD-equivalent, see `toUsd`) more than
+ * the least that keeps its slot, in its own bid unit: 0.01 per thousand impressions for
+ * IMPRESSION billing (OpenRTB's "second price + 0.01" on a CPM), 0.01 per click for
+ * CLICKTHROUGH. Per billable event: 10 micros per impression, 10,000 per click.
+ */
+export const MIN_INCREMENT_MICROS: Readonly<Record<BillableEvent, number>> = { IMPRESSION: 10, CLICKTHROUGH: 10_000 };
+/** Auctions re-run to refill slots whose winner could not reserve (budget, frequency), at most this often. */
+export const MAX_REFILL_ROUNDS = 3;
+/** After a refused reservation an ad group sits out this long before Redis is asked again. */
+const EXHAUSTED_RECHECK_MS = 2_000;
+
+interface Candidate extends Bid {
+  group: IndexedAdGroup;
+  ad: IndexedAd;
+  day: string;
+  /** The bid per billable event in the account's currency (the auction itself runs in USD-equivalent micros). */
+  localBidMicros: number;
+  localReserveMicros: number;
+}
+
+interface Placed {
+  candidate: Candidate;
+  priceMicros: number;
+}
+
+type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
+
+/**
+ * Bids of ad accounts in different currencies compete in one auction, so the engine runs
+ * in USD-equivalent micros (libs/auction's static reserve factors: stable, integer) and
+ * prices are converted back, rounded up, and kept between the floor and the bid.
+ */
+const toUsd = (micros: number, perUsdMillionths: number): number => Math.round((micros * 1_000_000) / perUsdMillionths);
+const fromUsd = (usdMicros: number, perUsdMillionths: number): number => Math.ceil((usdMicros * perUsdMillionths) / 1_000_000 - 1e-9);
+
+/**
+ * POST /internal/serve (docs/serving.md): eligibility over the in-memory index, the GSP
+ * auction (libs/auction), then for each winner an atomic reservation in Redis before
+ * the ad is returned with signed tracking URLs. No Postgres on this path.
+ */
+@Injectable()
+export class ServeService {
+  /** Ad groups whose last reservation was refused, by ad group: the day and when to ask Redis again. */
+  private readonly exhausted = new Map<string, { day: string; untilMs: number }>();
+  /** (ad group, user, day) that reached a frequency cap: they lose FREQUENCY_CAP without a round trip. */
+  private readonly capped = new LRUCache<string, true>({ max: 200_000, ttl: 3_600_000 });
+  private readonly publicUrl: string;
+  private readonly secret: string;
+
+  constructor(
+    private readonly index: ServingIndex,
+    private readonly budgets: BudgetStore,
+    private readonly pacing: PacingService,
+    private readonly quality: QualityScores,
+    private readonly explain: ExplainCounters,
+    @Inject(SERVING_RANDOM) private readonly random: RandomSource,
+    @Inject(LOUPE_CONFIG) config: LoupeConfig,
+  ) {
+    this.publicUrl = config.api.publicUrl.replace(/\/$/, '');
+    this.secret = config.tracking.secret;
+  }
+
+  async serve(body: ServeBody, nowMs = Date.now()): Promise<ServeResponse> {
+    const nowSeconds = Math.floor(nowMs / 1000);
+    const { user, placement } = body;
+    const days = new DayCache(nowMs);
+    const request: RequestContext = {
+      placement,
+      ageBucket: user.age_bucket,
+      gender: user.gender,
+      location: user.location,
+      locale: user.locale,
+      appType: user.device ?? user.app_type,
+      interests: user.interests,
+      queryWords: normaliseWords(user.keywords ?? user.query ?? ''),
+    };
+    const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
+
+    const candidates: Candidate[] = [];
+    for (const group of this.index.forPlacement(placement)) {
+      // Schedules pass by time, not by a write: checked here, not when indexing.
+      if ((group.startSeconds !== null && nowSeconds < group.startSeconds) || (group.endSeconds !== null && nowSeconds >= group.endSeconds)) continue;
+      const day = days.of(group.timezone);
+      if (!matchesAudience(group.rule, request)) {
+        if (sampleTargeting) this.explain.lost(group.adGroupId, day, 'TARGETING', null, TARGETING_SAMPLE_RATE);
+        continue;
+      }
+      const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
+      const localReserveMicros = group.reserveMicros[placement];
+      // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
+      const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
+      let ineligible: EligibilityLoss | undefined;
+      if (this.exhausted.size > 0 && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
+      else if (hasCaps(group) && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
+      else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
+      // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
+      candidates.push({
+        id: group.adGroupId,
+        bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
+        reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
+        billableEvent: group.billableEvent,
+        eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
+        ineligible,
+        group,
+        ad,
+        day,
+        localBidMicros,
+        localReserveMicros,
+      });
+    }
+
+    // Winners reserve in parallel; a winner refused (budget, frequency cap) frees its slot,
+    // and the auction re-runs over the rest for the free slots, so a slot stays empty only
+    // when no one else can take it (docs/serving.md "Refilling slots").
+    const placed: Placed[] = [];
+    const refused = new Map<string, LossReason>();
+    let losers: { bid: Candidate; reason: LossReason; minBidToWinMicros: number | null }[] = [];
+    let pool = candidates;
+    for (let round = 0; round < MAX_REFILL_ROUNDS && placed.length < body.slots && pool.length > 0; round++) {
+      const result = withIncrements(runAuction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }));
+      losers = result.losers;
+      const commits = await this.commitAll(result.winners, user.id, nowMs);
+      commits.forEach((commit, i) => {
+        const winner = result.winners[i]!.bid;
+        if (commit.ok) placed.push({ candidate: winner, priceMicros: commit.priceMicros });
+        else refused.set(winner.id, commit.reason);
+      });
+      if (commits.every((c) => c.ok)) break;
+      pool = pool.filter((c) => !refused.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
+    }
+
+    for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day);
+    for (const [adGroupId, reason] of refused) {
+      const candidate = candidates.find((c) => c.id === adGroupId)!;
+      this.explain.lost(adGroupId, candidate.day, reason, null);
+    }
+    for (const loser of losers) {
+      if (refused.has(loser.bid.id)) continue;
+      const g = loser.bid.group;
+      const minBid =
+        loser.minBidToWinMicros === null
+          ? null
+          : fromUsd(loser.minBidToWinMicros, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
+      this.explain.lost(loser.bid.id, loser.bid.day, loser.reason, minBid);
+    }
+
+    const auctionId = randomUUID();
+    return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, request, nowSeconds)) };
+  }
+
+  private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
+    try {
+      return await Promise.all(winners.map((w) => this.commit(w, userKey, nowMs)));
+    } catch (err) {
+      throw new ServiceUnavailableException(`The ad server cannot reach its budget store; no ad was charged for this request. (${String(err)})`);
+    }
+  }
+
+  /**
+   * Budget first, then the frequency cap, so nothing is left half-done: an impression
+   * whose frequency admission fails gets its reservation refunded, and a CLICKTHROUGH
+   * check charges nothing. (The other order would burn a user's frequency count on an ad
+   * that then could not be paid for.)
+   */
+  private async commit(winner: Winner<Candidate>, userKey: string, nowMs: number): Promise<Commit> {
+    const c = winner.bid;
+    const g = c.group;
+    const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winner.priceMicros, g.perUsdMillionths)));
+    const scope: SpendScope = { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day };
+    const limits = this.pacing.limits(g, c.day, nowMs);
+    const budget =
+      g.billableEvent === 'IMPRESSION'
+        ? await this.budgets.reserveImpression(scope, limits, priceMicros)
+        : await this.budgets.hasRoomForClick(scope, limits, c.localBidMicros);
+    if (!budget.ok) {
+      this.exhausted.set(g.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
+      return { ok: false, reason: 'BUDGET' };
+    }
+    if (hasCaps(g)) {
+      const admitted = await this.budgets.admitFrequency(scope, userKey, { lifetime: g.lifetimeFrequencyCap, daily: g.dailyFrequencyCap });
+      if (!admitted) {
+        if (g.billableEvent === 'IMPRESSION') await this.budgets.refund(scope, priceMicros);
+        this.capped.set(cappedKey(g.adGroupId, userKey, c.day), true);
+        return { ok: false, reason: 'FREQUENCY_CAP' };
+      }
+    }
+    return { ok: true, priceMicros };
+  }
+
+  private isExhausted(adGroupId: string, day: string, nowMs: number): boolean {
+    const mark = this.exhausted.get(adGroupId);
+    if (!mark) return false;
+    if (mark.day === day && nowMs < mark.untilMs) return true;
+    this.exhausted.delete(adGroupId);
+    return false;
+  }
+
+  private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, request: RequestContext, nowSeconds: number): ServedAd {
+    const { group: g, ad } = placed.candidate;
+    const { user } = body;
+    const event: SignedEvent = {
+      auctionId,
+      slot,
+      adId: ad.adId,
+      adGroupId: g.adGroupId,
+      campaignId: g.campaignId,
+      adAccountId: g.adAccountId,
+      pinId: ad.pinId,
+      priceMicros: placed.priceMicros,
+      billableEvent: g.billableEvent,
+      userKey: user.id,
+      placement: body.placement,
+      ageBucket: user.age_bucket ?? '',
+      gender: user.gender ?? '',
+      location: user.location ?? '',
+      device: request.appType ?? '',
+      locale: user.locale ?? '',
+      interest: (g.rule.interests && request.interests.find((i) => g.rule.interests!.has(i))) ?? '',
+      issuedAt: nowSeconds,
+    };
+    const token = signEvent(event, this.secret);
+    return {
+      slot,
+      ad_id: ad.adId,
+      ad_group_id: g.adGroupId,
+      campaign_id: g.campaignId,
+      ad_account_id: g.adAccountId,
+      pin: { id: ad.pinId, title: ad.title, description: ad.description, image_url: ad.imageUrl, link: ad.link },
+      billable_event: g.billableEvent,
+      price_micro_currency: placed.priceMicros,
+      currency: g.currency,
+      impression_url: `${this.publicUrl}/t/i/${token}`,
+      click_url: `${this.publicUrl}/t/c/${token}`,
+      engagement_url: `${this.publicUrl}/t/e/${token}`,
+    };
+  }
+}
+
+function hasCaps(group: IndexedAdGroup): boolean {
+  return group.lifetimeFrequencyCap !== null || group.dailyFrequencyCap !== null;
+}
+
+function cappedKey(adGroupId: string, userKey: string, day: string): string {
+  return `${adGroupId}\u0000${userKey}\u0000${day}`;
+}
+
+/**
+ * The engine takes one increment for every candidate, but CPM and CPC bids need their
+ * own (MIN_INCREMENT_MICROS), so it runs with none and each winner's GSP price is taken
+ * again here with its own increment: the runner-up of slot i is the winner of slot i+1,
+ * and of the last slot the best outranked loser (the engine ranks exactly these). A lone
+ * winner keeps the reserve. Losers' minimum bids to win get the same increment.
+ */
+export function withIncrements<B extends Bid>(result: AuctionResult<B>): AuctionResult<B> {
+  let runnerUp: number | null = null;
+  for (const loser of result.losers) {
+    if (loser.reason === 'OUTRANKED' && loser.ecpm !== null && (runnerUp === null || loser.ecpm > runnerUp)) runnerUp = loser.ecpm;
+  }
+  const winners = result.winners.map((w, i) => {
+    const next = i + 1 < result.winners.length ? result.winners[i + 1]!.ecpm : runnerUp;
+    if (next === null) return w;
+    const secondPrice = next / (1000 * w.bid.eventProbability) + MIN_INCREMENT_MICROS[w.bid.billableEvent];
+    return { ...w, priceMicros: Math.min(w.bid.bidMicros, Math.max(w.bid.reserveMicros, Math.ceil(secondPrice - 1e-9))) };
+  });
+  const losers = result.losers.map((l) =>
+    l.minBidToWinMicros !== null && l.minBidToWinMicros > l.bid.reserveMicros
+      ? { ...l, minBidToWinMicros: l.minBidToWinMicros + MIN_INCREMENT_MICROS[l.bid.billableEvent] }
+      : l,
+  );
+  return { winners, losers };
+}

@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  isReserveCurrency,
+  RESERVE_CURRENCIES,
+  reservePerEventMicros,
+  SERVING_PLACEMENTS,
+  type AudienceRule,
+  type BillableEvent,
+  type PlacementGroup,
+  type ServingPlacement,
+} from '@loupe/auction';
+import { targetingAudience, type PacingDeliveryType, type TargetingSpec } from '@loupe/contracts';
+import { DataSource } from 'typeorm';
+import { toAudienceRule } from '../audience/audience-rule';
+
+/** One deliverable ad (ACTIVE, review APPROVED) with what the response shows of its pin. */
+export interface IndexedAd {
+  adId: string;
+  pinId: string;
+  title: string | null;
+  description: string | null;
+  imageUrl: string;
+  /** The ad's destination URL, else the pin's link. */
+  link: string | null;
+}
+
+/**
+ * An ad group the serve path may consider: everything eligibility, pricing and the
+ * budget scripts need, normalised once when the index is (re)built so a request does
+ * no parsing and no I/O beyond its Redis reservations.
+ */
+export interface IndexedAdGroup {
+  adAccountId: string;
+  campaignId: string;
+  adGroupId: string;
+  currency: string;
+  /** Static units of the currency per USD, in millionths (see libs/auction reserve.ts). */
+  perUsdMillionths: number;
+  timezone: string;
+  placementGroup: PlacementGroup;
+  billableEvent: BillableEvent;
+  /** Max bid per billable event (CPM ÷ 1000 for IMPRESSION), integer micros; null = automatic bidding. */
+  bidPerEventMicros: number | null;
+  /** The bid as stored (Pinterest's units: CPM or CPC), for diagnostics. */
+  bidMicros: number | null;
+  budgetMicros: number | null;
+  budgetType: 'DAILY' | 'LIFETIME' | 'CBO_ADGROUP';
+  pacing: PacingDeliveryType;
+  /** The later of the campaign's and the ad group's start, unix seconds (null: no bound). */
+  startSeconds: number | null;
+  /** The earlier of the two ends. */
+  endSeconds: number | null;
+  campaignDailyCapMicros: number | null;
+  campaignLifetimeCapMicros: number | null;
+  lifetimeFrequencyCap: number | null;
+  dailyFrequencyCap: number | null;
+  rule: AudienceRule;
+  /** Floors per billable event for each placement, in the account's currency. */
+  reserveMicros: Readonly<Record<ServingPlacement, number>>;
+  ads: readonly IndexedAd[];
+}
+
+interface AdGroupQueryRow {
+  id: string;
+  ad_account_id: string;
+  campaign_id: string;
+  budget_in_micro_currency: string | null;
+  bid_in_micro_currency: string | null;
+  budget_type: IndexedAdGroup['budgetType'];
+  start_time: Date | null;
+  end_time: Date | null;
+  targeting_spec: TargetingSpec;
+  lifetime_frequency_cap: number | null;
+  daily_frequency_cap: number | null;
+  placement_group: PlacementGroup;
+  pacing_delivery_type: PacingDeliveryType;
+  billable_event: BillableEvent;
+  campaign_start: Date | null;
+  campaign_end: Date | null;
+  daily_spend_cap: string | null;
+  lifetime_spend_cap: string | null;
+  currency: string;
+  timezone: string;
+}
+
+interface AdQueryRow {
+  id: string;
+  ad_group_id: string;
+  pin_id: string;
+  destination_url: string | null;
+  title: string | null;
+  description: string | null;
+  image_url: string;
+  link: string | null;
+}
+
+const seconds = (d: Date | null): number | null => (d === null ? null : Math.floor(d.getTime() / 1000));
+const micros = (v: string | null): number | null => (v === null ? null : Number(v));
+const later = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.max(a, b));
+const earlier = (a: number | null, b: number | null): number | null => (a === null ? b : b === null ? a : Math.min(a, b));
+
+/**
+ * The in-memory index of deliverable ad groups (docs/serving.md). Statuses and review
+ * are filtered when it is built; schedules are checked per request (they pass by time,
+ * not by a write). It is rebuilt per ad account on change notifications and in full by
+ * the periodic resync; the serve path only reads `forPlacement`.
+ *
+ * Reloads race (a notification's reload and a full resync): each load takes a sequence
+ * number before it queries, and an account's entry is replaced only by a load that
+ * started after the one that produced it, so an older snapshot never wins.
+ */
+@Injectable()
+export class ServingIndex {
+  private readonly accounts = new Map<string, { seq: number; groups: IndexedAdGroup[] }>();
+  private seq = 0;
+  private placements: Record<ServingPlacement, IndexedAdGroup[]> | null = null;
+  private all: IndexedAdGroup[] = [];
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Deliverable ad groups whose placement setting covers `placement` (ALL covers each). */
+  forPlacement(placement: ServingPlacement): readonly IndexedAdGroup[] {
+    return this.derived()[placement];
+  }
+
+  /** Every indexed ad group (the pacing loop and quality refresh walk them). */
+  allGroups(): readonly IndexedAdGroup[] {
+    this.derived();
+    return this.all;
+  }
+
+  /** Reloads every ad account (boot and the periodic resync). */
+  async reloadAll(): Promise<void> {
+    const seq = ++this.seq;
+    const groups = await this.load(null);
+    const byAccount = new Map<string, IndexedAdGroup[]>();
+    for (const g of groups) {
+      const list = byAccount.get(g.adAccountId) ?? [];
+      list.push(g);
+      byAccount.set(g.adAccountId, list);
+    }
+    for (const [id, entry] of this.accounts) {
+      if (entry.seq < seq && !byAccount.has(id)) this.accounts.delete(id);
+    }
+    for (const [id, list] of byAccount) this.put(id, seq, list);
+    this.placements = null;
+  }
+
+  /** Reloads one ad account after a change notification. */
+  async reloadAccount(adAccountId: string): Promise<void> {
+    if (!/^\d{1,18}$/.test(adAccountId)) return;
+    const seq = ++this.seq;
+    const groups = await this.load(adAccountId);
+    this.put(adAccountId, seq, groups);
+    this.placements = null;
+  }
+
+  private put(adAccountId: string, seq: number, groups: IndexedAdGroup[]): void {
+    const current = this.accounts.get(adAccountId);
+    if (current && current.seq > seq) return;
+    if (groups.length === 0) this.accounts.delete(adAccountId);
+    else this.accounts.set(adAccountId, { seq, groups });
+  }
+
+  private derived(): Record<ServingPlacement, IndexedAdGroup[]> {
+    if (this.placements) return this.placements;
+    const all = [...this.accounts.values()].flatMap((e) => e.groups);
+    const placements = Object.fromEntries(
+      SERVING_PLACEMENTS.map((p) => [p, all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p)]),
+    ) as Record<ServingPlacement, IndexedAdGroup[]>;
+    this.all = all;
+    this.placements = placements;
+    return placements;
+  }
+
+  private async load(adAccountId: string | null): Promise<IndexedAdGroup[]> {
+    const scope = adAccountId === null ? '' : 'AND g.ad_account_id = $1';
+    const params = adAccountId === null ? [] : [adAccountId];
+    const groupRows = await this.dataSource.query<AdGroupQueryRow[]>(
+      `SELECT g.id, g.ad_account_id, g.campaign_id, g.budget_in_micro_currency, g.bid_in_micro_currency, g.budget_type,
+              g.start_time, g.end_time, g.targeting_spec, g.lifetime_frequency_cap, g.daily_frequency_cap,
+              g.placement_group, g.pacing_delivery_type, g.billable_event,
+              c.start_time AS campaign_start, c.end_time AS campaign_end, c.daily_spend_cap, c.lifetime_spend_cap,
+              a.currency, a.timezone
+         FROM ad_groups g
+         JOIN campaigns c ON c.id = g.campaign_id
+         JOIN ad_accounts a ON a.id = g.ad_account_id
+        WHERE g.status = 'ACTIVE' AND c.status = 'ACTIVE' ${scope}`,
+      params,
+    );
+    if (groupRows.length === 0) return [];
+    const adRows = await this.dataSource.query<AdQueryRow[]>(
+      `SELECT ad.id, ad.ad_group_id, ad.pin_id, ad.destination_url, p.title, p.description, p.image_url, p.link
+         FROM ads ad
+         JOIN pins p ON p.id = ad.pin_id
+         JOIN ad_groups g ON g.id = ad.ad_group_id
+         JOIN campaigns c ON c.id = g.campaign_id
+        WHERE ad.status = 'ACTIVE' AND ad.review_status = 'APPROVED' AND g.status = 'ACTIVE' AND c.status = 'ACTIVE' ${scope}
+        ORDER BY ad.id`,
+      params,
+    );
+    const adsByGroup = new Map<string, IndexedAd[]>();
+    for (const row of adRows) {
+      const list = adsByGroup.get(row.ad_group_id) ?? [];
+      list.push({ adId: row.id, pinId: row.pin_id, title: row.title, description: row.description, imageUrl: row.image_url, link: row.destination_url ?? row.link });
+      adsByGroup.set(row.ad_group_id, list);
+    }
+    const groups: IndexedAdGroup[] = [];
+    for (const row of groupRows) {
+      const ads = adsByGroup.get(row.id);
+      const currency = row.currency.trim();
+      // Without an approved ad there is nothing to show; without a known currency no floor.
+      if (!ads || !isReserveCurrency(currency)) continue;
+      const bid = micros(row.bid_in_micro_currency);
+      groups.push({
+        adAccountId: row.ad_account_id,
+        campaignId: row.campaign_id,
+        adGroupId: row.id,
+        currency,
+        perUsdMillionths: RESERVE_CURRENCIES[currency].perUsdMillionths,
+        timezone: row.timezone,
+        placementGroup: row.placement_group,
+        billableEvent: row.billable_event,
+        bidMicros: bid,
+        bidPerEventMicros: bid === null ? null : row.billable_event === 'IMPRESSION' ? Math.floor(bid / 1000) : bid,
+        budgetMicros: micros(row.budget_in_micro_currency),
+        budgetType: row.budget_type,
+        pacing: row.pacing_delivery_type,
+        startSeconds: later(seconds(row.start_time), seconds(row.campaign_start)),
+        endSeconds: earlier(seconds(row.end_time), seconds(row.campaign_end)),
+        campaignDailyCapMicros: micros(row.daily_spend_cap),
+        campaignLifetimeCapMicros: micros(row.lifetime_spend_cap),
+        lifetimeFrequencyCap: row.lifetime_frequency_cap,
+        dailyFrequencyCap: row.daily_frequency_cap,
+        rule: toAudienceRule(targetingAudience(row.targeting_spec ?? {})),
+        reserveMicros: Object.fromEntries(
+          SERVING_PLACEMENTS.map((p) => [p, reservePerEventMicros({ placement: p, billableEvent: row.billable_event, currency })]),
+        ) as Record<ServingPlacement, number>,
+        ads,
+      });
+    }
+    return groups;
+  }
+}

@@ -1,0 +1,118 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { DatabaseConnector, LOUPE_CONFIG, type LoupeConfig } from '@loupe/server-core';
+import { Redis } from 'ioredis';
+import { ExplainCounters } from './explain';
+import { PacingService } from './pacing.service';
+import { QualityScores } from './quality-scores';
+import { servingChangesChannel } from './serving-changes';
+import { ServingIndex } from './serving-index';
+
+/** Timings of the background work; production values, shortened by nothing but tests' direct calls. */
+export const SERVING_TIMINGS = {
+  /** Full index rebuild: the safety net for lost pub/sub messages. */
+  resyncMs: 30_000,
+  /** The pacing controller's interval (the issue asks for at least once a minute). */
+  pacingMs: 60_000,
+  /** How often every process re-reads the throttles the leader wrote. */
+  pacingRefreshMs: 5_000,
+  explainFlushMs: 1_000,
+  qualityMs: 60_000,
+} as const;
+
+/**
+ * Keeps this process's serving state current (docs/serving.md): the index is built
+ * before the app listens, reloaded per ad account on each change notification (a
+ * dedicated subscriber connection: a subscribed ioredis client can issue no other
+ * command), and rebuilt in full every 30 s and after every reconnect, when messages may
+ * have been missed. It also runs the pacing loop, the explain flush and the quality
+ * refresh. No timer keeps the process alive, and each logs its failures rate-limited.
+ */
+@Injectable()
+export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Serving');
+  private readonly timers: NodeJS.Timeout[] = [];
+  private subscriber: Redis | null = null;
+  private readonly lastWarned = new Map<string, number>();
+
+  constructor(
+    private readonly index: ServingIndex,
+    private readonly pacing: PacingService,
+    private readonly quality: QualityScores,
+    private readonly explain: ExplainCounters,
+    private readonly database: DatabaseConnector,
+    @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
+  ) {}
+
+  /** Postgres may still be connecting (or down: the API then starts with an empty index and the resync fills it). */
+  private readonly reloadAll = async (): Promise<void> => {
+    await this.database.ensureConnected();
+    await this.index.reloadAll();
+  };
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.reloadAll().catch((err: unknown) => this.warn('initial index build', err));
+    this.subscribe();
+    this.every('resync', SERVING_TIMINGS.resyncMs, this.reloadAll);
+    this.every('pacing', SERVING_TIMINGS.pacingMs, () => this.pacing.tick().then(() => undefined));
+    this.every('pacing refresh', SERVING_TIMINGS.pacingRefreshMs, () => this.pacing.refresh());
+    this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush());
+    this.every('quality refresh', SERVING_TIMINGS.qualityMs, () => this.quality.refresh());
+    // ClickHouse may be slow to answer: the first scores arrive in the background (the prior until then).
+    this.run('quality refresh', () => this.quality.refresh());
+  }
+
+  /** Before the shared Redis client closes: the last second of explain counts still needs it. */
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.explain.flush().catch((err: unknown) => this.warn('explain flush', err));
+    if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
+  }
+
+  private subscribe(): void {
+    const channel = servingChangesChannel(this.config);
+    const subscriber = new Redis(this.config.redis.url, {
+      connectionName: 'loupe-serving-changes',
+      maxRetriesPerRequest: null,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    });
+    this.subscriber = subscriber;
+    let connectedBefore = false;
+    subscriber.on('error', (err: Error) => this.warn('change subscriber', err));
+    subscriber.on('ready', () => {
+      // Messages published while we were disconnected are lost: rebuild everything.
+      if (connectedBefore) this.run('resync after reconnect', this.reloadAll);
+      connectedBefore = true;
+    });
+    subscriber.on('message', (_channel: string, adAccountId: string) => {
+      this.run('account reload', () => this.index.reloadAccount(adAccountId));
+    });
+    subscriber.subscribe(channel).catch((err: unknown) => this.warn('change subscriber', err));
+  }
+
+  private every(what: string, ms: number, job: () => Promise<void>): void {
+    let running = false;
+    const timer = setInterval(() => {
+      // A slow job (a big resync, a slow ClickHouse) must not pile up behind itself.
+      if (running) return;
+      running = true;
+      job()
+        .catch((err: unknown) => this.warn(what, err))
+        .finally(() => {
+          running = false;
+        });
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private run(what: string, job: () => Promise<void>): void {
+    job().catch((err: unknown) => this.warn(what, err));
+  }
+
+  private warn(what: string, err: unknown): void {
+    const now = Date.now();
+    if (now - (this.lastWarned.get(what) ?? 0) < 10_000) return;
+    this.lastWarned.set(what, now);
+    this.logger.warn(`${what} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}

@@ -1,0 +1,36 @@
+import { randomInt } from 'node:crypto';
+import { Module } from '@nestjs/common';
+import { seededRandom } from '@loupe/auction';
+import { REDIS } from '@loupe/server-core';
+import type { Redis } from 'ioredis';
+import { BudgetStore } from './budget-store';
+import { ExplainCounters } from './explain';
+import { PacingService } from './pacing.service';
+import { QualityScores } from './quality-scores';
+import { ServeController } from './serve.controller';
+import { SERVING_RANDOM, ServeService } from './serve.service';
+import { ServingIndex } from './serving-index';
+import { ServingSync } from './serving-sync';
+
+/**
+ * The ad server: POST /internal/serve over an in-memory index kept current by change
+ * notifications (ServingChangesModule publishes them), budgets and frequency caps in
+ * Redis, pacing and explain counters (docs/serving.md). Exports the budget store (the
+ * click charge of tracking) and the explain counters (delivery diagnostics).
+ */
+@Module({
+  controllers: [ServeController],
+  providers: [
+    ServingIndex,
+    ServeService,
+    PacingService,
+    QualityScores,
+    ServingSync,
+    { provide: BudgetStore, inject: [REDIS], useFactory: (redis: Redis) => new BudgetStore(redis) },
+    { provide: ExplainCounters, inject: [REDIS], useFactory: (redis: Redis) => new ExplainCounters(redis) },
+    // A fresh seed per process; tests inject a seeded source to make a run reproducible.
+    { provide: SERVING_RANDOM, useFactory: () => seededRandom(randomInt(2 ** 31)) },
+  ],
+  exports: [BudgetStore, ExplainCounters, ServingIndex, PacingService],
+})
+export class ServingModule {}

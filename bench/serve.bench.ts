@@ -1,0 +1,284 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import { INTEREST_IDS } from '@loupe/contracts';
+import { loadConfig } from '@loupe/server-core';
+import { DataSource } from 'typeorm';
+import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
+
+/*
+ * `bench/serve`: POST /internal/serve over HTTP under load, beside a bare node:http
+ * server answering 200 in the same run (the most any Node HTTP server can do here).
+ *
+ * Both servers run as child processes on loopback ports; autocannon drives them from
+ * this process. The API gets a database of its own (created, migrated, dropped here)
+ * seeded through its public API with ad groups of mixed billing and targeting, so every
+ * request runs the whole path: index scan, targeting, auction, Redis reservations for
+ * CPM winners, signed URLs. Figures:
+ *   1. throughput at saturation (closed loop, fixed connections), Loupe vs bare;
+ *   2. p99 latency at 60% of Loupe's own maximum (autocannon's overallRate with
+ *      coordinated-omission correction: an open-loop figure), beside bare at the same rate.
+ */
+
+const ROOT = resolve(__dirname, '..');
+const SERVICE_KEY = 'bench-service-key-0123456789';
+
+interface Plan {
+  adGroups: number;
+  connections: number;
+  seconds: number;
+}
+const PLANS: Record<BenchSize, Plan> = {
+  tiny: { adGroups: 6, connections: 4, seconds: 1 },
+  full: { adGroups: 300, connections: 32, seconds: 10 },
+};
+
+async function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+interface Child {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string, port: number): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 90_000;
+  while (!output.includes(ready)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bench server did not start: ${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function startBare(): Promise<Child> {
+  const port = await freePort();
+  const script = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"auction_id":"x","ads":[]}'); }); }).listen(${port}, '127.0.0.1', () => console.log('bare ready'));`;
+  return startChild(['-e', script], { ...process.env }, 'bare ready', port);
+}
+
+/** A throwaway database for the bench API, migrated by the migration CLI. */
+async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `loupe_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new DataSource({ type: 'postgres', url: baseUrl });
+  await admin.initialize();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/cli/migrate.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', SWC_NODE_PROJECT: 'apps/api/tsconfig.json' },
+    timeout: 120_000,
+  });
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
+
+async function call(url: string, method: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as unknown;
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json).slice(0, 500)}`);
+  return json;
+}
+
+/** Ad groups of mixed billing (60% CPC), bids and targeting, each with one approved ad; budgets far from running out. */
+async function seed(api: string, adGroups: number): Promise<void> {
+  const next = seeded(42);
+  const signup = (await call(api, 'POST', '/v5/auth/signup', {
+    email: `bench-${randomUUID()}@bench.loupe.dev`,
+    password: 'correct horse battery',
+    business_name: 'Bench',
+    ad_account: { name: 'Bench', country: 'US', currency: 'USD', timezone: 'UTC' },
+  })) as { access_token: string; ad_account_id: string };
+  const token = signup.access_token;
+  const account = `/v5/ad_accounts/${signup.ad_account_id}`;
+  const campaigns = (await call(api, 'POST', `${account}/campaigns`, [
+    { name: 'Awareness', objective_type: 'AWARENESS' },
+    { name: 'Consideration', objective_type: 'CONSIDERATION' },
+  ], token)) as { items: { data: { id: string } }[] };
+  const [awareness, consideration] = campaigns.items.map((i) => i.data.id);
+  const pin = (await call(api, 'POST', '/v5/pins', {
+    title: 'Linen sofa',
+    description: 'A sofa for slow Sundays',
+    link: 'https://shop.example.com/sofa',
+    media_source: { source_type: 'image_url', url: 'https://cdn.example.com/sofa.jpg' },
+  }, token)) as { id: string };
+  const groups = Array.from({ length: adGroups }, (_, i) => {
+    const cpc = next() < 0.6;
+    const targeting: Record<string, string[]> = {};
+    if (next() < 0.5) targeting.LOCATION = [next() < 0.7 ? 'US' : 'GB'];
+    if (next() < 0.4) targeting.INTEREST = [INTEREST_IDS[Math.floor(next() * INTEREST_IDS.length)]!];
+    if (next() < 0.2) targeting.GENDER = [next() < 0.5 ? 'female' : 'male'];
+    return {
+      name: `Bench ${i}`,
+      campaign_id: cpc ? consideration : awareness,
+      billable_event: cpc ? 'CLICKTHROUGH' : 'IMPRESSION',
+      budget_in_micro_currency: 1_000_000_000_000,
+      bid_in_micro_currency: cpc ? 150_000 + Math.floor(next() * 2_000_000) : 3_000_000 + Math.floor(next() * 20_000_000),
+      pacing_delivery_type: next() < 0.5 ? 'ACCELERATED' : 'STANDARD',
+      targeting_spec: targeting,
+    };
+  });
+  const ids: string[] = [];
+  for (let i = 0; i < groups.length; i += 30) {
+    const created = (await call(api, 'POST', `${account}/ad_groups`, groups.slice(i, i + 30), token)) as { items: { data?: { id: string }; exceptions: unknown[] }[] };
+    for (const item of created.items) {
+      if (!item.data) throw new Error(`bench ad group refused: ${JSON.stringify(item.exceptions)}`);
+      ids.push(item.data.id);
+    }
+  }
+  for (let i = 0; i < ids.length; i += 30) {
+    await call(api, 'POST', `${account}/ads`, ids.slice(i, i + 30).map((id) => ({ ad_group_id: id, pin_id: pin.id, creative_type: 'REGULAR' })), token);
+  }
+}
+
+/** Serve requests from a small pool of users (frequency caps are not set, so repeats cost nothing extra). */
+function serveRequests(): autocannon.Request[] {
+  const next = seeded(7);
+  return Array.from({ length: 50 }, (_, i) => ({
+    method: 'POST',
+    path: '/internal/serve',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${SERVICE_KEY}` },
+    body: JSON.stringify({
+      placement: next() < 0.8 ? 'BROWSE' : 'SEARCH',
+      slots: 3,
+      user: {
+        id: `bench-user-${i}`,
+        interests: [INTEREST_IDS[Math.floor(next() * INTEREST_IDS.length)]!],
+        location: next() < 0.7 ? 'US-CA' : 'GB',
+        gender: next() < 0.5 ? 'female' : 'male',
+        age_bucket: '25-34',
+        device: 'iphone',
+        keywords: 'linen sofa',
+      },
+    }),
+  }));
+}
+
+function load(url: string, plan: Plan, overallRate?: number): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections: plan.connections,
+    duration: plan.seconds,
+    requests: serveRequests(),
+    ...(overallRate ? { overallRate } : {}),
+  });
+}
+
+export const serveBenchmark: Benchmark = {
+  name: 'serve',
+  async run(size: BenchSize): Promise<BenchFigure[]> {
+    const plan = PLANS[size];
+    const config = loadConfig();
+    const db = await createDatabase(config.postgres.url);
+    const children: Child[] = [];
+    try {
+      const port = await freePort();
+      const api = await startChild(
+        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+        {
+          ...process.env,
+          SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
+          DATABASE_URL: db.url,
+          API_HOST: '127.0.0.1',
+          API_PORT: String(port),
+          SERVICE_KEY,
+          LOG_LEVEL: 'warn',
+          WEB_DIST_DIR: '/nonexistent',
+          RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+          RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+        },
+        'listening',
+        port,
+      );
+      children.push(api);
+      const bare = await startBare();
+      children.push(bare);
+      await seed(api.url, plan.adGroups);
+      // The management writes reach the index by pub/sub: wait until it serves.
+      for (let i = 0; i < 100; i++) {
+        const res = (await call(api.url, 'POST', '/internal/serve', { placement: 'BROWSE', slots: 3, user: { id: 'warm', location: 'US' } }, SERVICE_KEY)) as { ads: unknown[] };
+        if (res.ads.length > 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (size === 'full') {
+        // Warm-up: JIT, connection pools, Redis scripts.
+        await load(api.url, { ...plan, seconds: 2 });
+        await load(bare.url, { ...plan, seconds: 2 });
+      }
+
+      const bareMax = await load(bare.url, plan);
+      const loupeMax = await load(api.url, plan);
+      if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
+      const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
+      const loupeAt60 = await load(api.url, plan, rate);
+      const bareAt60 = await load(bare.url, plan, rate);
+      // autocannon reports whole milliseconds; a sub-millisecond p99 counts as 1 ms.
+      const p99 = (r: autocannon.Result) => Math.max(1, r.latency.p99);
+      const throughputRatio = loupeMax.requests.average / bareMax.requests.average;
+      return [
+        {
+          benchmark: 'serve',
+          metric: `POST /internal/serve throughput at saturation, req/s (${plan.adGroups} ad groups, 3 slots, ${plan.connections} connections)`,
+          value: loupeMax.requests.average,
+          unit: 'req/s',
+          baseline: 'bare node:http 200',
+          baselineValue: bareMax.requests.average,
+          ratio: throughputRatio,
+          target: 'throughput ≥ 35% of bare',
+          met: throughputRatio >= 0.35,
+        },
+        {
+          benchmark: 'serve',
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s, open loop)`,
+          value: p99(loupeAt60),
+          unit: 'ms',
+          baseline: 'bare node:http at the same rate',
+          baselineValue: p99(bareAt60),
+          ratio: p99(loupeAt60) / p99(bareAt60),
+          target: 'p99 ≤ 10 ms',
+          met: p99(loupeAt60) <= 10,
+        },
+      ];
+    } finally {
+      await Promise.all(children.map((c) => c.stop()));
+      await db.drop();
+    }
+  },
+};
