@@ -12,3 +12,5 @@ export * from './campaigns';
 export * from './ad-groups';
 export * from './audience';
 export * from './events';
+export * from './tracking';
+export * from './conversions';

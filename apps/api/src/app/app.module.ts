@@ -8,6 +8,7 @@ import { AdsModule } from '../ads/ads.module';
 import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { ConversionsModule } from '../conversions/conversions.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { UserAccountModule } from '../user-account/user-account.module';
@@ -20,6 +21,7 @@ import { API_ENTITIES } from '../entities';
 import { ApiExceptionFilter } from '../errors/exception.filter';
 import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
+import { TrackingModule } from '../tracking/tracking.module';
 import { WebAppModule } from '../web/web-app.module';
 
 @Module({})
@@ -53,6 +55,8 @@ export class AppModule {
         PinsModule,
         AudienceModule,
         BidFloorModule,
+        TrackingModule,
+        ConversionsModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),

@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'members:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST', 'FINANCE_MANAGER'],
   'members:write': ['ADMIN'],
   'audit:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+  /** Sending conversion events (Pinterest's conversions API). */
+  'conversions:write': ['ADMIN', 'CAMPAIGN_MANAGER'],
 } as const satisfies Record<string, readonly AdAccountRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
