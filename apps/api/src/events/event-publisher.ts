@@ -96,6 +96,13 @@ export class EventPublisher implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.flush();
     await Promise.allSettled([...this.inFlight]);
-    await this.queue.close().catch(() => undefined);
+    // A dead Redis must not hang shutdown: close gracefully if it can, else drop the connection.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.queue.close().then(() => true, () => false),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) void this.queue.disconnect().catch(() => undefined);
   }
 }

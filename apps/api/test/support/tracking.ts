@@ -139,8 +139,13 @@ export async function startRedis(args: string[] = []): Promise<{ url: string; po
     client: connected,
     async stop() {
       connected.disconnect();
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+      // A Redis busy rewriting its append-only file may take its time: do not wait for it.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
+      await exited;
+      clearTimeout(timer);
     },
   };
 }
