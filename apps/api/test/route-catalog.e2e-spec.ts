@@ -18,6 +18,10 @@ const PUBLIC_ROUTES = new Set([
   'GET /docs/assets/:file',
   'POST /v5/auth/signup',
   'POST /v5/auth/login',
+  // Tracking URLs: the signed token is the authorization (docs/tracking.md).
+  'GET /t/i/:token',
+  'GET /t/c/:token',
+  'POST /t/e/:token',
 ]);
 
 /** Write routes that take no body, each with the reason. */

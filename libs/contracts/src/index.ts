@@ -15,3 +15,5 @@ export * from './events';
 export * from './reconciliation';
 export * from './analytics';
 export * from './serving';
+export * from './tracking';
+export * from './conversions';

@@ -10,6 +10,7 @@ import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { DeliveryModule } from '../delivery/delivery.module';
+import { ConversionsModule } from '../conversions/conversions.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { UserAccountModule } from '../user-account/user-account.module';
@@ -24,6 +25,7 @@ import { EventsModule } from '../events/events.module';
 import { HealthModule } from '../health/health.module';
 import { ServingChangesModule } from '../serving/serving-changes';
 import { ServingModule } from '../serving/serving.module';
+import { TrackingModule } from '../tracking/tracking.module';
 import { WebAppModule } from '../web/web-app.module';
 
 @Module({})
@@ -65,6 +67,8 @@ export class AppModule {
         AnalyticsModule,
         ServingModule,
         DeliveryModule,
+        TrackingModule,
+        ConversionsModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),

@@ -17,6 +17,8 @@ export async function createApp(config: LoupeConfig, options: { quiet?: boolean 
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => correlationId(req),
     trustProxy: false,
+    // Signed tracking tokens (/t/i/<token>) are path parameters of several hundred characters.
+    routerOptions: { maxParamLength: 4096 },
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bufferLogs: !options.quiet,

@@ -14,6 +14,8 @@ export const PERMISSIONS = {
   'audit:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
   /** Pinterest: analytics are for Admin, Analyst and Campaign Manager. */
   'analytics:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+  /** Sending conversion events (Pinterest's conversions API). */
+  'conversions:write': ['ADMIN', 'CAMPAIGN_MANAGER'],
 } as const satisfies Record<string, readonly AdAccountRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdEvent } from '@loupe/contracts';
 import { LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
@@ -15,6 +15,9 @@ export interface GroupCommitOptions {
 }
 
 export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 2, maxEvents: 500, timeoutMs: 2_000 };
+
+/** Optional provider overriding DEFAULT_GROUP_COMMIT (tests, tuning). */
+export const GROUP_COMMIT_OPTIONS = Symbol('GROUP_COMMIT_OPTIONS');
 
 interface Pending {
   events: AdEvent[];
@@ -40,8 +43,8 @@ export class EventPublisher implements OnApplicationShutdown {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: GroupCommitOptions;
 
-  constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig) {
-    this.options = DEFAULT_GROUP_COMMIT;
+  constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig, @Optional() @Inject(GROUP_COMMIT_OPTIONS) options?: Partial<GroupCommitOptions>) {
+    this.options = { ...DEFAULT_GROUP_COMMIT, ...options };
     this.queue = new Queue(QUEUES.events, {
       // Fail fast while Redis is down: an acknowledgment must not wait on a reconnect.
       connection: { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
@@ -93,6 +96,13 @@ export class EventPublisher implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     this.flush();
     await Promise.allSettled([...this.inFlight]);
-    await this.queue.close().catch(() => undefined);
+    // A dead Redis must not hang shutdown: close gracefully if it can, else drop the connection.
+    let timer: NodeJS.Timeout | undefined;
+    const closed = await Promise.race([
+      this.queue.close().then(() => true, () => false),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!closed) void this.queue.disconnect().catch(() => undefined);
   }
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Redis } from 'ioredis';
 
 /**
  * Invalid-traffic rules applied at the edge. Flagged events are kept with a reason
@@ -38,3 +39,38 @@ export function clickTimingIvt(impressionAtMs: number | null, clickAtMs: number)
 }
 
 export const BOT_PATTERN_COUNT = PATTERNS.length;
+
+/**
+ * Bursts from one source: more events from one client IP than people behind one address
+ * plausibly produce. Fixed windows counted in Redis (shared by every API process):
+ * more than `perSecond` tracking events in one wall-clock second, or more than
+ * `perMinute` in one wall-clock minute, flags the excess as BURST. The limits are
+ * generous because many people can share one IP (carrier NAT, offices): a feed that
+ * scrolls fast fires a handful of impression beacons a second per person.
+ */
+export interface BurstLimits {
+  perSecond: number;
+  perMinute: number;
+}
+export const BURST_LIMITS: BurstLimits = { perSecond: 20, perMinute: 300 };
+
+export class BurstDetector {
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: BurstLimits = BURST_LIMITS,
+    private readonly prefix = 'loupe:trk:burst',
+  ) {}
+
+  /** Counts one event from `ip` at `nowMs`; BURST when it is over a window's limit. */
+  async record(ip: string, nowMs: number): Promise<IvtReason | null> {
+    const second = Math.floor(nowMs / 1000);
+    const minute = Math.floor(second / 60);
+    const secondKey = `${this.prefix}:s:${ip}:${second}`;
+    const minuteKey = `${this.prefix}:m:${ip}:${minute}`;
+    const results = await this.redis.multi().incr(secondKey).expire(secondKey, 5).incr(minuteKey).expire(minuteKey, 120).exec();
+    if (!results) throw new Error('burst counter transaction was aborted');
+    const inSecond = Number(results[0]?.[1]);
+    const inMinute = Number(results[2]?.[1]);
+    return inSecond > this.limits.perSecond || inMinute > this.limits.perMinute ? 'BURST' : null;
+  }
+}

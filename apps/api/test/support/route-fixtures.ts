@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AdAccountRole } from '@loupe/contracts';
+import { LOUPE_CONFIG, type LoupeConfig } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { routeKey, type CatalogRoute } from '../../src/openapi/route-catalog';
+import { signEvent } from '../../src/tracking/signed-event';
 import { signUp, type TestUser } from './test-app';
 
 /**
@@ -97,6 +99,36 @@ const FIXTURE_BUILDERS: [param: string, build: (app: NestFastifyApplication, rou
         .send({ email, role: 'ANALYST' })
         .expect(201);
       return email;
+    },
+  ],
+  [
+    'token',
+    // A signed tracking token for the account's ad (tracking routes are public: the token is the authorization).
+    async (app, _routes, owner, ids) => {
+      const config = app.get<LoupeConfig>(LOUPE_CONFIG);
+      return signEvent(
+        {
+          auctionId: `fixture-${randomUUID()}`,
+          slot: 0,
+          adId: ids.ad_id ?? '0',
+          adGroupId: ids.ad_group_id ?? '0',
+          campaignId: ids.campaign_id ?? '0',
+          adAccountId: owner.adAccountId,
+          pinId: ids.pin_id ?? '0',
+          priceMicros: 1_000,
+          billableEvent: 'IMPRESSION',
+          userKey: 'fixture-user',
+          placement: 'BROWSE',
+          ageBucket: '',
+          gender: '',
+          location: '',
+          device: '',
+          locale: '',
+          interest: '',
+          issuedAt: Math.floor(Date.now() / 1000),
+        },
+        config.tracking.secret,
+      );
     },
   ],
   [
@@ -214,6 +246,21 @@ export function sampleBody(route: CatalogRoute, ids: Fixtures): unknown {
       return [sampleAd(ids.ad_group_id ?? '0', ids.pin_id ?? '0')];
     case 'PATCH /v5/ad_accounts/:ad_account_id/ads':
       return [{ id: ids.ad_id, name: `Renamed ${randomUUID().slice(0, 6)}` }];
+    case 'POST /t/e/:token':
+      return { type: 'SAVE' };
+    case 'POST /v5/ad_accounts/:ad_account_id/events':
+      return {
+        data: [
+          {
+            event_name: 'checkout',
+            action_source: 'web',
+            event_time: Math.floor(Date.now() / 1000) - 60,
+            event_id: `fixture-${randomUUID()}`,
+            user_data: { em: ['b4c9a289323b21a01c3e940f150eb9b8c542587f1abfd8f0e1cc1ffc5e475514'] },
+            custom_data: { currency: 'USD', value: '1.00' },
+          },
+        ],
+      };
   }
   const schema = route.contract?.bulkItem ?? route.contract?.body;
   if (!schema) return undefined;

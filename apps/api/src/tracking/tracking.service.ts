@@ -1,0 +1,266 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { AdEvent, AdEventType, EngagementType } from '@loupe/contracts';
+import {
+  InvalidParametersException,
+  LOUPE_CONFIG,
+  NotFoundException,
+  REDIS,
+  ServiceUnavailableException,
+  type LoupeConfig,
+} from '@loupe/server-core';
+import type { Redis } from 'ioredis';
+import { EventPublisher } from '../events/event-publisher';
+import { BudgetStore, accountDay } from '../serving/budget-store';
+import { AdLookup } from './ad-lookup';
+import { BurstDetector, clickTimingIvt, userAgentIvt, type IvtReason } from './ivt';
+import { verifyEvent, type SignedEvent } from './signed-event';
+
+/** One request to a tracking URL. */
+export interface TrackingHit {
+  token: string;
+  userAgent: string | undefined;
+  ip: string;
+  nowMs: number;
+}
+
+/** A duplicate click is recorded (flagged DUPLICATE_CLICK) at most this many times per impression; later ones are dropped. */
+export const MAX_RECORDED_DUPLICATE_CLICKS = 10;
+
+/**
+ * What Redis remembers of an accepted event, per (auction, slot[, engagement]): when it
+ * happened, its IVT reason, its price ('?' while a click's charge is being decided) and
+ * whether its publish was acknowledged. A replay of the URL finds it: after the ack it
+ * is a duplicate; before (the first request got a 503, or is still in flight) the same
+ * event is published again under the same event id, which the pipeline deduplicates.
+ */
+interface Recorded {
+  timeMs: number;
+  reason: IvtReason | null;
+  price: number | null;
+  acked: boolean;
+}
+const encode = (r: Recorded) => `${r.timeMs}|${r.reason ?? ''}|${r.price ?? '?'}|${r.acked ? 'a' : ''}`;
+function decode(value: string): Recorded {
+  const [time, reason, price, acked] = value.split('|');
+  return { timeMs: Number(time), reason: (reason || null) as IvtReason | null, price: price === '?' ? null : Number(price), acked: acked === 'a' };
+}
+
+/**
+ * The tracking endpoints' rules (docs/tracking.md): verify the signed token, flag
+ * invalid traffic, let each (auction, slot) count once, charge CPC clicks within budget,
+ * and answer only after the event is durable in Redis (EventPublisher).
+ */
+@Injectable()
+export class TrackingService {
+  private readonly logger = new Logger(TrackingService.name);
+  private readonly budgets: BudgetStore;
+  private readonly bursts: BurstDetector;
+  private readonly keyTtlSeconds: number;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
+    private readonly publisher: EventPublisher,
+    private readonly lookup: AdLookup,
+  ) {
+    this.budgets = new BudgetStore(redis);
+    this.bursts = new BurstDetector(redis);
+    // Outlives every token: a URL can be replayed only while it is valid (plus the 60 s skew verifyEvent allows).
+    this.keyTtlSeconds = config.tracking.ttlSeconds + 120;
+  }
+
+  /** The signed event of a token, or 400 (forged, malformed, expired: never charged, never enqueued). */
+  verify(token: string, nowMs: number): SignedEvent {
+    const result = verifyEvent(token, this.config.tracking.secret, Math.floor(nowMs / 1000), this.config.tracking.ttlSeconds);
+    if (result.ok) return result.event;
+    switch (result.reason) {
+      case 'EXPIRED':
+        throw new InvalidParametersException('This tracking URL has expired.');
+      case 'NOT_YET_VALID':
+        throw new InvalidParametersException('This tracking URL is not valid yet.');
+      default:
+        throw new InvalidParametersException('Invalid tracking URL.');
+    }
+  }
+
+  /** GET /t/i: one impression per (auction, slot). An IVT impression of a CPM ad is billed 0 and its reservation refunded. */
+  async impression(hit: TrackingHit): Promise<void> {
+    const signed = this.verify(hit.token, hit.nowMs);
+    const reason = await this.edgeIvt(hit);
+    const key = this.key('imp', signed);
+    const billable = signed.billableEvent === 'IMPRESSION';
+    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: billable && !reason ? signed.priceMicros : 0, acked: false };
+    const first = await this.claim(key, recorded);
+    if (first) {
+      // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
+      if (billable && reason && signed.priceMicros > 0) await this.refundImpression(signed);
+      await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', `i:${signed.auctionId}:${signed.slot}`, recorded));
+      return;
+    }
+    await this.replay(key, (stored) => this.event(signed, 'IMPRESSION', `i:${signed.auctionId}:${signed.slot}`, stored));
+  }
+
+  /**
+   * GET /t/c: the redirect target (destination + `epik`). A click is charged at most
+   * once per impression; replays still redirect and are recorded as DUPLICATE_CLICK.
+   */
+  async click(hit: TrackingHit): Promise<string> {
+    const signed = this.verify(hit.token, hit.nowMs);
+    const { destination } = await this.lookup.clickTarget(signed.adId);
+    if (!destination) throw new NotFoundException('This ad has no destination link.');
+    const eventId = `c:${signed.auctionId}:${signed.slot}`;
+    const location = withEpik(destination, eventId);
+
+    const edge = await this.edgeIvt(hit);
+    const impressionAt = await this.redisCall(() => this.redis.get(this.key('imp', signed)));
+    const reason = edge ?? clickTimingIvt(impressionAt === null ? null : decode(impressionAt).timeMs, hit.nowMs);
+    const key = this.key('clk', signed);
+    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: null, acked: false };
+    if (await this.claim(key, recorded)) {
+      try {
+        recorded.price = reason || signed.billableEvent !== 'CLICKTHROUGH' ? 0 : await this.chargeClick(signed, hit.nowMs);
+        await this.redisCall(() => this.redis.set(key, encode(recorded), 'KEEPTTL'));
+      } catch (err) {
+        // Undecided: let a retry of this click start over (best effort, Redis may be the problem).
+        this.redis.del(key).catch(() => undefined);
+        throw err;
+      }
+      await this.publishOnce(key, recorded, this.event(signed, 'CLICK', eventId, recorded));
+      return location;
+    }
+    const stored = await this.redisCall(() => this.redis.get(key));
+    const previous = stored === null ? null : decode(stored);
+    if (previous && !previous.acked) {
+      // The first request got no ack (503) or is still deciding its charge: publish the same event again, never charge again.
+      if (previous.price !== null) await this.publishOnce(key, previous, this.event(signed, 'CLICK', eventId, previous));
+      return location;
+    }
+    const n = await this.redisCall(async () => {
+      const dupKey = `${key}:dup`;
+      const [[, count]] = (await this.redis.multi().incr(dupKey).expire(dupKey, this.keyTtlSeconds).exec()) as [[Error | null, number]];
+      return count;
+    });
+    if (n <= MAX_RECORDED_DUPLICATE_CLICKS) {
+      const duplicate: Recorded = { timeMs: hit.nowMs, reason: 'DUPLICATE_CLICK', price: 0, acked: false };
+      await this.publisher.publish([this.event(signed, 'CLICK', `${eventId}:dup${n}`, duplicate)]);
+    }
+    return location;
+  }
+
+  /** POST /t/e: one engagement per (auction, slot, type); never billed. */
+  async engagement(hit: TrackingHit, type: EngagementType): Promise<void> {
+    const signed = this.verify(hit.token, hit.nowMs);
+    const reason = await this.edgeIvt(hit);
+    const key = `${this.key('eng', signed)}:${type}`;
+    const eventId = `e:${signed.auctionId}:${signed.slot}:${type}`;
+    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: 0, acked: false };
+    if (await this.claim(key, recorded)) {
+      await this.publishOnce(key, recorded, this.event(signed, 'ENGAGEMENT', eventId, recorded, type));
+      return;
+    }
+    await this.replay(key, (stored) => this.event(signed, 'ENGAGEMENT', eventId, stored, type));
+  }
+
+  /** GIVT by user agent first; every request also counts toward its IP's burst windows. */
+  private async edgeIvt(hit: TrackingHit): Promise<IvtReason | null> {
+    const byAgent = userAgentIvt(hit.userAgent);
+    const burst = await this.redisCall(() => this.bursts.record(hit.ip, hit.nowMs));
+    return byAgent ?? burst;
+  }
+
+  private key(kind: 'imp' | 'clk' | 'eng', signed: SignedEvent): string {
+    return `loupe:trk:${kind}:${signed.auctionId}:${signed.slot}`;
+  }
+
+  /** True for the first request of a key (SET NX); the record lives as long as any token could. */
+  private async claim(key: string, recorded: Recorded): Promise<boolean> {
+    return (await this.redisCall(() => this.redis.set(key, encode(recorded), 'EX', this.keyTtlSeconds, 'NX'))) === 'OK';
+  }
+
+  private async replay(key: string, build: (stored: Recorded) => AdEvent): Promise<void> {
+    const stored = await this.redisCall(() => this.redis.get(key));
+    if (stored === null) return;
+    const previous = decode(stored);
+    if (!previous.acked && previous.price !== null) await this.publishOnce(key, previous, build(previous));
+  }
+
+  /** Durable ack, then remember it so later replays publish nothing (best effort: a lost mark only costs a deduplicated re-publish). */
+  private async publishOnce(key: string, recorded: Recorded, event: AdEvent): Promise<void> {
+    await this.publisher.publish([event]);
+    this.redis.set(key, encode({ ...recorded, acked: true }), 'KEEPTTL').catch((err: unknown) => {
+      this.logger.debug(`could not mark ${key} acknowledged: ${String(err)}`);
+    });
+  }
+
+  private async chargeClick(signed: SignedEvent, nowMs: number): Promise<number> {
+    const context = await this.lookup.chargeContext(signed.adGroupId);
+    if (!context || signed.priceMicros === 0) return 0;
+    const scope = { campaignId: signed.campaignId, adGroupId: signed.adGroupId, day: accountDay(context.timezone, nowMs) };
+    const maxBid = Math.max(context.maxBidMicros, signed.priceMicros);
+    const outcome = await this.redisCall(() => this.budgets.chargeClick(scope, context.limits, signed.priceMicros, maxBid));
+    // Refused: the click is still recorded, unbilled, so spend stays within budget + one max bid.
+    return outcome.ok ? signed.priceMicros : 0;
+  }
+
+  private async refundImpression(signed: SignedEvent): Promise<void> {
+    const context = await this.lookup.chargeContext(signed.adGroupId);
+    if (!context) return;
+    // Reserved at serve time, so counted in the account day of the auction.
+    const scope = { campaignId: signed.campaignId, adGroupId: signed.adGroupId, day: accountDay(context.timezone, signed.issuedAt * 1000) };
+    await this.redisCall(() => this.budgets.refund(scope, signed.priceMicros));
+  }
+
+  /** Redis unreachable: 503, nothing acknowledged. */
+  private async redisCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      this.logger.warn(`tracking: Redis unavailable: ${err instanceof Error ? err.message : String(err)}`);
+      throw new ServiceUnavailableException('The event could not be recorded right now; retry the same request.');
+    }
+  }
+
+  private event(signed: SignedEvent, type: AdEventType, eventId: string, recorded: Recorded, engagement: EngagementType | '' = ''): AdEvent {
+    return {
+      event_id: eventId,
+      event_type: type,
+      engagement_type: engagement,
+      event_time_ms: recorded.timeMs,
+      ad_account_id: signed.adAccountId,
+      campaign_id: signed.campaignId,
+      ad_group_id: signed.adGroupId,
+      ad_id: signed.adId,
+      pin_id: signed.pinId,
+      auction_id: signed.auctionId,
+      slot: signed.slot,
+      placement: signed.placement,
+      user_id: signed.userKey,
+      click_id: '',
+      price_micros: recorded.reason ? 0 : (recorded.price ?? 0),
+      value_micros: 0,
+      currency: '',
+      conversion_type: '',
+      ivt: recorded.reason !== null,
+      ivt_reason: recorded.reason ?? '',
+      age_bucket: signed.ageBucket,
+      gender: signed.gender,
+      location: signed.location,
+      device: signed.device,
+      locale: signed.locale,
+      interest: signed.interest,
+    };
+  }
+}
+
+/** Appends `epik=<click event id>` as Pinterest does, so the advertiser's conversions can send it back as click_id. */
+export function withEpik(destination: string, clickId: string): string {
+  try {
+    const url = new URL(destination);
+    url.searchParams.set('epik', clickId);
+    return url.toString();
+  } catch {
+    const [base, fragment] = destination.split('#', 2);
+    const joined = `${base}${base!.includes('?') ? '&' : '?'}epik=${encodeURIComponent(clickId)}`;
+    return fragment === undefined ? joined : `${joined}#${fragment}`;
+  }
+}
