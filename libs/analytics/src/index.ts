@@ -35,3 +35,11 @@ export {
   type EventColumn,
   type EventType,
 } from './schema';
+export {
+  EVENT_INSERT_COLUMNS,
+  EventRowError,
+  eventValuesRow,
+  eventsInsert,
+  existingEventIds,
+  type EventRow,
+} from './events-writer';

@@ -12,3 +12,4 @@ export * from './campaigns';
 export * from './ad-groups';
 export * from './audience';
 export * from './events';
+export * from './dead-letters';
