@@ -16,12 +16,15 @@ import { LoggerModule } from 'nestjs-pino';
 import { StartupHealth } from './health/startup-health';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { RollupsModule } from './rollups/rollups.module';
+import { IngestModule } from './ingest/ingest.module';
+import type { IngestOptions } from './ingest/ingest.options';
 import { SystemProcessor } from './system/system.processor';
 
 /** The worker: BullMQ processors only, no HTTP server. */
 @Module({})
 export class WorkerModule {
-  static forRoot(config: LoupeConfig): DynamicModule {
+  /** `ingest` overrides the ingest tuning (tests shorten its timers). */
+  static forRoot(config: LoupeConfig, options: { ingest?: Partial<IngestOptions> } = {}): DynamicModule {
     return {
       module: WorkerModule,
       imports: [
@@ -41,6 +44,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QUEUES.system }),
         RollupsModule,
         ReconciliationModule,
+        IngestModule.forRoot(options.ingest),
       ],
       providers: [StartupHealth, SystemProcessor],
     };

@@ -77,3 +77,10 @@ export {
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
 export { insertEvents, type RawEvent } from './raw-events';
+  EVENT_INSERT_COLUMNS,
+  EventRowError,
+  eventValuesRow,
+  eventsInsert,
+  existingEventIds,
+  type EventRow,
+} from './events-writer';

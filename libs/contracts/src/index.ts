@@ -17,3 +17,4 @@ export * from './analytics';
 export * from './serving';
 export * from './tracking';
 export * from './conversions';
+export * from './dead-letters';

@@ -1,0 +1,113 @@
+import type { ClickHouseExecutor } from './clickhouse.executor';
+import { lit, sql, type SqlFragment } from './sql-literal';
+import { EVENT_COLUMN_NAMES, tableRef, type EventColumn } from './schema';
+
+/**
+ * One row of `events` as the writer takes it: the AdEvent contract's fields
+ * (libs/contracts events.ts). Declared here, not imported, because the
+ * analytics library does not depend on the contracts library.
+ */
+export interface EventRow {
+  event_id: string;
+  event_type: string;
+  engagement_type: string;
+  event_time_ms: number;
+  ad_account_id: string;
+  campaign_id: string;
+  ad_group_id: string;
+  ad_id: string;
+  pin_id: string;
+  auction_id: string;
+  slot: number;
+  placement: string;
+  user_id: string;
+  click_id: string;
+  price_micros: number;
+  value_micros: number;
+  currency: string;
+  conversion_type: string;
+  ivt: boolean;
+  ivt_reason: string;
+  age_bucket: string;
+  gender: string;
+  location: string;
+  device: string;
+  locale: string;
+  interest: string;
+}
+
+/**
+ * Columns the writer sends, in table order. `event_date` and `ingested_at` are
+ * left to their DEFAULTs (the UTC day of event_time; now()).
+ */
+export const EVENT_INSERT_COLUMNS = EVENT_COLUMN_NAMES.filter(
+  (c): c is Exclude<EventColumn, 'event_date' | 'ingested_at'> => c !== 'event_date' && c !== 'ingested_at',
+);
+
+/** Raised when one row cannot be rendered (e.g. an event_time outside DateTime's range). */
+export class EventRowError extends Error {
+  override readonly name = 'EventRowError';
+}
+
+/**
+ * One row as a VALUES tuple. event_time goes as a quoted 'YYYY-MM-DD hh:mm:ss'
+ * string, read in the column's own timezone (DateTime('UTC')): unlike
+ * `toDateTime(…)` it stays on the VALUES fast path (no expression evaluated
+ * per row), which makes 18.16 parse a batch several times faster.
+ */
+export function eventValuesRow(row: EventRow): SqlFragment {
+  const seconds = Math.floor(row.event_time_ms / 1000);
+  // The range lit.dateTime accepts, so both engines read the same instant back.
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 4_291_747_199) {
+    throw new EventRowError(`event_time_ms ${row.event_time_ms} is outside 1970-01-01T00:00:01Z..2105-12-31T23:59:59Z`);
+  }
+  const eventTime = new Date(seconds * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  try {
+    return sql`(${lit.string(row.event_id)}, ${lit.string(row.event_type)}, ${lit.string(row.engagement_type)}, ${lit.string(eventTime)}, ${lit.int(row.ad_account_id, 'UInt64')}, ${lit.int(row.campaign_id, 'UInt64')}, ${lit.int(row.ad_group_id, 'UInt64')}, ${lit.int(row.ad_id, 'UInt64')}, ${lit.int(row.pin_id, 'UInt64')}, ${lit.string(row.auction_id)}, ${lit.int(row.slot, 'UInt8')}, ${lit.string(row.placement)}, ${lit.string(row.user_id)}, ${lit.string(row.click_id)}, ${lit.int(row.price_micros, 'Int64')}, ${lit.int(row.value_micros, 'Int64')}, ${lit.string(row.currency)}, ${lit.string(row.conversion_type)}, ${lit.int(row.ivt ? 1 : 0, 'UInt8')}, ${lit.string(row.ivt_reason)}, ${lit.string(row.age_bucket)}, ${lit.string(row.gender)}, ${lit.string(row.location)}, ${lit.string(row.device)}, ${lit.string(row.locale)}, ${lit.string(row.interest)})`;
+  } catch (error) {
+    throw new EventRowError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+}
+
+/** `INSERT INTO db.events (…) VALUES …` for pre-rendered rows (see eventValuesRow). */
+export function eventsInsert(database: string, rows: readonly SqlFragment[]): SqlFragment {
+  if (rows.length === 0) throw new EventRowError('an insert needs at least one row');
+  const columns = sql.join(EVENT_INSERT_COLUMNS.map((c) => lit.identifier(c, EVENT_COLUMN_NAMES)));
+  return sql`INSERT INTO ${tableRef(database, 'events')} (${columns}) VALUES ${sql.join(rows, sql`,`)}`;
+}
+
+/**
+ * Ids of these events already in `events`. The filter names the sort key's
+ * leading columns (account, UTC day) so the server reads only their granules.
+ * Ids go in chunks that keep each query well under max_query_size (256 KiB).
+ */
+export async function existingEventIds(
+  executor: ClickHouseExecutor,
+  database: string,
+  events: readonly Pick<EventRow, 'event_id' | 'ad_account_id' | 'event_time_ms'>[],
+  chunkBytes = 120_000,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  let chunk: typeof events[number][] = [];
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const accounts = [...new Set(chunk.map((e) => e.ad_account_id))];
+    const days = [...new Set(chunk.map((e) => new Date(Math.floor(e.event_time_ms / 1000) * 1000).toISOString().slice(0, 10)))];
+    const rows = await executor.query<{ event_id: string }>(sql`
+      SELECT DISTINCT event_id FROM ${tableRef(database, 'events')}
+      WHERE ad_account_id IN ${lit.inList(accounts, 'UInt64')}
+        AND event_date IN ${lit.inList(days, 'Date')}
+        AND event_id IN ${lit.inList(chunk.map((e) => e.event_id), 'String')}`);
+    for (const row of rows) found.add(row.event_id);
+    chunk = [];
+    bytes = 0;
+  };
+  for (const event of events) {
+    chunk.push(event);
+    bytes += event.event_id.length + 8;
+    if (bytes >= chunkBytes) await flush();
+  }
+  await flush();
+  return found;
+}
