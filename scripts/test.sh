@@ -12,6 +12,8 @@ export CLICKHOUSE_DATABASE=${TEST_CLICKHOUSE_DATABASE:-loupe_test}
 export BENCH_SIZE=tiny
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+# Chromium for the web app's browser tests (apps/web/e2e).
+bash scripts/browser.sh || { echo "browser install failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p tmp
 checks_passed=0

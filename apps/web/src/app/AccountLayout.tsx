@@ -31,7 +31,7 @@ export function AccountLayout() {
     <CurrentAccountContext.Provider value={value}>
       <div className="account-bar">
         <AccountSwitcher accounts={data} current={account} section={section} />
-        <nav aria-label="Ad account">
+        <nav aria-label="Account sections">
           <ul className="nav-list">
             {value.can.canSeeCampaigns && (
               <li>

@@ -7,7 +7,7 @@ export function AccountSwitcher({ accounts, current, section }: { accounts: AdAc
   const navigate = useNavigate();
   return (
     <label className="account-switcher">
-      <span className="visually-hidden">Ad account</span>
+      <span className="visually-hidden">Switch ad account</span>
       <select
         value={current.id}
         onChange={(event) => {

@@ -19,8 +19,9 @@ export function AudienceEstimate({ accountId, spec }: { accountId: string; spec:
     staleTime: 5 * 60_000,
     placeholderData: (previous) => previous,
   });
+  const updating = key !== settled || isFetching;
   return (
-    <aside className="audience-estimate" aria-live="polite" aria-busy={isFetching}>
+    <aside className="audience-estimate" aria-label="Estimated audience" aria-live="polite" aria-busy={updating}>
       <h3>Estimated audience</h3>
       {error ? (
         <p className="field__error">{errorMessage(error)}</p>
@@ -33,7 +34,7 @@ export function AudienceEstimate({ accountId, spec }: { accountId: string; spec:
       ) : (
         <p className="muted">Estimating…</p>
       )}
-      <p className="muted">How many people this targeting can reach in a month.</p>
+      <p className="muted">{updating && data ? 'Updating…' : 'How many people this targeting can reach in a month.'}</p>
     </aside>
   );
 }

@@ -7,7 +7,8 @@ export function BudgetSummary({ draft, currency }: { draft: Draft; currency: str
   if (!budget.ok || budget.micros === 0) return null;
   const worst = worstCaseSpend(budget.micros, draft.budgetType, scheduleDays(draft));
   return (
-    <dl className="spend-summary" aria-label="Worst-case spend">
+    <div role="group" aria-label="Worst-case spend" className="spend-summary">
+      <dl className="spend-summary__figures">
       <div>
         <dt>At most per day</dt>
         <dd>{formatMoney(worst.perDayMicros, currency)}</dd>
@@ -22,11 +23,12 @@ export function BudgetSummary({ draft, currency }: { draft: Draft; currency: str
           <dd>{`${formatMoney(worst.evenPerDayMicros, currency)} per day`}</dd>
         </div>
       )}
+      </dl>
       <p className="muted spend-summary__note">
         {draft.budgetType === 'DAILY'
           ? 'A daily budget is never exceeded in a day of this account; a month has at most 31 such days.'
           : 'A lifetime budget is the total for the whole schedule; standard pacing spreads it evenly, accelerated may spend it sooner.'}
       </p>
-    </dl>
+    </div>
   );
 }

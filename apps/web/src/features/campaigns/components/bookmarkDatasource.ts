@@ -12,7 +12,8 @@ export type FetchPage<T> = (bookmark: string | null, pageSize: number) => Promis
  * (page after page, each page naming the next). Page n can only be asked for with the
  * bookmark page n-1 returned, so bookmarks are remembered per page and a jump ahead
  * (the person drags the scrollbar) walks the missing pages in order. Requests run one
- * at a time so two blocks never race for the same bookmark.
+ * at a time so two blocks never race for the same bookmark. Bookmarks are keyset
+ * positions, so they stay valid when rows change and a refresh re-reads the same pages.
  */
 export function createBookmarkPager<T>(fetchPage: FetchPage<T>, pageSize: number) {
   /** bookmark to ask for page i; page 0 needs none; undefined = not known yet. */
@@ -21,9 +22,8 @@ export function createBookmarkPager<T>(fetchPage: FetchPage<T>, pageSize: number
   let lastPage: number | null = null;
   let queue: Promise<unknown> = Promise.resolve();
 
+  /** Page `index`, fetched afresh (the grid asks again after a change); earlier pages only to learn bookmarks. */
   async function loadPage(index: number): Promise<T[]> {
-    const cached = pages.get(index);
-    if (cached) return cached;
     let known = index;
     while (bookmarks[known] === undefined) known -= 1;
     for (let i = known; i <= index; i += 1) {
