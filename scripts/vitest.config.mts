@@ -5,6 +5,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: resolve(import.meta.dirname, '..'),
   test: {
-    projects: ['apps/*/vitest.config.mts', 'libs/*/vitest.config.mts', 'bench/vitest.config.mts'],
+    projects: ['apps/*/vitest.config.mts', 'apps/web/e2e/vitest.config.mts', 'libs/*/vitest.config.mts', 'bench/vitest.config.mts'],
   },
 });

@@ -1,7 +1,10 @@
 import { Suspense } from 'react';
 import { Link, NavLink, Outlet, ScrollRestoration } from 'react-router';
+import { SignOutButton } from '../features/auth/components/SignOutButton';
+import { useSession } from '../features/auth/hooks/useSession';
 
 export function AppLayout() {
+  const session = useSession();
   return (
     <>
       <a className="skip-link" href="#main">
@@ -9,16 +12,24 @@ export function AppLayout() {
       </a>
       <header className="app-header">
         <div className="container app-header__inner">
-          <Link to="/" className="brand">
+          <Link to={session ? '/accounts' : '/'} className="brand">
             Loupe
           </Link>
           <nav aria-label="Main">
             <ul className="nav-list">
-              <li>
-                <NavLink to="/" end className="nav-link">
-                  Home
-                </NavLink>
-              </li>
+              {session ? (
+                <li>
+                  <NavLink to="/accounts" end className="nav-link">
+                    Ad accounts
+                  </NavLink>
+                </li>
+              ) : (
+                <li>
+                  <NavLink to="/" end className="nav-link">
+                    Home
+                  </NavLink>
+                </li>
+              )}
               <li>
                 <NavLink to="/status" className="nav-link">
                   System status
@@ -30,6 +41,17 @@ export function AppLayout() {
                   API docs
                 </a>
               </li>
+              {session ? (
+                <li>
+                  <SignOutButton />
+                </li>
+              ) : (
+                <li>
+                  <NavLink to="/signin" className="nav-link">
+                    Sign in
+                  </NavLink>
+                </li>
+              )}
             </ul>
           </nav>
         </div>

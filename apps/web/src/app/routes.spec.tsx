@@ -1,6 +1,6 @@
 import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { renderApp } from '../test/render';
+import { renderApp, renderAppWithRouter } from '../test/render';
 
 describe('app shell', () => {
   it('puts the brand and a focusable main navigation in the header landmark', async () => {
@@ -17,13 +17,22 @@ describe('app shell', () => {
     expect(screen.getByRole('link', { name: 'Skip to content' })).toHaveAttribute('href', '#main');
   });
 
-  it('says on the home page that sign-in comes with accounts, and links to status and the API docs', async () => {
+  it('offers sign-up and sign-in on the home page, and links to status and the API docs', async () => {
     renderApp('/');
     const main = within(await screen.findByRole('main'));
 
-    expect(await main.findByText(/Sign-in arrives with accounts/)).toBeInTheDocument();
+    expect(await main.findByRole('link', { name: 'Create an account' })).toHaveAttribute('href', '/signup');
+    expect(main.getByRole('link', { name: 'Sign in' })).toHaveAttribute('href', '/signin');
     expect(main.getByRole('link', { name: 'System status' })).toHaveAttribute('href', '/status');
     expect(main.getByRole('link', { name: 'API documentation' })).toHaveAttribute('href', '/docs');
+  });
+
+  it('sends a signed-out visitor of an account screen to sign-in, remembering where they were going', async () => {
+    const { router } = renderAppWithRouter('/accounts/42/campaigns');
+
+    expect(await screen.findByRole('heading', { level: 1, name: 'Sign in' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/signin');
+    expect(router.state.location.search).toBe(`?next=${encodeURIComponent('/accounts/42/campaigns')}`);
   });
 
   it('answers an unknown path with a not-found page that names it', async () => {

@@ -1,12 +1,23 @@
 import { lazy } from 'react';
-import { type RouteObject } from 'react-router';
+import { Navigate, type RouteObject } from 'react-router';
+import { AccountLayout } from './AccountLayout';
 import { AppLayout } from './AppLayout';
+import { RequireSession } from './RequireSession';
 import { RouteError } from './RouteError';
 
-// One chunk per screen, so the first page loads only its own code.
+// One chunk per screen, so the first page loads only its own code; AG Grid comes only
+// with the grid screens.
 const HomePage = lazy(() => import('../pages/HomePage').then((m) => ({ default: m.HomePage })));
 const StatusPage = lazy(() => import('../pages/StatusPage').then((m) => ({ default: m.StatusPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
+const SignInPage = lazy(() => import('../pages/SignInPage').then((m) => ({ default: m.SignInPage })));
+const SignUpPage = lazy(() => import('../pages/SignUpPage').then((m) => ({ default: m.SignUpPage })));
+const AccountsPage = lazy(() => import('../pages/AccountsPage').then((m) => ({ default: m.AccountsPage })));
+const CampaignsPage = lazy(() => import('../pages/CampaignsPage').then((m) => ({ default: m.CampaignsPage })));
+const AdGroupsPage = lazy(() => import('../pages/AdGroupsPage').then((m) => ({ default: m.AdGroupsPage })));
+const AdsPage = lazy(() => import('../pages/AdsPage').then((m) => ({ default: m.AdsPage })));
+const NewCampaignPage = lazy(() => import('../pages/NewCampaignPage').then((m) => ({ default: m.NewCampaignPage })));
+const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export const routes: RouteObject[] = [
   {
@@ -18,6 +29,26 @@ export const routes: RouteObject[] = [
         children: [
           { index: true, element: <HomePage /> },
           { path: 'status', element: <StatusPage /> },
+          { path: 'signin', element: <SignInPage /> },
+          { path: 'signup', element: <SignUpPage /> },
+          {
+            element: <RequireSession />,
+            children: [
+              { path: 'accounts', element: <AccountsPage /> },
+              {
+                path: 'accounts/:adAccountId',
+                element: <AccountLayout />,
+                children: [
+                  { index: true, element: <Navigate to="campaigns" replace /> },
+                  { path: 'campaigns', element: <CampaignsPage /> },
+                  { path: 'campaigns/new', element: <NewCampaignPage /> },
+                  { path: 'campaigns/:campaignId', element: <AdGroupsPage /> },
+                  { path: 'ad_groups/:adGroupId', element: <AdsPage /> },
+                  { path: 'settings', element: <SettingsPage /> },
+                ],
+              },
+            ],
+          },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

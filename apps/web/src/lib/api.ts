@@ -1,6 +1,7 @@
 import { errorBodySchema } from '@loupe/contracts';
 import { type z } from 'zod';
 import { ApiError, InvalidResponseError, NetworkError, errorMessage } from './apiErrors';
+import { clearSession, getSession } from './session';
 
 export interface ApiRequestOptions extends Omit<RequestInit, 'body'> {
   /**
@@ -19,6 +20,8 @@ export async function apiFetch<S extends z.ZodType>(path: string, schema: S, opt
   const requestHeaders = new Headers(headers);
   requestHeaders.set('accept', 'application/json');
   if (json !== undefined) requestHeaders.set('content-type', 'application/json');
+  const session = getSession();
+  if (session && !requestHeaders.has('authorization')) requestHeaders.set('authorization', `Bearer ${session.token}`);
 
   let response: Response;
   try {
@@ -42,7 +45,10 @@ export async function apiFetch<S extends z.ZodType>(path: string, schema: S, opt
       );
     }
   }
-  throw toApiError(response, body);
+  const error = toApiError(response, body);
+  // The token expired or was revoked (sign-out elsewhere): drop it so the app shows sign-in.
+  if (error.status === 401 && session && getSession()?.token === session.token) clearSession();
+  throw error;
 }
 
 function toApiError(response: Response, body: JsonBody): ApiError {

@@ -1,6 +1,9 @@
-import { Link } from 'react-router';
+import { Link, Navigate } from 'react-router';
+import { useSession } from '../features/auth/hooks/useSession';
 
 export function HomePage() {
+  const session = useSession();
+  if (session) return <Navigate to="/accounts" replace />;
   return (
     <section aria-labelledby="home-title" className="page">
       <title>Loupe</title>
@@ -9,16 +12,14 @@ export function HomePage() {
         Loupe is a self-hostable advertising platform for visual-discovery networks, in the manner of Pinterest Ads:
         advertisers run campaigns of promoted pins, and an auction decides which ads show.
       </p>
-      <p className="lede">
-        This dashboard is where advertisers, account managers and finance teams will see what their money did, and
-        the REST API is designed to match the Pinterest Ads API v5, so existing tooling works by changing the base URL.
+      <p className="cta-row">
+        <Link to="/signup" className="button button--primary">
+          Create an account
+        </Link>
+        <Link to="/signin" className="button">
+          Sign in
+        </Link>
       </p>
-      <div className="callout">
-        <p>
-          Sign-in arrives with accounts, in a coming release. Until then this dashboard shows the health of this
-          installation.
-        </p>
-      </div>
       <ul className="link-list">
         <li>
           <Link to="/status">System status</Link>
@@ -26,7 +27,7 @@ export function HomePage() {
         </li>
         <li>
           <a href="/docs">API documentation</a>
-          <span> — the endpoints the API serves today.</span>
+          <span> — the REST API matches the Pinterest Ads API v5, so existing tooling works by changing the base URL.</span>
         </li>
       </ul>
     </section>

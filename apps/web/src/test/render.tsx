@@ -4,11 +4,23 @@ import { type ReactElement } from 'react';
 import { createMemoryRouter, RouterProvider } from 'react-router';
 import { createQueryClient } from '../app/queryClient';
 import { routes } from '../app/routes';
+import { setSession } from '../lib/session';
 
 /** Renders the whole app (layout, router, query client) at `path`, as a visitor would land on it. */
 export function renderApp(path = '/'): RenderResult {
+  return renderAppWithRouter(path).result;
+}
+
+/** As renderApp, also handing out the router to assert where navigation went. */
+export function renderAppWithRouter(path = '/') {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
-  return renderWithQueryClient(<RouterProvider router={router} />);
+  const result = renderWithQueryClient(<RouterProvider router={router} />);
+  return { router, result };
+}
+
+/** Signs the test in as if the API had issued `token`. */
+export function signInForTest(token = 'test-token', userId = '1'): void {
+  setSession({ token, userId }, false);
 }
 
 export function renderWithQueryClient(ui: ReactElement): RenderResult {

@@ -1,0 +1,116 @@
+import { type Ad, type AdGroup, type Campaign } from '@loupe/contracts';
+import { type ColDef, type ICellRendererParams } from 'ag-grid-community';
+import { Link } from 'react-router';
+import { formatDate } from '../../../lib/format';
+import { formatMoney } from '../../../lib/money';
+import { StatusBadge } from './StatusBadge';
+
+interface Ctx {
+  accountId: string;
+  currency: string;
+  timezone: string;
+}
+
+const money = (ctx: Ctx, micros: number | null | undefined) => (micros === null || micros === undefined ? '—' : formatMoney(micros, ctx.currency));
+const schedule = (ctx: Ctx, start: number | null, end: number | null) =>
+  `${formatDate(start, ctx.timezone)} → ${end === null ? 'no end' : formatDate(end, ctx.timezone)}`;
+const created = <T extends { created_time: number }>(ctx: Ctx): ColDef<T> => ({
+  headerName: 'Created',
+  colId: 'created',
+  field: 'created_time' as never,
+  sortable: true,
+  sort: 'desc',
+  sortingOrder: ['desc', 'asc'],
+  headerTooltip: 'Sorted on the server by creation (the order the API pages in)',
+  width: 140,
+  valueFormatter: (p) => formatDate(p.value as number, ctx.timezone),
+});
+
+/**
+ * Metric columns (spend, impressions, clicks, CTR, ROAS) join these lists when the
+ * analytics API exists: `metricColumns` is the one place to add them, fed by a metrics
+ * query keyed by the rows' ids. Until then the grid shows no numbers rather than fake ones.
+ */
+export function metricColumns<T>(): ColDef<T>[] {
+  return [];
+}
+
+const statusCell = (p: ICellRendererParams<{ summary_status: string }>) => (p.data ? <StatusBadge status={p.data.summary_status} /> : null);
+
+export function campaignColumns(ctx: Ctx): ColDef<Campaign>[] {
+  return [
+    {
+      headerName: 'Campaign',
+      field: 'name',
+      minWidth: 220,
+      flex: 2,
+      cellRenderer: (p: ICellRendererParams<Campaign>) =>
+        p.data ? <Link to={`/accounts/${ctx.accountId}/campaigns/${p.data.id}`}>{p.data.name}</Link> : <span className="skeleton skeleton--cell" />,
+    },
+    { headerName: 'Status', colId: 'status', width: 130, cellRenderer: statusCell },
+    { headerName: 'Objective', field: 'objective_type', width: 160, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
+    { headerName: 'Daily cap', colId: 'daily', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
+    { headerName: 'Lifetime cap', colId: 'lifetime', width: 140, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    ...metricColumns<Campaign>(),
+    created<Campaign>(ctx),
+  ];
+}
+
+export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
+  return [
+    {
+      headerName: 'Ad group',
+      field: 'name',
+      minWidth: 200,
+      flex: 2,
+      cellRenderer: (p: ICellRendererParams<AdGroup>) =>
+        p.data ? <Link to={`/accounts/${ctx.accountId}/ad_groups/${p.data.id}`}>{p.data.name}</Link> : <span className="skeleton skeleton--cell" />,
+    },
+    { headerName: 'Status', colId: 'status', width: 130, cellRenderer: statusCell },
+    {
+      headerName: 'Budget',
+      colId: 'budget',
+      width: 170,
+      valueGetter: (p) => (p.data ? `${money(ctx, p.data.budget_in_micro_currency)} ${p.data.budget_type === 'DAILY' ? '/ day' : 'lifetime'}` : ''),
+    },
+    {
+      headerName: 'Bid',
+      colId: 'bid',
+      width: 170,
+      valueGetter: (p) =>
+        p.data
+          ? p.data.bid_in_micro_currency === null
+            ? 'Automatic'
+            : `${money(ctx, p.data.bid_in_micro_currency)} ${p.data.billable_event === 'IMPRESSION' ? 'CPM' : 'CPC'}`
+          : '',
+    },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    ...metricColumns<AdGroup>(),
+    created<AdGroup>(ctx),
+  ];
+}
+
+export function adColumns(ctx: Ctx): ColDef<Ad>[] {
+  return [
+    { headerName: 'Ad', colId: 'name', minWidth: 180, flex: 2, valueGetter: (p) => (p.data ? (p.data.name ?? `Pin ${p.data.pin_id}`) : '') },
+    { headerName: 'Status', colId: 'status', width: 140, cellRenderer: statusCell },
+    { headerName: 'Review', field: 'review_status', width: 120, valueFormatter: (p) => String(p.value ?? '').toLowerCase() },
+    {
+      headerName: 'Destination',
+      field: 'destination_url',
+      minWidth: 220,
+      flex: 2,
+      cellRenderer: (p: ICellRendererParams<Ad>) =>
+        p.data?.destination_url ? (
+          <a href={p.data.destination_url} target="_blank" rel="noreferrer noopener">
+            {p.data.destination_url}
+          </a>
+        ) : (
+          '—'
+        ),
+    },
+    ...metricColumns<Ad>(),
+    created<Ad>(ctx),
+  ];
+}
