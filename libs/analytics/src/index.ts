@@ -77,6 +77,7 @@ export {
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
 export { insertEvents, type RawEvent } from './raw-events';
+export {
   EVENT_INSERT_COLUMNS,
   EventRowError,
   eventValuesRow,
