@@ -1,4 +1,5 @@
 import { attributionTouchSql } from './attribution-sql';
+import { dedupedHourEventsSql } from './rollup-sql';
 import { type ClickHouseExecutor } from './clickhouse.executor';
 import { DEFAULT_CLICK_WINDOW_DAYS, DEFAULT_VIEW_WINDOW_DAYS, MAX_ATTRIBUTION_WINDOW_DAYS, tableRef } from './schema';
 import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
@@ -151,11 +152,9 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const account = lit.int(adAccountId, 'UInt64');
   const events = tableRef(database, 'events');
   const conversions = await executor.query<ConversionRow>(sql`
-    SELECT event_id, toUInt32(event_time) AS t, lower(conversion_type) AS conversion_type, value_micros, currency, user_id, click_id, ivt
-    FROM ${events} FINAL
-    WHERE ad_account_id = ${account} AND event_date = ${lit.date(new Date(hour * 1000))}
-      AND event_time >= ${lit.dateTime(hour)} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
-      AND event_type = 'CONVERSION'
+    SELECT event_id, toUInt32(d_event_time) AS t, lower(d_conversion_type) AS conversion_type, d_value_micros AS value_micros,
+      d_currency AS currency, d_user_id AS user_id, d_click_id AS click_id, d_ivt AS ivt
+    FROM (${dedupedHourEventsSql(options, sql`('CONVERSION')`)})
     ORDER BY event_id`);
   if (conversions.length === 0) return { conversions: 0, attributedByClick: 0, attributedByView: 0, touchHours: [] };
 
