@@ -33,6 +33,7 @@ export interface AttributeHourOptions {
 
 export interface AttributeHourResult {
   conversions: number;
+  /** Non-IVT conversions the default windows give to a click / an impression. */
   attributedByClick: number;
   attributedByView: number;
   /**
@@ -127,7 +128,7 @@ function touchValues(touch: Touch | null, conversionTime: number): SqlFragment {
   )}, ${lit.int(row.ad_id, 'UInt64')}`;
 }
 
-/** UTC hours whose default-window rollups count the conversions of `rows` (attributed_conversions rows). */
+/** UTC hours whose default-window rollups count the given conversions, as attributed_conversions now stands. */
 async function defaultTouchHours(executor: ClickHouseExecutor, options: AttributeHourOptions, eventIds: string[]): Promise<number[]> {
   const touch = attributionTouchSql({ clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS, viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS });
   const hours = new Set<number>();
@@ -227,8 +228,9 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const values: SqlFragment[] = conversions.map((conversion) => {
     const click = latestTouch(conversion, 'CLICK', byEventId, byUser);
     const view = latestTouch(conversion, 'IMPRESSION', byEventId, byUser);
-    if (click !== null && conversion.t - click.row.t <= DEFAULT_CLICK_WINDOW_DAYS * DAY_SECONDS) attributedByClick++;
-    else if (view !== null && conversion.t - view.row.t <= DEFAULT_VIEW_WINDOW_DAYS * DAY_SECONDS) attributedByView++;
+    const counted = Number(conversion.ivt) === 0; // an IVT conversion is stored with its touches but never counted
+    if (counted && click !== null && conversion.t - click.row.t <= DEFAULT_CLICK_WINDOW_DAYS * DAY_SECONDS) attributedByClick++;
+    else if (counted && view !== null && conversion.t - view.row.t <= DEFAULT_VIEW_WINDOW_DAYS * DAY_SECONDS) attributedByView++;
     return sql`(${account}, ${lit.date(new Date(conversion.t * 1000))}, ${lit.string(conversion.event_id)}, ${lit.dateTime(conversion.t)},
       ${lit.string(conversion.conversion_type)}, ${lit.int(conversion.value_micros, 'Int64')}, ${lit.string(conversion.currency)},
       ${lit.string(conversion.user_id)}, ${lit.string(conversion.click_id)}, ${lit.int(conversion.ivt, 'UInt8')},

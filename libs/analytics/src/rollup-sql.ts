@@ -5,6 +5,7 @@ import {
   DEFAULT_CLICK_WINDOW_DAYS,
   DEFAULT_VIEW_WINDOW_DAYS,
   ROLLUP_IVT_COLUMNS,
+  ROLLUP_KEY_COLUMN_NAMES,
   ROLLUP_KEY_COLUMNS,
   ROLLUP_SUM_COLUMNS,
   ROLLUP_TABLES,
@@ -30,9 +31,19 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
 
 const HOUR_SECONDS = 3600;
 const SUM_COLUMNS = ROLLUP_SUM_COLUMNS as readonly string[];
-// The UNION ALL branches below write their zeros as materialize(...): 18.16 refuses a
-// column that is a constant in one branch and not in another.
-const id = (name: string): SqlFragment => lit.identifier(name, [name]);
+const ROLLUP_COLUMN_NAMES = [
+  'ad_account_id',
+  'hour',
+  ...ROLLUP_KEY_COLUMN_NAMES,
+  ...SUM_COLUMNS,
+  'users',
+  ...ROLLUP_IVT_COLUMNS,
+  ...ROLLUP_UNATTRIBUTED_COLUMNS,
+  'version',
+];
+/** Rollup columns, and the `c_` (contribution) and `m_` (merged) aliases built from them. */
+const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...ROLLUP_COLUMN_NAMES.map((n) => `c_${n}`), ...ROLLUP_COLUMN_NAMES.map((n) => `m_${n}`)];
+const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
 
 export interface RollupHour {
   database: string;
@@ -82,6 +93,13 @@ export function dedupedHourEventsSql(target: Pick<RollupHour, 'database' | 'adAc
       AND event_type IN ${eventTypes}
     GROUP BY event_id`;
 }
+
+/*
+ * The ad level sums three UNION ALL branches of contribution rows (raw events,
+ * attributed conversions, zeros for keys already present). Their zeros are
+ * written materialize(...): 18.16 refuses a column that is a constant in one
+ * branch and not in another.
+ */
 
 /** One contribution row per raw event of the hour (conversions are counted through attribution). */
 function rawContributions(target: RollupHour): SqlFragment {
