@@ -16,6 +16,7 @@ import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReconciliationService } from '../src/reconciliation/reconciliation.service';
 import { RECONCILIATION_EVERY_MS, RECONCILIATION_SCHEDULER_ID } from '../src/reconciliation/reconciliation.scheduler';
+import { RollupScheduler } from '../src/rollups/rollup-scheduler.service';
 import type { RollupHourResult } from '../src/rollups/rollup.service';
 import { scheduleRollups } from '../src/rollups/schedule';
 import { WorkerModule } from '../src/worker.module';
@@ -81,12 +82,9 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', () => {
     await clickhouse?.close();
   });
 
-  /** Adds the jobs as the ingest worker does and waits (at most 10 s) for each to finish. */
+  /** Adds the jobs as the ingest worker does (RollupScheduler) and waits (at most 10 s) for each to finish. */
   async function rollUp(events: readonly RawEvent[]): Promise<RollupHourResult[]> {
-    const ids = await scheduleRollups(
-      rollups,
-      events.map((e) => ({ ad_account_id: e.ad_account_id, event_time_ms: Date.parse(e.at) })),
-    );
+    const ids = await app.get(RollupScheduler).schedule(events.map((e) => ({ ad_account_id: e.ad_account_id, event_time_ms: Date.parse(e.at) })));
     return Promise.all(
       ids.map(async (id) => {
         const job = await Job.fromId(rollups, id);
