@@ -29,6 +29,8 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
  * TIME_OF_AD_ACTION through the same expressions, so the two always agree.
  */
 
+const CONVERSION_COLUMN_NAMES: readonly string[] = CONVERSION_COLUMNS.flatMap((c) => [c.count, c.value]);
+
 export interface AttributionWindows {
   clickWindowDays: AttributionWindowDays;
   viewWindowDays: AttributionWindowDays;
@@ -143,8 +145,8 @@ export function attributedConversionsSql(query: AttributedConversionsQuery): Sql
   const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
   const attributedOnly = query.level === 'ad_account' ? sql`` : sql`AND attributed = 1`;
   const columns = CONVERSION_COLUMNS.flatMap(({ bucket, count, value }) => [
-    sql`countIf(attributed = 1 AND ${conversionBucketSql(bucket)}) AS ${lit.identifier(count, [count])}`,
-    sql`sumIf(value_micros, attributed = 1 AND ${conversionBucketSql(bucket)}) AS ${lit.identifier(value, [value])}`,
+    sql`countIf(attributed = 1 AND ${conversionBucketSql(bucket)}) AS ${lit.identifier(count, CONVERSION_COLUMN_NAMES)}`,
+    sql`sumIf(value_micros, attributed = 1 AND ${conversionBucketSql(bucket)}) AS ${lit.identifier(value, CONVERSION_COLUMN_NAMES)}`,
   ]);
   if (query.level === 'ad_account') {
     columns.push(sql`countIf(attributed = 0) AS unattributed_conversions`, sql`sumIf(value_micros, attributed = 0) AS unattributed_value_micros`);

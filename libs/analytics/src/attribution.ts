@@ -1,4 +1,5 @@
 import { attributionTouchSql } from './attribution-sql';
+import { dedupedHourEventsSql } from './rollup-sql';
 import { type ClickHouseExecutor } from './clickhouse.executor';
 import { DEFAULT_CLICK_WINDOW_DAYS, DEFAULT_VIEW_WINDOW_DAYS, MAX_ATTRIBUTION_WINDOW_DAYS, tableRef } from './schema';
 import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
@@ -32,6 +33,7 @@ export interface AttributeHourOptions {
 
 export interface AttributeHourResult {
   conversions: number;
+  /** Non-IVT conversions the default windows give to a click / an impression. */
   attributedByClick: number;
   attributedByView: number;
   /**
@@ -126,14 +128,25 @@ function touchValues(touch: Touch | null, conversionTime: number): SqlFragment {
   )}, ${lit.int(row.ad_id, 'UInt64')}`;
 }
 
-/** UTC hours whose default-window rollups count the conversions of `rows` (attributed_conversions rows). */
-async function defaultTouchHours(executor: ClickHouseExecutor, options: AttributeHourOptions, eventIds: string[]): Promise<number[]> {
+/**
+ * UTC hours whose default-window rollups count the given conversions: as
+ * attributed_conversions now stands (`latest`), or under every version still
+ * stored (`stored`: old versions linger until a merge, so a retry after a crash
+ * between writing attribution and rolling up usually still finds the hour a
+ * conversion left).
+ */
+async function defaultTouchHours(
+  executor: ClickHouseExecutor,
+  options: AttributeHourOptions,
+  eventIds: string[],
+  versions: 'latest' | 'stored',
+): Promise<number[]> {
   const touch = attributionTouchSql({ clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS, viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS });
   const hours = new Set<number>();
   for (const ids of chunks(eventIds)) {
     const rows = await executor.query<{ h: number }>(sql`
       SELECT DISTINCT toUInt32(toStartOfHour(${touch.touchTime})) AS h
-      FROM ${tableRef(options.database, 'attributed_conversions')} FINAL
+      FROM ${tableRef(options.database, 'attributed_conversions')} ${versions === 'latest' ? sql`FINAL` : sql``}
       WHERE ad_account_id = ${lit.int(options.adAccountId, 'UInt64')}
         AND conversion_date = ${lit.date(new Date(options.hour * 1000))}
         AND conversion_event_id IN ${lit.inList(ids, 'String')}
@@ -151,20 +164,15 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const account = lit.int(adAccountId, 'UInt64');
   const events = tableRef(database, 'events');
   const conversions = await executor.query<ConversionRow>(sql`
-    SELECT event_id, toUInt32(event_time) AS t, lower(conversion_type) AS conversion_type, value_micros, currency, user_id, click_id, ivt
-    FROM ${events} FINAL
-    WHERE ad_account_id = ${account} AND event_date = ${lit.date(new Date(hour * 1000))}
-      AND event_time >= ${lit.dateTime(hour)} AND event_time < ${lit.dateTime(hour + HOUR_SECONDS)}
-      AND event_type = 'CONVERSION'
+    SELECT event_id, toUInt32(d_event_time) AS t, lower(d_conversion_type) AS conversion_type, d_value_micros AS value_micros,
+      d_currency AS currency, d_user_id AS user_id, d_click_id AS click_id, d_ivt AS ivt
+    FROM (${dedupedHourEventsSql(options, sql`('CONVERSION')`)})
     ORDER BY event_id`);
   if (conversions.length === 0) return { conversions: 0, attributedByClick: 0, attributedByView: 0, touchHours: [] };
 
   // Hours the conversions counted in before this run, so a conversion whose touch changed leaves its old hour.
-  const previousHours = await defaultTouchHours(
-    executor,
-    options,
-    conversions.map((c) => c.event_id),
-  );
+  const conversionIds = conversions.map((c) => c.event_id);
+  const previousHours = await defaultTouchHours(executor, options, conversionIds, 'stored');
 
   const touchIds = new Set<string>();
   for (const conversion of conversions) {
@@ -228,8 +236,9 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   const values: SqlFragment[] = conversions.map((conversion) => {
     const click = latestTouch(conversion, 'CLICK', byEventId, byUser);
     const view = latestTouch(conversion, 'IMPRESSION', byEventId, byUser);
-    if (click !== null && conversion.t - click.row.t <= DEFAULT_CLICK_WINDOW_DAYS * DAY_SECONDS) attributedByClick++;
-    else if (view !== null && conversion.t - view.row.t <= DEFAULT_VIEW_WINDOW_DAYS * DAY_SECONDS) attributedByView++;
+    const counted = Number(conversion.ivt) === 0; // an IVT conversion is stored with its touches but never counted
+    if (counted && click !== null && conversion.t - click.row.t <= DEFAULT_CLICK_WINDOW_DAYS * DAY_SECONDS) attributedByClick++;
+    else if (counted && view !== null && conversion.t - view.row.t <= DEFAULT_VIEW_WINDOW_DAYS * DAY_SECONDS) attributedByView++;
     return sql`(${account}, ${lit.date(new Date(conversion.t * 1000))}, ${lit.string(conversion.event_id)}, ${lit.dateTime(conversion.t)},
       ${lit.string(conversion.conversion_type)}, ${lit.int(conversion.value_micros, 'Int64')}, ${lit.string(conversion.currency)},
       ${lit.string(conversion.user_id)}, ${lit.string(conversion.click_id)}, ${lit.int(conversion.ivt, 'UInt8')},
@@ -244,11 +253,7 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
       VALUES ${sql.join(rows)}`);
   }
 
-  const currentHours = await defaultTouchHours(
-    executor,
-    options,
-    conversions.map((c) => c.event_id),
-  );
+  const currentHours = await defaultTouchHours(executor, options, conversionIds, 'latest');
   return {
     conversions: conversions.length,
     attributedByClick,

@@ -5,6 +5,7 @@ import {
   DEFAULT_CLICK_WINDOW_DAYS,
   DEFAULT_VIEW_WINDOW_DAYS,
   ROLLUP_IVT_COLUMNS,
+  ROLLUP_KEY_COLUMN_NAMES,
   ROLLUP_KEY_COLUMNS,
   ROLLUP_SUM_COLUMNS,
   ROLLUP_TABLES,
@@ -30,9 +31,19 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
 
 const HOUR_SECONDS = 3600;
 const SUM_COLUMNS = ROLLUP_SUM_COLUMNS as readonly string[];
-// The UNION ALL branches below write their zeros as materialize(...): 18.16 refuses a
-// column that is a constant in one branch and not in another.
-const id = (name: string): SqlFragment => lit.identifier(name, [name]);
+const ROLLUP_COLUMN_NAMES = [
+  'ad_account_id',
+  'hour',
+  ...ROLLUP_KEY_COLUMN_NAMES,
+  ...SUM_COLUMNS,
+  'users',
+  ...ROLLUP_IVT_COLUMNS,
+  ...ROLLUP_UNATTRIBUTED_COLUMNS,
+  'version',
+];
+/** Rollup columns, and the `c_` (contribution) and `m_` (merged) aliases built from them. */
+const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...ROLLUP_COLUMN_NAMES.map((n) => `c_${n}`), ...ROLLUP_COLUMN_NAMES.map((n) => `m_${n}`)];
+const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
 
 export interface RollupHour {
   database: string;
@@ -59,32 +70,59 @@ function hourBounds(target: RollupHour): { account: SqlFragment; start: SqlFragm
   };
 }
 
+/**
+ * The raw events of one (ad account, UTC hour), one row per event id: copies
+ * of an event collapse, and the latest copy's IVT flag and price win (as
+ * ReplacingMergeTree(ingested_at) keeps it). GROUP BY event_id rather than
+ * FINAL: FINAL merges every row of the account's day in one thread on 18.16
+ * before the hour is filtered, which costs seconds for a large account.
+ * Columns are prefixed `d_` so no alias shadows a column in WHERE.
+ */
+export function dedupedHourEventsSql(target: Pick<RollupHour, 'database' | 'adAccountId' | 'hour'>, eventTypes: SqlFragment): SqlFragment {
+  checkHour(target.hour);
+  return sql`
+    SELECT event_id,
+      any(event_type) AS d_event_type, any(engagement_type) AS d_engagement_type, any(event_time) AS d_event_time,
+      any(campaign_id) AS d_campaign_id, any(ad_group_id) AS d_ad_group_id, any(ad_id) AS d_ad_id,
+      any(user_id) AS d_user_id, any(click_id) AS d_click_id, any(conversion_type) AS d_conversion_type,
+      any(value_micros) AS d_value_micros, any(currency) AS d_currency,
+      argMax(price_micros, ingested_at) AS d_price_micros, argMax(ivt, ingested_at) AS d_ivt
+    FROM ${tableRef(target.database, 'events')}
+    WHERE ad_account_id = ${lit.int(target.adAccountId, 'UInt64')} AND event_date = ${lit.date(new Date(target.hour * 1000))}
+      AND event_time >= ${lit.dateTime(target.hour)} AND event_time < ${lit.dateTime(target.hour + HOUR_SECONDS)}
+      AND event_type IN ${eventTypes}
+    GROUP BY event_id`;
+}
+
+/*
+ * The ad level sums three UNION ALL branches of contribution rows (raw events,
+ * attributed conversions, zeros for keys already present). Their zeros are
+ * written materialize(...): 18.16 refuses a column that is a constant in one
+ * branch and not in another.
+ */
+
 /** One contribution row per raw event of the hour (conversions are counted through attribution). */
 function rawContributions(target: RollupHour): SqlFragment {
-  const { account, start, end, day } = hourBounds(target);
-  const valid = sql`ivt = 0`;
+  const valid = sql`d_ivt = 0`;
   const engagement = (type: string): SqlFragment =>
-    sql`toUInt64(event_type = 'ENGAGEMENT' AND engagement_type = ${lit.string(type)} AND ${valid})`;
+    sql`toUInt64(d_event_type = 'ENGAGEMENT' AND d_engagement_type = ${lit.string(type)} AND ${valid})`;
   return sql`
-    SELECT campaign_id, ad_group_id, ad_id,
-      toUInt64(event_type = 'IMPRESSION' AND ${valid}) AS c_impressions,
-      toUInt64(event_type = 'CLICK' AND ${valid}) AS c_clicks,
+    SELECT d_campaign_id AS campaign_id, d_ad_group_id AS ad_group_id, d_ad_id AS ad_id,
+      toUInt64(d_event_type = 'IMPRESSION' AND ${valid}) AS c_impressions,
+      toUInt64(d_event_type = 'CLICK' AND ${valid}) AS c_clicks,
       ${engagement('OUTBOUND_CLICK')} AS c_outbound_clicks,
       ${engagement('SAVE')} AS c_saves,
       ${engagement('CLOSEUP')} AS c_closeups,
       ${engagement('SHARE')} AS c_shares,
-      toInt64(if(${valid}, price_micros, 0)) AS c_spend_micros,
-      toUInt64(event_type = 'IMPRESSION' AND ${valid} AND price_micros > 0) AS c_billed_impressions,
-      toUInt64(event_type = 'CLICK' AND ${valid} AND price_micros > 0) AS c_billed_clicks,
+      toInt64(if(${valid}, d_price_micros, 0)) AS c_spend_micros,
+      toUInt64(d_event_type = 'IMPRESSION' AND ${valid} AND d_price_micros > 0) AS c_billed_impressions,
+      toUInt64(d_event_type = 'CLICK' AND ${valid} AND d_price_micros > 0) AS c_billed_clicks,
       ${sql.join(CONVERSION_COLUMNS.map((c) => sql`materialize(toUInt64(0)) AS ${id(`c_${c.count}`)}`))},
       ${sql.join(CONVERSION_COLUMNS.map((c) => sql`materialize(toInt64(0)) AS ${id(`c_${c.value}`)}`))},
-      if(event_type = 'IMPRESSION' AND ${valid}, user_id, '') AS c_reach_user,
-      toUInt64(event_type = 'IMPRESSION' AND ivt != 0) AS c_ivt_impressions,
-      toUInt64(event_type = 'CLICK' AND ivt != 0) AS c_ivt_clicks
-    FROM ${tableRef(target.database, 'events')} FINAL
-    WHERE ad_account_id = ${account} AND event_date = ${day}
-      AND event_time >= ${start} AND event_time < ${end}
-      AND event_type != 'CONVERSION'`;
+      if(d_event_type = 'IMPRESSION' AND ${valid}, d_user_id, '') AS c_reach_user,
+      toUInt64(d_event_type = 'IMPRESSION' AND d_ivt != 0) AS c_ivt_impressions,
+      toUInt64(d_event_type = 'CLICK' AND d_ivt != 0) AS c_ivt_clicks
+    FROM (${dedupedHourEventsSql(target, sql`('IMPRESSION', 'CLICK', 'ENGAGEMENT')`)})`;
 }
 
 const DEFAULT_TOUCH = attributionTouchSql({ clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS, viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS });

@@ -195,4 +195,17 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
     await recompute(H1, 200);
     expect((await read('ad', [H1, H2])).find((r) => r['ad_id'] === '1112')).toMatchObject({ clicks: '3', spend_micros: '750001' });
   });
+
+  it('counts an event re-flagged as invalid traffic by its latest copy: never as spend', async () => {
+    const impression: RawEvent = { ...ad1112, event_id: 'i:a10:0', event_type: 'IMPRESSION', at: at(H1, 40), user_id: 'u7', price_micros: 2000, ingested_at: at(H1, 41) };
+    await insertEvents(executor, database, [impression]);
+    await insertEvents(executor, database, [{ ...impression, ivt: 1, price_micros: 0, ingested_at: at(H1, 50) }]);
+    await recompute(H1, 400);
+    expect((await read('ad', [H1, H2])).find((r) => r['ad_id'] === '1112')).toMatchObject({
+      impressions: '1',
+      ivt_impressions: '1',
+      spend_micros: '750001',
+      users: '1',
+    });
+  });
 });
