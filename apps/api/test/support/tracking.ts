@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AdEvent } from '@loupe/contracts';
 import { QUEUES, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -115,7 +118,9 @@ export async function freePort(): Promise<number> {
 /** A redis-server of the test's own on a free loopback port (never the shared one), stopped with `stop()`. */
 export async function startRedis(args: string[] = []): Promise<{ url: string; port: number; client: Redis; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
+  // Its own data directory: an append-only file switched on by a test lands there, not in the worktree.
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-redis-'));
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args], {
     stdio: 'ignore',
   });
   let client: Redis | undefined;
@@ -146,6 +151,7 @@ export async function startRedis(args: string[] = []): Promise<{ url: string; po
       const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
       await exited;
       clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
