@@ -103,11 +103,7 @@ export class TrackingService {
    * once per impression; replays still redirect and are recorded as DUPLICATE_CLICK.
    */
   async click(hit: TrackingHit): Promise<string> {
-    const signed = this.verify(hit.token, hit.nowMs);
-    const { destination } = await this.lookup.clickTarget(signed.adId);
-    if (!destination) throw new NotFoundException('This ad has no destination link.');
-    const eventId = `c:${signed.auctionId}:${signed.slot}`;
-    const location = withEpik(destination, eventId);
+    const { signed, location, eventId } = await this.clickTarget(hit.token, hit.nowMs);
 
     const [edge, impressionAt] = await Promise.all([this.edgeIvt(hit), this.redisCall(() => this.redis.get(this.key('imp', signed)))]);
     const reason = edge ?? clickTimingIvt(impressionAt === null ? null : decode(impressionAt).timeMs, hit.nowMs);
@@ -141,6 +137,18 @@ export class TrackingService {
       await this.publisher.publish([this.event(signed, 'CLICK', `${eventId}:dup${n}`, duplicate)]);
     }
     return location;
+  }
+
+  /**
+   * Where a click URL leads, without recording anything: for HEAD requests (link
+   * checkers, prefetchers), which must never count or charge a click.
+   */
+  async clickTarget(token: string, nowMs: number): Promise<{ signed: SignedEvent; location: string; eventId: string }> {
+    const signed = this.verify(token, nowMs);
+    const { destination } = await this.lookup.clickTarget(signed.adId);
+    if (!destination) throw new NotFoundException('This ad has no destination link.');
+    const eventId = `c:${signed.auctionId}:${signed.slot}`;
+    return { signed, location: withEpik(destination, eventId), eventId };
   }
 
   /** POST /t/e: one engagement per (auction, slot, type); never billed. */

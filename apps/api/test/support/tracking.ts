@@ -61,7 +61,7 @@ export interface RawResponse {
 /** One request from `ip` (a loopback address) to the listening app; no user agent unless given. */
 export function hit(
   app: NestFastifyApplication,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'HEAD' | 'POST',
   path: string,
   options: { ip?: string; userAgent?: string; body?: unknown } = {},
 ): Promise<RawResponse> {
