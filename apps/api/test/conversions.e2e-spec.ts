@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpMember } from './support/campaigns';
 import { expectPinterest } from './support/pinterest-schema';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
-import { eventsQueue, queuedEvents } from './support/tracking';
+import { eventsQueue, queuedEvents, removeQueuedJobs } from './support/tracking';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -38,6 +38,7 @@ describe('conversions API: POST /v5/ad_accounts/{id}/events', () => {
     queue = eventsQueue(api.app.get<LoupeConfig>(LOUPE_CONFIG));
   });
   afterAll(async () => {
+    await removeQueuedJobs(queue, (e) => e.ad_account_id === owner.adAccountId);
     await queue.close();
   });
 

@@ -13,7 +13,7 @@ import { signEvent, type SignedEvent } from '../src/tracking/signed-event';
 import { createAdGroup, createCampaign } from './support/campaigns';
 import { samplePin } from './support/route-fixtures';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
-import { BROWSER_UA, eventsQueue, freshLoopbackIp, hit, queuedEvents, signedEvent } from './support/tracking';
+import { BROWSER_UA, eventsQueue, freshLoopbackIp, hit, queuedEvents, removeQueuedJobs, signedEvent } from './support/tracking';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -67,6 +67,7 @@ describe('tracking endpoints: signed impression, click and engagement URLs', () 
     [ids.adWithUrl, ids.adWithPinLink] = (ads.body as { items: { data: { id: string } }[] }).items.map((i) => i.data.id) as [string, string];
   }, 60_000);
   afterAll(async () => {
+    await removeQueuedJobs(queue, (e) => e.ad_account_id === owner.adAccountId);
     await queue.close();
   });
 

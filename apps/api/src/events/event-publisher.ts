@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdEvent } from '@loupe/contracts';
-import { LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
+import { DEFAULT_JOB_OPTIONS, LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 
@@ -49,6 +49,8 @@ export class EventPublisher implements OnApplicationShutdown {
       // Fail fast while Redis is down: an acknowledgment must not wait on a reconnect.
       connection: { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
       prefix: config.redis.queuePrefix,
+      // Retried with backoff if a worker fails it; kept a while after completion for inspection.
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     this.queue.on('error', (err) => this.logger.warn(`events queue: ${err.message}`));
   }

@@ -106,6 +106,14 @@ export async function queuedEvents(queue: Queue, match: (e: AdEvent) => boolean)
   return jobs.flatMap((job) => ((job.data as { events: AdEvent[] }).events ?? []).filter(match).map((e) => ({ ...e, jobId: String(job.id) })));
 }
 
+/** Removes the jobs all of whose events `match` selects (a test's own jobs), so the shared queue does not grow run after run. */
+export async function removeQueuedJobs(queue: Queue, match: (e: AdEvent) => boolean): Promise<void> {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'completed', 'failed', 'prioritized']);
+  await Promise.all(
+    jobs.filter((job) => ((job.data as { events?: AdEvent[] }).events ?? []).every(match)).map((job) => job.remove().catch(() => undefined)),
+  );
+}
+
 /** A TCP port nothing listens on (bound, then released). */
 export async function freePort(): Promise<number> {
   const server = createServer();
