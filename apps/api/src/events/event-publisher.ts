@@ -42,6 +42,8 @@ export class EventPublisher implements OnApplicationShutdown {
   private pending: Pending | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: GroupCommitOptions;
+  /** Settles once the first connection attempt is over (closing mid-handshake leaves ioredis with an unhandled rejection). */
+  private readonly connected: Promise<void>;
 
   constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig, @Optional() @Inject(GROUP_COMMIT_OPTIONS) options?: Partial<GroupCommitOptions>) {
     this.options = { ...DEFAULT_GROUP_COMMIT, ...options };
@@ -53,6 +55,10 @@ export class EventPublisher implements OnApplicationShutdown {
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     this.queue.on('error', (err) => this.logger.warn(`events queue: ${err.message}`));
+    this.connected = this.queue.waitUntilReady().then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Resolves when the events are durable in Redis; rejects (503) when they are not. */
@@ -100,10 +106,8 @@ export class EventPublisher implements OnApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
     // A dead Redis must not hang shutdown: close gracefully if it can, else drop the connection.
     let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      this.queue.close().then(() => true, () => false),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs))),
-    ]);
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs)));
+    const closed = await Promise.race([this.connected.then(() => this.queue.close()).then(() => true, () => false), deadline]);
     clearTimeout(timer);
     if (!closed) void this.queue.disconnect().catch(() => undefined);
   }
