@@ -140,7 +140,7 @@ describe('conversions API: POST /v5/ad_accounts/{id}/events', () => {
   });
 
   it('maps every Pinterest event name to a conversion type', async () => {
-    const names = { checkout: 'checkout', add_to_cart: 'add_to_cart', lead: 'lead', signup: 'signup', page_visit: 'page_visit', view_category: 'view_category', search: 'search', watch_video: 'watch_video', custom: 'custom', subscribe: 'signup', initiate_checkout: 'custom' };
+    const names = { checkout: 'checkout', add_to_cart: 'add_to_cart', lead: 'lead', signup: 'signup', page_visit: 'page_visit', view_category: 'view_category', search: 'search', watch_video: 'watch_video', custom: 'custom', subscribe: 'signup', view_content: 'page_visit', app_install: 'app_install', initiate_checkout: 'custom', add_to_wishlist: 'custom' };
     const events = Object.keys(names).map((event_name) => conversion({ event_name }));
     await send({ data: events }).expect(200);
     const queuedByName = await queued(events.map((e) => `v:${owner.adAccountId}:${e.event_id}`));
