@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signUpMember } from './support/campaigns';
 import { expectPinterest } from './support/pinterest-schema';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
-import { eventsQueue, queuedEvents } from './support/tracking';
+import { eventsQueue, queuedEvents, removeQueuedJobs } from './support/tracking';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -38,6 +38,7 @@ describe('conversions API: POST /v5/ad_accounts/{id}/events', () => {
     queue = eventsQueue(api.app.get<LoupeConfig>(LOUPE_CONFIG));
   });
   afterAll(async () => {
+    await removeQueuedJobs(queue, (e) => e.ad_account_id === owner.adAccountId);
     await queue.close();
   });
 
@@ -139,7 +140,7 @@ describe('conversions API: POST /v5/ad_accounts/{id}/events', () => {
   });
 
   it('maps every Pinterest event name to a conversion type', async () => {
-    const names = { checkout: 'checkout', add_to_cart: 'add_to_cart', lead: 'lead', signup: 'signup', page_visit: 'page_visit', view_category: 'view_category', search: 'search', watch_video: 'watch_video', custom: 'custom', subscribe: 'signup', initiate_checkout: 'custom' };
+    const names = { checkout: 'checkout', add_to_cart: 'add_to_cart', lead: 'lead', signup: 'signup', page_visit: 'page_visit', view_category: 'view_category', search: 'search', watch_video: 'watch_video', custom: 'custom', subscribe: 'signup', view_content: 'page_visit', app_install: 'app_install', initiate_checkout: 'custom', add_to_wishlist: 'custom' };
     const events = Object.keys(names).map((event_name) => conversion({ event_name }));
     await send({ data: events }).expect(200);
     const queuedByName = await queued(events.map((e) => `v:${owner.adAccountId}:${e.event_id}`));

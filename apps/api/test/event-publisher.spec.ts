@@ -5,7 +5,7 @@ import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventPublisher } from '../src/events/event-publisher';
 import { RedisDurabilityCheck, redisDurabilityWarnings } from '../src/events/redis-durability';
-import { eventsQueue, freePort, queuedEvents, startRedis } from './support/tracking';
+import { eventsQueue, freePort, queuedEvents, removeQueuedJobs, startRedis } from './support/tracking';
 
 /**
  * Durable acknowledgment (issue 5 §1): EventPublisher against real Redis servers —
@@ -52,6 +52,12 @@ describe('EventPublisher: group commit on the shared test Redis', () => {
   const config = loadConfig(testEnv());
   let queue: Queue;
   const publishers: EventPublisher[] = [];
+  const ours = new Set<string>();
+  const batchId = (name: string) => {
+    const id = `${name}-${randomUUID()}`;
+    ours.add(id);
+    return id;
+  };
   const publisher = (options: ConstructorParameters<typeof EventPublisher>[1]) => {
     const p = new EventPublisher(config, options);
     publishers.push(p);
@@ -62,11 +68,12 @@ describe('EventPublisher: group commit on the shared test Redis', () => {
   });
   afterAll(async () => {
     await Promise.all(publishers.map((p) => p.onApplicationShutdown()));
+    await removeQueuedJobs(queue, (e) => ours.has(e.auction_id));
     await queue.close();
   });
 
   it('events published concurrently within the window share one job', async () => {
-    const batch = `gc-${randomUUID()}`;
+    const batch = batchId('gc');
     const p = publisher({ windowMs: 50 });
     await Promise.all([0, 1, 2, 3, 4].map((n) => p.publish([event(batch, n)])));
     const stored = await queuedEvents(queue, (e) => e.auction_id === batch);
@@ -75,7 +82,7 @@ describe('EventPublisher: group commit on the shared test Redis', () => {
   });
 
   it('a batch is cut at maxEvents: seven single events with maxEvents 3 make jobs of 3, 3 and 1', async () => {
-    const batch = `max-${randomUUID()}`;
+    const batch = batchId('max');
     const p = publisher({ windowMs: 200, maxEvents: 3 });
     await Promise.all([0, 1, 2, 3, 4, 5, 6].map((n) => p.publish([event(batch, n)])));
     const stored = await queuedEvents(queue, (e) => e.auction_id === batch);
@@ -84,7 +91,7 @@ describe('EventPublisher: group commit on the shared test Redis', () => {
   });
 
   it('when publish resolves, the job is already in Redis', async () => {
-    const batch = `ack-${randomUUID()}`;
+    const batch = batchId('ack');
     await publisher({ windowMs: 5 }).publish([event(batch, 0), event(batch, 1)]);
     expect(await queuedEvents(queue, (e) => e.auction_id === batch)).toHaveLength(2);
   });

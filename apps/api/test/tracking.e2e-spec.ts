@@ -1,9 +1,10 @@
 import { ErrorCode, errorBodySchema, type AdEvent } from '@loupe/contracts';
-import { LOUPE_CONFIG, REDIS, type LoupeConfig } from '@loupe/server-core';
+import { LOUPE_CONFIG, REDIS, ServiceUnavailableException, type LoupeConfig } from '@loupe/server-core';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { EventPublisher } from '../src/events/event-publisher';
 import { BudgetStore, accountDay, type SpendScope } from '../src/serving/budget-store';
 import { TRANSPARENT_GIF } from '../src/tracking/tracking.controller';
 import { BURST_LIMITS, BurstDetector, MIN_HUMAN_CLICK_DELAY_MS } from '../src/tracking/ivt';
@@ -12,7 +13,7 @@ import { signEvent, type SignedEvent } from '../src/tracking/signed-event';
 import { createAdGroup, createCampaign } from './support/campaigns';
 import { samplePin } from './support/route-fixtures';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
-import { BROWSER_UA, eventsQueue, freshLoopbackIp, hit, queuedEvents, signedEvent } from './support/tracking';
+import { BROWSER_UA, eventsQueue, freshLoopbackIp, hit, queuedEvents, removeQueuedJobs, signedEvent } from './support/tracking';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,6 +67,7 @@ describe('tracking endpoints: signed impression, click and engagement URLs', () 
     [ids.adWithUrl, ids.adWithPinLink] = (ads.body as { items: { data: { id: string } }[] }).items.map((i) => i.data.id) as [string, string];
   }, 60_000);
   afterAll(async () => {
+    await removeQueuedJobs(queue, (e) => e.ad_account_id === owner.adAccountId);
     await queue.close();
   });
 
@@ -282,6 +284,51 @@ describe('tracking endpoints: signed impression, click and engagement URLs', () 
       // Budget 2 units + one max bid (1 unit): three clicks charged, the fourth recorded unbilled.
       expect(billed).toEqual([1_000_000, 1_000_000, 1_000_000, 0]);
       expect((await budgets.spent({ campaignId: campaign, adGroupId: group, day: accountDay('UTC', Date.now()) })).adGroupDay).toBe(3_000_000);
+    });
+  });
+
+  describe('HEAD requests and retries', () => {
+    afterEach(() => {
+      vi.restoreAllMocks();
+    });
+
+    it('HEAD (link checkers, prefetchers) answers like GET but records and charges nothing', async () => {
+      const t = token({ priceMicros: 500_000 });
+      const before = (await budgets.spent(scopeOf(t.event))).adGroupDay;
+      const ip = freshLoopbackIp();
+      expect((await hit(api.app, 'HEAD', `/t/i/${t.token}`, { userAgent: BROWSER_UA, ip })).status).toBe(200);
+      const click = await hit(api.app, 'HEAD', `/t/c/${t.token}`, { userAgent: BROWSER_UA, ip });
+      expect(click.status).toBe(302);
+      expect(new URL(click.headers.location!).searchParams.get('epik')).toBe(`c:${t.event.auctionId}:0`);
+      expect(await eventsOf(t.event.auctionId)).toEqual([]);
+      expect((await budgets.spent(scopeOf(t.event))).adGroupDay).toBe(before);
+      expect((await hit(api.app, 'HEAD', `/t/i/garbage`, { userAgent: BROWSER_UA, ip })).status).toBe(400);
+    });
+
+    it('a retry after a 503 records the impression the first request could not store, once', async () => {
+      // Failure injection: the first publish fails as it does when Redis does not store the job in time.
+      vi.spyOn(api.app.get(EventPublisher), 'publish').mockRejectedValueOnce(new ServiceUnavailableException('The event could not be stored right now; retry.'));
+      const { event, token: t } = token({ billableEvent: 'IMPRESSION', adGroupId: ids.cpmGroup });
+      const ip = freshLoopbackIp();
+      expect((await hit(api.app, 'GET', `/t/i/${t}`, { userAgent: BROWSER_UA, ip })).status).toBe(503);
+      expect(await eventsOf(event.auctionId)).toEqual([]);
+      expect((await hit(api.app, 'GET', `/t/i/${t}`, { userAgent: BROWSER_UA, ip })).status).toBe(200);
+      expect((await hit(api.app, 'GET', `/t/i/${t}`, { userAgent: BROWSER_UA, ip })).status).toBe(200);
+      expect(await eventsOf(event.auctionId)).toMatchObject([{ event_id: `i:${event.auctionId}:0`, ivt: false }]);
+    });
+
+    it('a retry after a 503 on a click records the charged click without charging it again', async () => {
+      const t = token({ priceMicros: 250_000 });
+      const ip = freshLoopbackIp();
+      await hit(api.app, 'GET', `/t/i/${t.token}`, { userAgent: BROWSER_UA, ip });
+      await sleep(MIN_HUMAN_CLICK_DELAY_MS + 50);
+      const before = (await budgets.spent(scopeOf(t.event))).adGroupDay;
+      vi.spyOn(api.app.get(EventPublisher), 'publish').mockRejectedValueOnce(new ServiceUnavailableException('The event could not be stored right now; retry.'));
+      expect((await hit(api.app, 'GET', `/t/c/${t.token}`, { userAgent: BROWSER_UA, ip })).status).toBe(503);
+      expect((await hit(api.app, 'GET', `/t/c/${t.token}`, { userAgent: BROWSER_UA, ip })).status).toBe(302);
+      expect((await budgets.spent(scopeOf(t.event))).adGroupDay).toBe(before + 250_000);
+      const clicks = (await eventsOf(t.event.auctionId)).filter((e) => e.event_type === 'CLICK');
+      expect(clicks).toMatchObject([{ event_id: `c:${t.event.auctionId}:0`, price_micros: 250_000, ivt: false }]);
     });
   });
 

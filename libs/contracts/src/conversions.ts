@@ -27,7 +27,7 @@ export const CONVERSION_EVENT_NAMES = [
 export type ConversionEventName = (typeof CONVERSION_EVENT_NAMES)[number];
 
 /** Loupe's conversion types (the `conversion_type` of an AdEvent and of reports). */
-export const CONVERSION_TYPES = ['checkout', 'add_to_cart', 'lead', 'signup', 'page_visit', 'view_category', 'search', 'watch_video', 'custom'] as const;
+export const CONVERSION_TYPES = ['checkout', 'add_to_cart', 'lead', 'signup', 'page_visit', 'view_category', 'search', 'watch_video', 'app_install', 'custom'] as const;
 export type ConversionType = (typeof CONVERSION_TYPES)[number];
 
 /** Pinterest event names without a conversion type of their own are counted under the nearest one. */
@@ -45,7 +45,7 @@ export const CONVERSION_TYPE_BY_EVENT_NAME: Record<ConversionEventName, Conversi
   custom: 'custom',
   add_payment_info: 'custom',
   add_to_wishlist: 'custom',
-  app_install: 'custom',
+  app_install: 'app_install',
   initiate_checkout: 'custom',
 };
 

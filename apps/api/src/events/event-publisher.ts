@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, Optional, type OnApplicationShutdown } from '@nestjs/common';
 import type { AdEvent } from '@loupe/contracts';
-import { LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
+import { DEFAULT_JOB_OPTIONS, LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 
@@ -42,6 +42,8 @@ export class EventPublisher implements OnApplicationShutdown {
   private pending: Pending | null = null;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly options: GroupCommitOptions;
+  /** Settles once the first connection attempt is over (closing mid-handshake leaves ioredis with an unhandled rejection). */
+  private readonly connected: Promise<void>;
 
   constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig, @Optional() @Inject(GROUP_COMMIT_OPTIONS) options?: Partial<GroupCommitOptions>) {
     this.options = { ...DEFAULT_GROUP_COMMIT, ...options };
@@ -49,8 +51,14 @@ export class EventPublisher implements OnApplicationShutdown {
       // Fail fast while Redis is down: an acknowledgment must not wait on a reconnect.
       connection: { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
       prefix: config.redis.queuePrefix,
+      // Retried with backoff if a worker fails it; kept a while after completion for inspection.
+      defaultJobOptions: DEFAULT_JOB_OPTIONS,
     });
     this.queue.on('error', (err) => this.logger.warn(`events queue: ${err.message}`));
+    this.connected = this.queue.waitUntilReady().then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   /** Resolves when the events are durable in Redis; rejects (503) when they are not. */
@@ -98,10 +106,8 @@ export class EventPublisher implements OnApplicationShutdown {
     await Promise.allSettled([...this.inFlight]);
     // A dead Redis must not hang shutdown: close gracefully if it can, else drop the connection.
     let timer: NodeJS.Timeout | undefined;
-    const closed = await Promise.race([
-      this.queue.close().then(() => true, () => false),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs))),
-    ]);
+    const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.options.timeoutMs)));
+    const closed = await Promise.race([this.connected.then(() => this.queue.close()).then(() => true, () => false), deadline]);
     clearTimeout(timer);
     if (!closed) void this.queue.disconnect().catch(() => undefined);
   }

@@ -54,6 +54,17 @@ export interface BurstLimits {
 }
 export const BURST_LIMITS: BurstLimits = { perSecond: 20, perMinute: 300 };
 
+// KEYS[1] the IP's second window, KEYS[2] its minute window; ARGV[1] perSecond, ARGV[2] perMinute.
+// One script (one command) instead of MULTI/INCR/EXPIRE/INCR/EXPIRE/EXEC: this runs on every tracking request.
+const BURST = `
+local inSecond = redis.call('INCR', KEYS[1])
+if inSecond == 1 then redis.call('EXPIRE', KEYS[1], 5) end
+local inMinute = redis.call('INCR', KEYS[2])
+if inMinute == 1 then redis.call('EXPIRE', KEYS[2], 120) end
+if inSecond > tonumber(ARGV[1]) or inMinute > tonumber(ARGV[2]) then return 1 end
+return 0
+`;
+
 export class BurstDetector {
   constructor(
     private readonly redis: Redis,
@@ -65,12 +76,9 @@ export class BurstDetector {
   async record(ip: string, nowMs: number): Promise<IvtReason | null> {
     const second = Math.floor(nowMs / 1000);
     const minute = Math.floor(second / 60);
-    const secondKey = `${this.prefix}:s:${ip}:${second}`;
-    const minuteKey = `${this.prefix}:m:${ip}:${minute}`;
-    const results = await this.redis.multi().incr(secondKey).expire(secondKey, 5).incr(minuteKey).expire(minuteKey, 120).exec();
-    if (!results) throw new Error('burst counter transaction was aborted');
-    const inSecond = Number(results[0]?.[1]);
-    const inMinute = Number(results[2]?.[1]);
-    return inSecond > this.limits.perSecond || inMinute > this.limits.perMinute ? 'BURST' : null;
+    // Both windows of an IP share a Redis Cluster hash tag, so the script touches one slot.
+    const tag = `${this.prefix}:{${ip}}`;
+    const over = (await this.redis.eval(BURST, 2, `${tag}:s:${second}`, `${tag}:m:${minute}`, String(this.limits.perSecond), String(this.limits.perMinute))) as number;
+    return over === 1 ? 'BURST' : null;
   }
 }

@@ -26,7 +26,7 @@ export class TrackingController {
     summary: 'Impression beacon',
     description:
       'Records the impression of the ad the token names and answers a 1×1 transparent GIF (`Cache-Control: no-store`). ' +
-      'One impression per (auction, slot): a replay answers the same GIF and records nothing more. ' +
+      'One impression per (auction, slot): a replay answers the same GIF and records nothing more; HEAD records nothing. ' +
       'Invalid traffic (bot or missing user agent, bursts from one IP) is recorded flagged and unbilled. ' +
       TOKEN_ERRORS,
     tag: 'tracking',
@@ -35,7 +35,9 @@ export class TrackingController {
     params: trackingTokenParamSchema,
   })
   async impression(@Param('token') token: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Buffer> {
-    await this.tracking.impression({ token, userAgent: request.headers['user-agent'], ip: request.ip, nowMs: Date.now() });
+    // Fastify answers HEAD with the GET route: a HEAD (link checker, prefetch) checks the token but records nothing.
+    if (request.method === 'HEAD') this.tracking.verify(token, Date.now());
+    else await this.tracking.impression({ token, userAgent: request.headers['user-agent'], ip: request.ip, nowMs: Date.now() });
     // Set here, not with @Header: an error answer must stay JSON.
     void reply.header('Content-Type', 'image/gif');
     return TRANSPARENT_GIF;
@@ -49,7 +51,7 @@ export class TrackingController {
     description:
       "Records the click and redirects (302) to the ad's destination URL, else its pin's link, with `epik=<click id>` appended: " +
       'send it back as `user_data.click_id` in conversions. A CPC click is charged at most once per impression and only within budget + one maximum bid; ' +
-      'a replayed click still redirects but is recorded as invalid traffic (DUPLICATE_CLICK), unbilled. 404 when the ad has no destination. ' +
+      'a replayed click still redirects but is recorded as invalid traffic (DUPLICATE_CLICK), unbilled; HEAD answers the redirect and records nothing. 404 when the ad has no destination. ' +
       TOKEN_ERRORS,
     tag: 'tracking',
     access: PUBLIC,
@@ -57,7 +59,10 @@ export class TrackingController {
     params: trackingTokenParamSchema,
   })
   async click(@Param('token') token: string, @Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
-    const location = await this.tracking.click({ token, userAgent: request.headers['user-agent'], ip: request.ip, nowMs: Date.now() });
+    const location =
+      request.method === 'HEAD'
+        ? (await this.tracking.clickTarget(token, Date.now())).location
+        : await this.tracking.click({ token, userAgent: request.headers['user-agent'], ip: request.ip, nowMs: Date.now() });
     void reply.header('Location', location);
   }
 

@@ -90,14 +90,12 @@ export class TrackingService {
     const key = this.key('imp', signed);
     const billable = signed.billableEvent === 'IMPRESSION';
     const recorded: Recorded = { timeMs: hit.nowMs, reason, price: billable && !reason ? signed.priceMicros : 0, acked: false };
-    const first = await this.claim(key, recorded);
-    if (first) {
-      // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
-      if (billable && reason && signed.priceMicros > 0) await this.refundImpression(signed);
-      await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', `i:${signed.auctionId}:${signed.slot}`, recorded));
-      return;
-    }
-    await this.replay(key, (stored) => this.event(signed, 'IMPRESSION', `i:${signed.auctionId}:${signed.slot}`, stored));
+    const eventId = `i:${signed.auctionId}:${signed.slot}`;
+    const previous = await this.claim(key, recorded);
+    if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'IMPRESSION', eventId, stored));
+    // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
+    if (billable && reason && signed.priceMicros > 0) await this.refundImpression(signed);
+    await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', eventId, recorded));
   }
 
   /**
@@ -105,18 +103,14 @@ export class TrackingService {
    * once per impression; replays still redirect and are recorded as DUPLICATE_CLICK.
    */
   async click(hit: TrackingHit): Promise<string> {
-    const signed = this.verify(hit.token, hit.nowMs);
-    const { destination } = await this.lookup.clickTarget(signed.adId);
-    if (!destination) throw new NotFoundException('This ad has no destination link.');
-    const eventId = `c:${signed.auctionId}:${signed.slot}`;
-    const location = withEpik(destination, eventId);
+    const { signed, location, eventId } = await this.clickTarget(hit.token, hit.nowMs);
 
-    const edge = await this.edgeIvt(hit);
-    const impressionAt = await this.redisCall(() => this.redis.get(this.key('imp', signed)));
+    const [edge, impressionAt] = await Promise.all([this.edgeIvt(hit), this.redisCall(() => this.redis.get(this.key('imp', signed)))]);
     const reason = edge ?? clickTimingIvt(impressionAt === null ? null : decode(impressionAt).timeMs, hit.nowMs);
     const key = this.key('clk', signed);
     const recorded: Recorded = { timeMs: hit.nowMs, reason, price: null, acked: false };
-    if (await this.claim(key, recorded)) {
+    const previous = await this.claim(key, recorded);
+    if (!previous) {
       try {
         recorded.price = reason || signed.billableEvent !== 'CLICKTHROUGH' ? 0 : await this.chargeClick(signed, hit.nowMs);
         await this.redisCall(() => this.redis.set(key, encode(recorded), 'KEEPTTL'));
@@ -128,9 +122,7 @@ export class TrackingService {
       await this.publishOnce(key, recorded, this.event(signed, 'CLICK', eventId, recorded));
       return location;
     }
-    const stored = await this.redisCall(() => this.redis.get(key));
-    const previous = stored === null ? null : decode(stored);
-    if (previous && !previous.acked) {
+    if (!previous.acked) {
       // The first request got no ack (503) or is still deciding its charge: publish the same event again, never charge again.
       if (previous.price !== null) await this.publishOnce(key, previous, this.event(signed, 'CLICK', eventId, previous));
       return location;
@@ -147,6 +139,18 @@ export class TrackingService {
     return location;
   }
 
+  /**
+   * Where a click URL leads, without recording anything: for HEAD requests (link
+   * checkers, prefetchers), which must never count or charge a click.
+   */
+  async clickTarget(token: string, nowMs: number): Promise<{ signed: SignedEvent; location: string; eventId: string }> {
+    const signed = this.verify(token, nowMs);
+    const { destination } = await this.lookup.clickTarget(signed.adId);
+    if (!destination) throw new NotFoundException('This ad has no destination link.');
+    const eventId = `c:${signed.auctionId}:${signed.slot}`;
+    return { signed, location: withEpik(destination, eventId), eventId };
+  }
+
   /** POST /t/e: one engagement per (auction, slot, type); never billed. */
   async engagement(hit: TrackingHit, type: EngagementType): Promise<void> {
     const signed = this.verify(hit.token, hit.nowMs);
@@ -154,11 +158,9 @@ export class TrackingService {
     const key = `${this.key('eng', signed)}:${type}`;
     const eventId = `e:${signed.auctionId}:${signed.slot}:${type}`;
     const recorded: Recorded = { timeMs: hit.nowMs, reason, price: 0, acked: false };
-    if (await this.claim(key, recorded)) {
-      await this.publishOnce(key, recorded, this.event(signed, 'ENGAGEMENT', eventId, recorded, type));
-      return;
-    }
-    await this.replay(key, (stored) => this.event(signed, 'ENGAGEMENT', eventId, stored, type));
+    const previous = await this.claim(key, recorded);
+    if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'ENGAGEMENT', eventId, stored, type));
+    await this.publishOnce(key, recorded, this.event(signed, 'ENGAGEMENT', eventId, recorded, type));
   }
 
   /** GIVT by user agent first; every request also counts toward its IP's burst windows. */
@@ -172,15 +174,18 @@ export class TrackingService {
     return `loupe:trk:${kind}:${signed.auctionId}:${signed.slot}`;
   }
 
-  /** True for the first request of a key (SET NX); the record lives as long as any token could. */
-  private async claim(key: string, recorded: Recorded): Promise<boolean> {
-    return (await this.redisCall(() => this.redis.set(key, encode(recorded), 'EX', this.keyTtlSeconds, 'NX'))) === 'OK';
+  /**
+   * Claims a key for the first request (SET NX, one command with GET: Redis ≥ 7.0); the
+   * record lives as long as any token could. Answers null for the first request, else
+   * what the first one recorded.
+   */
+  private async claim(key: string, recorded: Recorded): Promise<Recorded | null> {
+    const previous = await this.redisCall(() => this.redis.set(key, encode(recorded), 'EX', this.keyTtlSeconds, 'NX', 'GET'));
+    return previous === null ? null : decode(previous);
   }
 
-  private async replay(key: string, build: (stored: Recorded) => AdEvent): Promise<void> {
-    const stored = await this.redisCall(() => this.redis.get(key));
-    if (stored === null) return;
-    const previous = decode(stored);
+  /** A replay: publish the first request's event again only if it was never acknowledged. */
+  private async replay(key: string, previous: Recorded, build: (stored: Recorded) => AdEvent): Promise<void> {
     if (!previous.acked && previous.price !== null) await this.publishOnce(key, previous, build(previous));
   }
 

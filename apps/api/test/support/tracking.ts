@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AdEvent } from '@loupe/contracts';
 import { QUEUES, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -58,7 +61,7 @@ export interface RawResponse {
 /** One request from `ip` (a loopback address) to the listening app; no user agent unless given. */
 export function hit(
   app: NestFastifyApplication,
-  method: 'GET' | 'POST',
+  method: 'GET' | 'HEAD' | 'POST',
   path: string,
   options: { ip?: string; userAgent?: string; body?: unknown } = {},
 ): Promise<RawResponse> {
@@ -103,6 +106,14 @@ export async function queuedEvents(queue: Queue, match: (e: AdEvent) => boolean)
   return jobs.flatMap((job) => ((job.data as { events: AdEvent[] }).events ?? []).filter(match).map((e) => ({ ...e, jobId: String(job.id) })));
 }
 
+/** Removes the jobs all of whose events `match` selects (a test's own jobs), so the shared queue does not grow run after run. */
+export async function removeQueuedJobs(queue: Queue, match: (e: AdEvent) => boolean): Promise<void> {
+  const jobs = await queue.getJobs(['waiting', 'delayed', 'completed', 'failed', 'prioritized']);
+  await Promise.all(
+    jobs.filter((job) => ((job.data as { events?: AdEvent[] }).events ?? []).every(match)).map((job) => job.remove().catch(() => undefined)),
+  );
+}
+
 /** A TCP port nothing listens on (bound, then released). */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -115,7 +126,9 @@ export async function freePort(): Promise<number> {
 /** A redis-server of the test's own on a free loopback port (never the shared one), stopped with `stop()`. */
 export async function startRedis(args: string[] = []): Promise<{ url: string; port: number; client: Redis; stop(): Promise<void> }> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...args], {
+  // Its own data directory: an append-only file switched on by a test lands there, not in the worktree.
+  const dir = mkdtempSync(join(tmpdir(), 'loupe-redis-'));
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...args], {
     stdio: 'ignore',
   });
   let client: Redis | undefined;
@@ -146,6 +159,7 @@ export async function startRedis(args: string[] = []): Promise<{ url: string; po
       const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
       await exited;
       clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
