@@ -4,12 +4,15 @@
  * `BENCH_SIZE=tiny` runs them small (the test suite does this so none of them rots).
  */
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { BENCHMARKS } from './benchmarks';
 import { renderTable, type BenchFigure, type BenchSize } from './harness';
 
 async function main(): Promise<void> {
   const size: BenchSize = process.env.BENCH_SIZE === 'tiny' ? 'tiny' : 'full';
+  // Shared machines are noisy: the load when the run started goes into the report.
+  const loadAtStart = loadavg()[0]!;
   const only = process.argv[2];
   const figures: BenchFigure[] = [];
   for (const bench of BENCHMARKS.filter((b) => !only || b.name === only)) {
@@ -21,7 +24,8 @@ async function main(): Promise<void> {
   if (size === 'full' && !only) {
     const doc = `# Performance
 
-Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${process.platform}/${process.arch}).
+Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} (Node ${process.version}, ${process.platform}/${process.arch},
+${cpus().length} CPUs, load average ${loadAtStart.toFixed(1)} when the run started).
 Every figure stands beside a baseline measured in the same run on the same machine; the
 machines are shared and noisy, so compare ratios, not absolute times.
 

@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -49,7 +50,23 @@ async function freePort(): Promise<number> {
 
 interface Child {
   url: string;
+  /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
+  cpuMs(): number | null;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string, port: number): Promise<Child> {
@@ -67,6 +84,7 @@ async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string,
   }
   return {
     url: `http://127.0.0.1:${port}`,
+    cpuMs: () => processCpuMs(child.pid),
     stop: async () => {
       if (child.exitCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
@@ -243,8 +261,12 @@ export const serveBenchmark: Benchmark = {
         await load(bare.url, { ...plan, seconds: 2 });
       }
 
+      const bareCpu0 = bare.cpuMs();
       const bareMax = await load(bare.url, plan);
+      const bareCpu = bare.cpuMs();
+      const loupeCpu0 = api.cpuMs();
       const loupeMax = await load(api.url, plan);
+      const loupeCpu = api.cpuMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
       const loupeAt60 = await load(api.url, plan, rate);
@@ -252,7 +274,24 @@ export const serveBenchmark: Benchmark = {
       // autocannon reports whole milliseconds; a sub-millisecond p99 counts as 1 ms.
       const p99 = (r: autocannon.Result) => Math.max(1, r.latency.p99);
       const throughputRatio = loupeMax.requests.average / bareMax.requests.average;
+      // CPU per request of each server process: on a shared, overloaded machine the
+      // throughput above mostly measures the neighbours; CPU time per request does not.
+      const cpuFigures: BenchFigure[] = [];
+      if (bareCpu0 !== null && bareCpu !== null && loupeCpu0 !== null && loupeCpu !== null && bareCpu > bareCpu0 && loupeCpu > loupeCpu0) {
+        const loupeUs = ((loupeCpu - loupeCpu0) * 1000) / loupeMax.requests.total;
+        const bareUs = ((bareCpu - bareCpu0) * 1000) / bareMax.requests.total;
+        cpuFigures.push({
+          benchmark: 'serve',
+          metric: 'server CPU time per request at saturation (1 / this = req/s a free core could serve)',
+          value: loupeUs,
+          unit: 'µs',
+          baseline: 'bare node:http 200',
+          baselineValue: bareUs,
+          ratio: loupeUs / bareUs,
+        });
+      }
       return [
+        ...cpuFigures,
         {
           benchmark: 'serve',
           metric: `POST /internal/serve throughput at saturation, req/s (${plan.adGroups} ad groups, 3 slots, ${plan.connections} connections)`,

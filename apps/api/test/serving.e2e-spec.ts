@@ -6,7 +6,7 @@ import { ExplainCounters } from '../src/serving/explain';
 import { PacingService } from '../src/serving/pacing.service';
 import { ServingIndex } from '../src/serving/serving-index';
 import { DAY, nowSeconds, objectsOf } from './support/campaigns';
-import { createIsolatedDatabase, createServingWorld, SERVICE_KEY, serveBody, type IsolatedDatabase, type ServedAdBody, type ServingWorld } from './support/serving';
+import { createIsolatedDatabase, createServingWorld, eventually, SERVICE_KEY, serveBody, type IsolatedDatabase, type ServedAdBody, type ServingWorld } from './support/serving';
 import { createTestApp, signUp, type TestUser } from './support/test-app';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
@@ -324,5 +324,16 @@ describe('ad serving (one API process)', () => {
     expect(pacing.throttle(group(spender.adGroupId), day)).toBeLessThan(0.01);
     // The idle one won nothing: it opens up.
     expect(pacing.throttle(group(idle.adGroupId), day)).toBeGreaterThan(0.1);
+  });
+
+  it('follows management writes by itself (pub/sub after commit): a new account timezone and a paused ad reach the index', async () => {
+    const other = await signUp(app);
+    const w = await createServingWorld(app, other);
+    const indexed = () => app.get(ServingIndex).allGroups().find((g) => g.adGroupId === w.adGroupId);
+    expect(await eventually(async () => indexed()?.timezone === 'UTC', 5_000)).toBe(true);
+    await http().patch(`/v5/ad_accounts/${other.adAccountId}`).set('Authorization', other.auth).send({ timezone: 'America/New_York' }).expect(200);
+    expect(await eventually(async () => indexed()?.timezone === 'America/New_York', 5_000)).toBe(true);
+    await http().patch(`/v5/ad_accounts/${other.adAccountId}/ads`).set('Authorization', other.auth).send([{ id: w.adId, status: 'PAUSED' }]).expect(200);
+    expect(await eventually(async () => indexed() === undefined, 5_000)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /**
@@ -85,6 +86,30 @@ return 0
 `;
 
 /**
+ * A Lua script run by its SHA (EVALSHA), so the serve path sends a 40-character digest
+ * instead of the script's text on every reservation; a server that does not know the
+ * script yet (first call, restart, SCRIPT FLUSH) answers NOSCRIPT and gets the text once.
+ */
+class LuaScript {
+  private readonly sha: string;
+  constructor(private readonly source: string) {
+    this.sha = createHash('sha1').update(source, 'utf8').digest('hex');
+  }
+
+  async run(redis: Redis, numKeys: number, args: string[]): Promise<unknown> {
+    try {
+      return await redis.evalsha(this.sha, numKeys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+      return redis.eval(this.source, numKeys, ...args);
+    }
+  }
+}
+const RESERVE_SCRIPT = new LuaScript(RESERVE);
+const FREQUENCY_SCRIPT = new LuaScript(FREQUENCY);
+const REFUND_SCRIPT = new LuaScript(REFUND);
+
+/**
  * The ad account's local date (YYYY-MM-DD) at `atMs`: the day its DAILY budgets and
  * daily frequency caps count in (they reset at the account's midnight).
  */
@@ -118,7 +143,7 @@ export class BudgetStore {
     assertMicros(amount);
     assertMicros(headroom);
     const args = [amount, ...LIMIT_NAMES.map((n) => limits[n]), headroom, charge ? 1 : 0, DAY_TTL_SECONDS].map(String);
-    const failed = (await this.redis.eval(RESERVE, 4, ...this.keys(scope), ...args)) as number;
+    const failed = (await RESERVE_SCRIPT.run(this.redis, 4, [...this.keys(scope), ...args])) as number;
     return failed === 0 ? { ok: true } : { ok: false, limit: LIMIT_NAMES[failed - 1]! };
   }
 
@@ -148,7 +173,7 @@ export class BudgetStore {
   async refund(scope: SpendScope, amount: number): Promise<void> {
     assertMicros(amount);
     if (amount === 0) return;
-    await this.redis.eval(REFUND, 4, ...this.keys(scope), String(amount));
+    await REFUND_SCRIPT.run(this.redis, 4, [...this.keys(scope), String(amount)]);
   }
 
   async spent(scope: SpendScope): Promise<{ adGroupDay: number; adGroupLifetime: number; campaignDay: number; campaignLifetime: number }> {
@@ -170,15 +195,13 @@ export class BudgetStore {
     if (caps.lifetime === null && caps.daily === null) return true;
     const tag = `${this.prefix}:{c${scope.campaignId}}`;
     const keys = [`${tag}:freq:${scope.adGroupId}:${userKey}`, `${tag}:freq:${scope.adGroupId}:${userKey}:${scope.day}`];
-    const admitted = (await this.redis.eval(
-      FREQUENCY,
-      2,
+    const admitted = (await FREQUENCY_SCRIPT.run(this.redis, 2, [
       ...keys,
       String(caps.lifetime ?? -1),
       String(caps.daily ?? -1),
       String(DAY_TTL_SECONDS),
       String(lifetimeTtlSeconds),
-    )) as number;
+    ])) as number;
     return admitted === 1;
   }
 }

@@ -29,19 +29,19 @@ export function remainingLocalDays(timezone: string, atMs: number, endSeconds: n
 }
 
 /**
- * The account-local day of many ad groups in one request: Intl formatting costs a
- * microsecond or two, so each timezone is formatted once per request.
+ * The account-local day of many ad groups in one request. Intl formatting is not free,
+ * and every UTC offset is a whole number of minutes, so a timezone's day is computed once
+ * per minute (process-wide) and reused until the minute ends.
  */
 export class DayCache {
-  private readonly days = new Map<string, string>();
+  private static readonly shared = new Map<string, { day: string; untilMs: number }>();
   constructor(private readonly atMs: number) {}
 
   of(timezone: string): string {
-    let day = this.days.get(timezone);
-    if (day === undefined) {
-      day = accountDay(timezone, this.atMs);
-      this.days.set(timezone, day);
-    }
+    const cached = DayCache.shared.get(timezone);
+    if (cached && this.atMs < cached.untilMs && this.atMs >= cached.untilMs - 60_000) return cached.day;
+    const day = accountDay(timezone, this.atMs);
+    DayCache.shared.set(timezone, { day, untilMs: Math.floor(this.atMs / 60_000) * 60_000 + 60_000 });
     return day;
   }
 }

@@ -65,7 +65,11 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
   async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.explain.flush().catch((err: unknown) => this.warn('explain flush', err));
-    if (this.subscriber) await this.subscriber.quit().catch(() => this.subscriber?.disconnect());
+    const subscriber = this.subscriber;
+    if (!subscriber) return;
+    // QUIT waits for a connection that may never come (Redis down): then just drop the socket.
+    if (subscriber.status === 'ready') await subscriber.quit().catch(() => subscriber.disconnect());
+    else subscriber.disconnect();
   }
 
   private subscribe(): void {
