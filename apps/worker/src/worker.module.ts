@@ -16,6 +16,8 @@ import { LoggerModule } from 'nestjs-pino';
 import { StartupHealth } from './health/startup-health';
 import { IngestModule } from './ingest/ingest.module';
 import type { IngestOptions } from './ingest/ingest.options';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { RollupsModule } from './rollups/rollups.module';
 import { SystemProcessor } from './system/system.processor';
 
 /** The worker: BullMQ processors only, no HTTP server. */
@@ -41,6 +43,8 @@ export class WorkerModule {
         }),
         BullModule.registerQueue({ name: QUEUES.system }),
         IngestModule.forRoot(options.ingest),
+        RollupsModule,
+        ReconciliationModule,
       ],
       providers: [StartupHealth, SystemProcessor],
     };

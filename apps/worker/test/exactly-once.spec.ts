@@ -2,9 +2,10 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClickHouseHttpExecutor, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
-import type { AdEvent, DeadLetterJob, RollupJob } from '@loupe/contracts';
-import { QUEUES, testEnv } from '@loupe/server-core';
+import type { AdEvent, DeadLetterJob, IvtReason, RollupJob } from '@loupe/contracts';
+import { QUEUES, loadConfig, postgresOptions, testEnv } from '@loupe/server-core';
 import { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OwnProcess, startOwnClickHouse, startOwnRedis, waitFor, type OwnClickHouse, type OwnRedis } from './support/own-services';
 
@@ -12,6 +13,8 @@ const ROOT = resolve(__dirname, '../../..');
 const DATABASE = 'loupe_exactly_once';
 const PREFIX = '{loupe-it}';
 const HOUR_MS = 3_600_000;
+/** Ad accounts of this test only, so its spend ledger rows are its own. */
+const ACCOUNTS = ['9100001', '9100002', '9100003'];
 /** Fixed seed: the same run every time. */
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -25,7 +28,7 @@ function prng(seed: number): () => number {
 }
 
 function makeEvent(n: number, random: () => number): AdEvent {
-  const account = String(1 + (n % 3));
+  const account = ACCOUNTS[n % ACCOUNTS.length];
   const kind = random();
   const base = Date.UTC(2026, 10, 27, 8) + Math.floor(random() * 3) * HOUR_MS + Math.floor(random() * HOUR_MS);
   const common = {
@@ -46,7 +49,7 @@ function makeEvent(n: number, random: () => number): AdEvent {
     currency: '',
     conversion_type: '',
     ivt: false,
-    ivt_reason: '' as const,
+    ivt_reason: '' as IvtReason | '',
     age_bucket: '25-34',
     gender: 'female',
     location: 'US',
@@ -54,6 +57,8 @@ function makeEvent(n: number, random: () => number): AdEvent {
     locale: 'en-US',
     interest: '',
   };
+  // A few impressions are invalid traffic: stored, never billed, left out of the rollups' metrics.
+  if (kind < 0.03) return { ...common, event_id: `i:auc${n}:${n % 3}`, event_type: 'IMPRESSION', ivt: true, ivt_reason: 'KNOWN_BOT' };
   if (kind < 0.8) return { ...common, event_id: `i:auc${n}:${n % 3}`, event_type: 'IMPRESSION', price_micros: 2_000 + (n % 7) };
   if (kind < 0.95) return { ...common, event_id: `c:auc${n}:${n % 3}`, event_type: 'CLICK', price_micros: 150_000 };
   return {
@@ -74,6 +79,7 @@ describe('event pipeline exactly once (own Redis and ClickHouse 18.16, real work
   let events: Queue;
   let workerA: OwnProcess;
   let workerB: OwnProcess;
+  let postgres: DataSource;
   const workers: OwnProcess[] = [];
 
   const workerProcess = (name: string): OwnProcess => {
@@ -112,12 +118,18 @@ describe('event pipeline exactly once (own Redis and ClickHouse 18.16, real work
     clickhouse = await startOwnClickHouse(join(dir, 'clickhouse'));
     ch = createClickHouseHttpExecutor({ url: clickhouse.url });
     await runClickHouseMigrations(ch, { database: DATABASE, dir: join(ROOT, 'migrations/clickhouse') });
+    // The spend ledger is in the shared test Postgres (migrated); start from no rows of these accounts.
+    postgres = new DataSource(postgresOptions(loadConfig(testEnv())));
+    await postgres.initialize();
+    await postgres.query('DELETE FROM spend_ledger WHERE ad_account_id = ANY($1::bigint[])', [ACCOUNTS]);
     events = new Queue(QUEUES.events, { connection: { host: '127.0.0.1', port: redis.port, maxRetriesPerRequest: null }, prefix: PREFIX });
   }, 60_000);
 
   afterAll(async () => {
     await Promise.allSettled(workers.map((w) => w.kill('SIGKILL')));
     await events?.close();
+    await postgres?.query('DELETE FROM spend_ledger WHERE ad_account_id = ANY($1::bigint[])', [ACCOUNTS]).catch(() => undefined);
+    await postgres?.destroy();
     await ch?.close();
     await clickhouse?.kill();
     await redis?.stop();
@@ -125,7 +137,7 @@ describe('event pipeline exactly once (own Redis and ClickHouse 18.16, real work
   }, 30_000);
 
   it(
-    'stores every acknowledged event once through client retries, a SIGKILLed worker and a ClickHouse restart',
+    'stores every acknowledged event once through client retries, a SIGKILLed worker and a ClickHouse restart; rollups = raw, ledger = rollup spend',
     async () => {
       const random = prng(20261127);
       const unique = Array.from({ length: 6_000 }, (_, n) => makeEvent(n, random));
@@ -216,13 +228,49 @@ describe('event pipeline exactly once (own Redis and ClickHouse 18.16, real work
       ]);
       expect(letters.every((j) => j.data.reason.startsWith('invalid event:'))).toBe(true);
 
-      // Every (account, hour) stored has a rollup job asked for.
+      // Every (account, hour) stored had a rollup job asked for; once they have run, the
+      // rollups equal the raw events and the Postgres ledger equals the rollups' spend.
       const rollups = new Queue<RollupJob>(QUEUES.rollups, { connection: { host: '127.0.0.1', port: redis.port }, prefix: PREFIX });
-      const rollupJobs = await rollups.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed']);
-      await rollups.close();
-      const asked = new Set(rollupJobs.map((j) => `${j.data.ad_account_id}/${j.data.hour}`));
-      const touched = new Set(unique.map((e) => `${e.ad_account_id}/${Math.floor(e.event_time_ms / HOUR_MS) * 3600}`));
-      expect(asked).toEqual(touched);
+      try {
+        await waitFor(
+          'the rollups queue to drain',
+          async () => {
+            const c = await rollups.getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+            return c.waiting + c.delayed + c.active + c.prioritized === 0 ? true : undefined;
+          },
+          60_000,
+          250,
+        );
+        const rollupJobs = await rollups.getJobs(['completed', 'failed']);
+        const asked = new Set(rollupJobs.map((j) => `${j.data.ad_account_id}/${j.data.hour}`));
+        const touched = new Set(unique.map((e) => `${e.ad_account_id}/${Math.floor(e.event_time_ms / HOUR_MS) * 3600}`));
+        expect(asked).toEqual(touched);
+        expect(await rollups.getJobCounts('failed')).toEqual({ failed: 0 });
+      } finally {
+        await rollups.close();
+      }
+      const db = lit.databaseName(DATABASE);
+      const raw = await ch.query<{ account: string; impressions: string; clicks: string; spend: string }>(sql`
+        SELECT toString(ad_account_id) AS account, toString(countIf(event_type = 'IMPRESSION' AND ivt = 0)) AS impressions,
+               toString(countIf(event_type = 'CLICK' AND ivt = 0)) AS clicks, toString(sumIf(price_micros, ivt = 0)) AS spend
+        FROM ${db}.events GROUP BY ad_account_id ORDER BY ad_account_id`);
+      const rolled = await ch.query<{ account: string; impressions: string; clicks: string; spend: string }>(sql`
+        SELECT toString(ad_account_id) AS account, toString(sum(impressions)) AS impressions,
+               toString(sum(clicks)) AS clicks, toString(sum(spend_micros)) AS spend
+        FROM ${db}.rollup_ad_account_hourly FINAL GROUP BY ad_account_id ORDER BY ad_account_id`);
+      expect(raw.map((r) => r.account)).toEqual(ACCOUNTS);
+      expect(rolled).toEqual(raw);
+      // The same by hour at the ad-group level, the grain of the ledger.
+      const rolledAdGroupSpend = await ch.query<{ account: string; spend: string }>(sql`
+        SELECT toString(ad_account_id) AS account, toString(sum(spend_micros)) AS spend
+        FROM ${db}.rollup_ad_group_hourly FINAL GROUP BY ad_account_id ORDER BY ad_account_id`);
+      expect(rolledAdGroupSpend).toEqual(raw.map((r) => ({ account: r.account, spend: r.spend })));
+      const ledger = await postgres.query<{ account: string; spend: string }[]>(
+        `SELECT ad_account_id::text AS account, sum(spend_micros)::text AS spend FROM spend_ledger
+          WHERE ad_account_id = ANY($1::bigint[]) GROUP BY ad_account_id ORDER BY ad_account_id`,
+        [ACCOUNTS],
+      );
+      expect(ledger).toEqual(rolledAdGroupSpend);
     },
     180_000,
   );

@@ -26,14 +26,34 @@ export {
   type RunClickHouseMigrationsOptions,
 } from './clickhouse-migrator';
 export {
+  ATTRIBUTION_WINDOW_DAYS,
   CLICKHOUSE_TABLES,
+  CONVERSION_COLUMNS,
+  CONVERSION_REPORT_TIMES,
+  CONVERSION_TYPE_BUCKETS,
+  DEFAULT_CLICK_WINDOW_DAYS,
+  DEFAULT_VIEW_WINDOW_DAYS,
   EVENT_COLUMN_NAMES,
   EVENT_COLUMNS,
   EVENT_TYPES,
+  MAX_ATTRIBUTION_WINDOW_DAYS,
+  ROLLUP_IVT_COLUMNS,
+  ROLLUP_KEY_COLUMN_NAMES,
+  ROLLUP_KEY_COLUMNS,
+  ROLLUP_LEVELS,
+  ROLLUP_SUM_COLUMNS,
+  ROLLUP_TABLES,
+  ROLLUP_UNATTRIBUTED_COLUMNS,
   tableRef,
+  type AttributionWindowDays,
   type ClickHouseTable,
+  type ConversionReportTime,
+  type ConversionTypeBucket,
   type EventColumn,
   type EventType,
+  type RollupKeyColumn,
+  type RollupLevel,
+  type RollupMetricColumn,
 } from './schema';
 export {
   EVENT_INSERT_COLUMNS,
@@ -43,3 +63,24 @@ export {
   existingEventIds,
   type EventRow,
 } from './events-writer';
+export { GRANULARITIES, periodSql, type Granularity } from './period-sql';
+export {
+  attributedConversionsSql,
+  attributionTouchSql,
+  conversionBucketSql,
+  type AttributedConversionsQuery,
+  type AttributionTouchSql,
+  type AttributionWindows,
+} from './attribution-sql';
+export { attributeHour, clickEventId, laterConversionHours, type AttributeHourOptions, type AttributeHourResult } from './attribution';
+export {
+  rollupAccountHourSql,
+  rollupAdHourSql,
+  rollupHourStatements,
+  rollupParentHourSql,
+  rollupSql,
+  type RollupHour,
+  type RollupMetricName,
+  type RollupQuery,
+} from './rollup-sql';
+export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CLICKHOUSE_TABLES,
   ClickHouseMigrationError,
   EVENT_COLUMNS,
   lit,
@@ -183,6 +184,15 @@ describe.each(ENGINES)('runClickHouseMigrations on $name', (engine) => {
     ]);
   });
 
+  it('creates exactly the tables schema.ts CLICKHOUSE_TABLES lists', async () => {
+    const database = freshDatabase();
+    await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
+    const tables = await executor.query<{ name: string }>(
+      sql`SELECT name FROM system.tables WHERE database = ${lit.string(database)} ORDER BY name`,
+    );
+    expect(tables.map((t) => t.name)).toEqual([...CLICKHOUSE_TABLES].sort());
+  });
+
   it('applies nothing when run a second time', async () => {
     const database = freshDatabase();
     const first = await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
@@ -223,7 +233,7 @@ describe.each(ENGINES)('runClickHouseMigrations on $name', (engine) => {
       const tables = await executor.query<{ name: string }>(
         sql`SELECT name FROM system.tables WHERE database = ${lit.string(database)} ORDER BY name`,
       );
-      expect(tables.map((t) => t.name)).toEqual(['events', 'extra_1', 'extra_2', 'extra_3', 'extra_4', 'schema_migrations']);
+      expect(tables.map((t) => t.name)).toEqual([...CLICKHOUSE_TABLES, 'extra_1', 'extra_2', 'extra_3', 'extra_4'].sort());
       expect(await runClickHouseMigrations(executor, { database, dir })).toEqual({ applied: [], alreadyApplied: files });
     });
   });

@@ -13,3 +13,4 @@ export * from './ad-groups';
 export * from './audience';
 export * from './events';
 export * from './dead-letters';
+export * from './reconciliation';

@@ -14,6 +14,8 @@ export const QUEUES = {
   eventsDeadLetter: 'events-dead-letter',
   /** Recompute one hour of one ad account's ClickHouse rollups (and its spend ledger rows). */
   rollups: 'rollups',
+  /** Repeatable: compare the Postgres spend ledger with the ClickHouse rollups and record differences. */
+  reconciliation: 'reconciliation',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { recomputeRollupHour } from '@loupe/analytics';
+import { CLICKHOUSE, LOUPE_CONFIG, type ClickHouseExecutor, type LoupeConfig } from '@loupe/server-core';
+import { SpendLedgerService } from './spend-ledger.service';
+
+export interface RollupHourResult {
+  /** Hours whose rollups and ledger rows were rewritten (the job's hour first). */
+  hours: number[];
+  conversions: number;
+  ledgerRows: number;
+  version: number;
+}
+
+/**
+ * Recomputes one (ad account, UTC hour): attribution of its conversions, the
+ * ClickHouse rollups of the hour and of its conversions' ad-action hours, then
+ * the spend ledger rows of those hours. Every step writes absolute figures
+ * under one version, so the whole job is safe to run twice or concurrently.
+ */
+@Injectable()
+export class RollupService {
+  constructor(
+    @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseExecutor,
+    @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
+    private readonly ledger: SpendLedgerService,
+  ) {}
+
+  async recomputeHour(adAccountId: string, hour: number): Promise<RollupHourResult> {
+    // Taken before anything is read: a run that started later saw at least as much and must win.
+    const version = Date.now();
+    const result = await recomputeRollupHour(this.clickhouse, { database: this.config.clickhouse.database, adAccountId, hour, version });
+    let ledgerRows = 0;
+    for (const h of result.hours) ledgerRows += await this.ledger.writeHour(adAccountId, h);
+    return { hours: result.hours, conversions: result.attribution.conversions, ledgerRows, version };
+  }
+}

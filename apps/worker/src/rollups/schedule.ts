@@ -1,0 +1,41 @@
+import type { AdEvent, RollupJob } from '@loupe/contracts';
+import type { Queue } from 'bullmq';
+
+/** Jobs for one (ad account, hour) added within this many ms share one recompute. */
+export const ROLLUP_COALESCE_MS = 2000;
+
+/**
+ * Retries for ~10 minutes at a steady pace rather than the default exponential 8:
+ * while ClickHouse is down every rollup job fails, and an hour whose events all
+ * arrived before the outage gets no other job to bring it up to date.
+ */
+const ROLLUP_JOB_RETRY = { attempts: 200, backoff: { type: 'fixed', delay: 3000 } } as const;
+
+/**
+ * Adds a `rollups` job for every (ad account, UTC hour) the events touch. Call
+ * it after the events are in ClickHouse. Returns the job ids (one per account-hour).
+ *
+ * Coalescing: the job id is `rollup-<account>-<hour>-<floor(now / 2 s)>`, so
+ * within one 2-second bucket the first add creates the job and the rest are
+ * no-ops (BullMQ ignores an existing id). The job is delayed to the end of its
+ * bucket: every caller of that bucket inserted its events before adding, so the
+ * recompute sees them all; a caller after the bucket gets the next job. An
+ * event is therefore rolled up within ~2 s plus the job's run time.
+ * (Ids use '-' because BullMQ refuses custom ids with ':'.)
+ */
+export async function scheduleRollups(
+  queue: Queue,
+  events: readonly Pick<AdEvent, 'ad_account_id' | 'event_time_ms'>[],
+  now: number = Date.now(),
+): Promise<string[]> {
+  const bucket = Math.floor(now / ROLLUP_COALESCE_MS);
+  const delay = (bucket + 1) * ROLLUP_COALESCE_MS - now;
+  const targets = new Map<string, RollupJob>();
+  for (const event of events) {
+    const hour = Math.floor(event.event_time_ms / 3_600_000) * 3600;
+    targets.set(`${event.ad_account_id}-${hour}`, { ad_account_id: event.ad_account_id, hour });
+  }
+  const jobs = [...targets.entries()].map(([key, data]) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId: `rollup-${key}-${bucket}`, delay } }));
+  if (jobs.length > 0) await queue.addBulk(jobs);
+  return jobs.map((job) => job.opts.jobId);
+}
