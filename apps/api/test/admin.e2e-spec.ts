@@ -35,20 +35,20 @@ describe('admin: dead letters and the queue dashboard', () => {
   });
 
   it('lists dead letters newest first with their reason and payload, page by page', async () => {
-    const first = await api.http().get('/internal/admin/dead_letters?page_size=2').set('x-service-key', SERVICE_KEY).expect(200);
+    const first = await api.http().get('/internal/admin/dead_letters?page_size=2').set('authorization', `Bearer ${SERVICE_KEY}`).expect(200);
     const page1 = first.body as DeadLettersResponse;
     expect(page1.total).toBe(3);
     expect(page1.items.map((i) => i.event_id)).toEqual(['bad:3', 'bad:2']);
     expect(page1.items[0]).toEqual({ id: 'dl-validation-3', ...letter(3) });
     expect(page1.bookmark).toBe('2');
 
-    const second = await api.http().get(`/internal/admin/dead_letters?page_size=2&bookmark=${page1.bookmark}`).set('x-service-key', SERVICE_KEY).expect(200);
+    const second = await api.http().get(`/internal/admin/dead_letters?page_size=2&bookmark=${page1.bookmark}`).set('authorization', `Bearer ${SERVICE_KEY}`).expect(200);
     expect((second.body as DeadLettersResponse).items.map((i) => i.event_id)).toEqual(['bad:1']);
     expect((second.body as DeadLettersResponse).bookmark).toBeNull();
   });
 
   it('answers a bad page size with a Pinterest error, not a 500', async () => {
-    const res = await api.http().get('/internal/admin/dead_letters?page_size=0').set('x-service-key', SERVICE_KEY).expect(400);
+    const res = await api.http().get('/internal/admin/dead_letters?page_size=0').set('authorization', `Bearer ${SERVICE_KEY}`).expect(400);
     expect(res.body).toMatchObject({ code: expect.any(Number), message: expect.stringMatching(/page_size/) });
   });
 
