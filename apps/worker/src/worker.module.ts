@@ -45,6 +45,9 @@ export class WorkerModule {
         RollupsModule,
         ReconciliationModule,
         IngestModule.forRoot(options.ingest),
+        IngestModule.forRoot(options.ingest),
+        RollupsModule,
+        ReconciliationModule,
       ],
       providers: [StartupHealth, SystemProcessor],
     };

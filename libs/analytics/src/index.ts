@@ -55,6 +55,14 @@ export {
   type RollupLevel,
   type RollupMetricColumn,
 } from './schema';
+export {
+  EVENT_INSERT_COLUMNS,
+  EventRowError,
+  eventValuesRow,
+  eventsInsert,
+  existingEventIds,
+  type EventRow,
+} from './events-writer';
 export { GRANULARITIES, periodSql, type Granularity } from './period-sql';
 export {
   attributedConversionsSql,

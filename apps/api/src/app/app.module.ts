@@ -3,6 +3,7 @@ import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ClickHouseModule, DatabaseModule, LoupeConfigModule, RedisModule, correlationId, loggerOptions, type LoupeConfig } from '@loupe/server-core';
 import { LoggerModule } from 'nestjs-pino';
 import { AdAccountsModule } from '../ad-accounts/ad-accounts.module';
+import { AdminModule } from '../admin/admin.module';
 import { AdGroupsModule } from '../ad-groups/ad-groups.module';
 import { AdsModule } from '../ads/ads.module';
 import { AnalyticsModule } from '../analytics/analytics.module';
@@ -70,6 +71,7 @@ export class AppModule {
         TrackingModule,
         ConversionsModule,
         OpenApiModule,
+        AdminModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),
       ],

@@ -195,6 +195,19 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     expect(letters).toEqual([]);
   });
 
+  it('gives up cleanly when stopped during an outage, leaving the job unsettled for another worker', async () => {
+    clickhouse.outages = Array.from({ length: 1_000 }, () => ({ landed: false }));
+    const b = batcher();
+    let settled = false;
+    void b.submit('job-1', [event()]).then(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 200));
+    b.stop();
+    await b.drain(); // returns instead of retrying forever
+    await new Promise((r) => setTimeout(r, 100));
+    expect(settled).toBe(false);
+    expect(await counts()).toEqual({ rows: 0, unique: 0 });
+  });
+
   it('bisects a rejected batch to dead-letter only the bad rows, with the reason', async () => {
     const events = Array.from({ length: 64 }, () => event());
     clickhouse.poison = new Set([events[5].event_id, events[40].event_id]);

@@ -96,7 +96,9 @@ export class EventBatcher {
 
   /** Buffers the events of one job; resolves once all of them are settled. */
   submit(jobId: string, events: readonly AdEvent[]): Promise<void> {
-    if (this.stopped) return Promise.reject(new IngestStoppedError('the ingest worker is shutting down'));
+    // Shutting down: never settle, so the job is neither completed nor failed (which would
+    // use up an attempt) but left active, and retried by another worker once its lock lapses.
+    if (this.stopped) return new Promise<void>(() => undefined);
     if (events.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       this.heldJobs++;
@@ -123,7 +125,7 @@ export class EventBatcher {
   async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.buffer.length > 0 || this.flushing) {
+    while (!this.stopped && (this.buffer.length > 0 || this.flushing)) {
       if (this.flushing) await this.flushing;
       else await this.startFlush();
     }
@@ -160,6 +162,7 @@ export class EventBatcher {
     if (this.flushing) return this.flushing;
     clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.stopped || this.buffer.length === 0) return Promise.resolve();
     const entries = this.buffer.splice(0, this.options.maxBatchEvents);
     this.bufferSince = Date.now();
     this.flushing = this.commitBatch(entries)
@@ -168,6 +171,7 @@ export class EventBatcher {
         // A bug, not an outage: put the events back rather than lose them, and say so loudly.
         this.sinks.logger.error(`ingest batch failed unexpectedly, re-buffering: ${describe(error)}`);
         this.buffer.unshift(...entries.filter((e) => e.ticket.remaining > 0));
+        this.restUntil = Date.now() + this.options.flushIntervalMs;
       })
       .finally(() => {
         this.flushing = null;
@@ -362,7 +366,7 @@ export class EventBatcher {
   }
 
   /** Retries an operation on Redis or ClickHouse with capped exponential backoff until it works or the worker stops. */
-  private async retry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+  async retry<T>(what: string, operation: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       if (this.stopped) throw new IngestStoppedError(`stopped while trying to ${what}`);
       try {

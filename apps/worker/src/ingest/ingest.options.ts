@@ -26,8 +26,6 @@ export interface IngestOptions {
   maxStalledCount: number;
   /** At shutdown, how long to wait for the buffer to be inserted before leaving its jobs to another worker. */
   shutdownTimeoutMs: number;
-  /** Rollup jobs of one (account, hour) are coalesced into windows of this length. */
-  rollupWindowMs: number;
 }
 
 export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
@@ -43,7 +41,6 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   stalledIntervalMs: 5_000,
   maxStalledCount: 20,
   shutdownTimeoutMs: 8_000,
-  rollupWindowMs: 2_000,
 };
 
 export const INGEST_OPTIONS = Symbol('INGEST_OPTIONS');

@@ -74,10 +74,21 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   async process(job: Job): Promise<IngestJobResult> {
+    try {
+      return await this.ingest(job);
+    } catch (error) {
+      // Shutting down mid-retry: leave the job active for another worker instead of failing it.
+      if (error instanceof IngestStoppedError) return new Promise<IngestJobResult>(() => undefined);
+      throw error;
+    }
+  }
+
+  private async ingest(job: Job): Promise<IngestJobResult> {
     const jobId = job.id ?? 'unknown';
     const { events, letters } = validateEventBatch(job.data, jobId);
     // Stored before the job can complete; ids are deterministic, so a retried job adds none twice.
-    if (letters.length > 0) await this.deadLetters.publish(letters);
+    // Retried here rather than thrown: a failed job would use up the attempt its producer gave it.
+    if (letters.length > 0) await this.batcher.retry('store dead letters', () => this.deadLetters.publish(letters));
     await this.batcher.submit(jobId, events);
     return { events: events.length, deadLettered: letters.length };
   }

@@ -1,45 +1,25 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { RollupJob } from '@loupe/contracts';
 import { QUEUES } from '@loupe/server-core';
 import type { Queue } from 'bullmq';
-import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
-
-/** Slack after a window's end before its rollup runs, for clock skew between workers. */
-const WINDOW_SLACK_MS = 500;
+import { scheduleRollups } from '../rollups/schedule';
 
 /**
- * Asks for the rollups of every (ad account, UTC hour) a committed batch touched.
- *
- * Coalescing: all batches committed within one window of `rollupWindowMs` share one job
- * per hour (same job id, so BullMQ keeps the first and ignores the rest), delayed to run
- * just after the window closes. It therefore sees every batch of its window; a batch of
- * the next window gets the next job. An hour is recomputed at most once per window and
- * within about two windows of an event.
+ * Asks for the rollups of every (ad account, UTC hour) a committed batch touched, through
+ * the rollups domain's `scheduleRollups` (one job per hour per 2-second bucket, delayed to
+ * the bucket's end; see docs/pipeline.md, "Scheduling").
  */
 @Injectable()
 export class RollupScheduler {
-  constructor(
-    @InjectQueue(QUEUES.rollups) private readonly queue: Queue<RollupJob>,
-    @Inject(INGEST_OPTIONS) private readonly options: IngestOptions,
-  ) {}
+  constructor(@InjectQueue(QUEUES.rollups) private readonly queue: Queue<RollupJob>) {}
 
   async schedule(hours: readonly RollupJob[], now = Date.now()): Promise<void> {
     if (hours.length === 0) return;
-    const windowMs = this.options.rollupWindowMs;
-    const window = Math.floor(now / windowMs);
-    const delay = (window + 1) * windowMs + WINDOW_SLACK_MS - now;
-    await this.queue.addBulk(
-      hours.map((job) => ({
-        name: 'recompute-hour',
-        data: job,
-        // BullMQ ids may not contain ':' (the brief's rollup:<account>:<hour>:<window>).
-        opts: { jobId: rollupJobId(job, window), delay },
-      })),
+    await scheduleRollups(
+      this.queue,
+      hours.map((h) => ({ ad_account_id: h.ad_account_id, event_time_ms: h.hour * 1000 })),
+      now,
     );
   }
-}
-
-export function rollupJobId(job: RollupJob, window: number): string {
-  return `rollup-${job.ad_account_id}-${job.hour}-${window}`;
 }

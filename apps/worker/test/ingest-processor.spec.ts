@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import { createClickHouseHttpExecutor, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
+import type { AdEvent, DeadLetterJob } from '@loupe/contracts';
+import { QUEUES, bullConnection, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
+import { Queue, QueueEvents } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestJobResult } from '../src/ingest/ingest.processor';
+import type { IngestOptions } from '../src/ingest/ingest.options';
+import { WorkerModule } from '../src/worker.module';
+import { waitFor } from './support/own-services';
+
+let seq = 0;
+function event(overrides: Partial<AdEvent> = {}): AdEvent {
+  seq++;
+  return {
+    event_id: `c:${randomBytes(5).toString('hex')}:${seq}`,
+    event_type: 'CLICK',
+    engagement_type: '',
+    event_time_ms: Date.UTC(2026, 10, 27, 9, 30),
+    ad_account_id: '8800001',
+    campaign_id: '1',
+    ad_group_id: '2',
+    ad_id: '3',
+    pin_id: '4',
+    auction_id: `a${seq}`,
+    slot: 1,
+    placement: 'SEARCH',
+    user_id: 'u',
+    click_id: '',
+    price_micros: 120_000,
+    value_micros: 0,
+    currency: '',
+    conversion_type: '',
+    ivt: false,
+    ivt_reason: '',
+    age_bucket: '',
+    gender: '',
+    location: '',
+    device: '',
+    locale: '',
+    interest: '',
+    ...overrides,
+  };
+}
+
+describe('ingest processor in the worker (real Redis, ClickHouse 18.16 and BullMQ)', () => {
+  const prefix = `{loupe-test-ingest-${process.pid}}`;
+  const database = `loupe_test_ingest_proc_${randomBytes(4).toString('hex')}`;
+  let config: LoupeConfig;
+  let clickhouse: ClickHouseExecutor;
+  let events: Queue;
+  let queueEvents: QueueEvents;
+  let deadLetters: Queue<DeadLetterJob>;
+  let rollups: Queue;
+
+  const boot = async (ingest: Partial<IngestOptions>): Promise<INestApplicationContext> => {
+    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { ingest }), { logger: false });
+    await app.init();
+    return app;
+  };
+  const stored = async (): Promise<number> => {
+    const [row] = await clickhouse.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM ${lit.databaseName(database)}.events`);
+    return Number(row.n);
+  };
+
+  beforeAll(async () => {
+    config = loadConfig(testEnv({ QUEUE_PREFIX: prefix, CLICKHOUSE_DATABASE: database }));
+    clickhouse = createClickHouseHttpExecutor({ url: config.clickhouse.url });
+    await runClickHouseMigrations(clickhouse, { database, dir: resolve(__dirname, '../../../migrations/clickhouse') });
+    const opts = { connection: bullConnection(config), prefix };
+    events = new Queue(QUEUES.events, opts);
+    deadLetters = new Queue(QUEUES.eventsDeadLetter, opts);
+    rollups = new Queue(QUEUES.rollups, opts);
+    queueEvents = new QueueEvents(QUEUES.events, opts);
+    await queueEvents.waitUntilReady();
+  });
+
+  afterAll(async () => {
+    for (const q of [events, deadLetters, rollups]) await q?.obliterate({ force: true }).catch(() => undefined);
+    await Promise.all([events?.close(), deadLetters?.close(), rollups?.close(), queueEvents?.close()]);
+    await clickhouse?.command(sql`DROP DATABASE IF EXISTS ${lit.databaseName(database)}`);
+    await clickhouse?.close();
+  });
+
+  it('holds jobs until their events are inserted, and inserts the buffer at shutdown', async () => {
+    // A flush timer far beyond the test: only the shutdown can insert these.
+    const app = await boot({ flushIntervalMs: 600_000 });
+    const jobs = await events.addBulk([1, 2, 3].map(() => ({ name: 'batch', data: { events: [event(), event()] } })));
+    await waitFor('the worker to take the 3 jobs', async () => ((await events.getActiveCount()) === 3 ? true : undefined), 10_000, 50);
+    expect(await events.getCompletedCount()).toBe(0);
+    expect(await stored()).toBe(0);
+
+    await app.close();
+    expect(await stored()).toBe(6);
+    const states = await Promise.all(jobs.map((j) => j.getState()));
+    expect(states).toEqual(['completed', 'completed', 'completed']);
+    // Its account-hour was handed to the rollups.
+    const asked = await rollups.getJobs(['delayed', 'waiting']);
+    expect(asked.map((j) => j.data as unknown)).toContainEqual({ ad_account_id: '8800001', hour: Date.UTC(2026, 10, 27, 9) / 1000 });
+  });
+
+  it('dead-letters an invalid event with its reason and stores the rest of its job; a job that is not a batch becomes one dead letter', async () => {
+    const app = await boot({ flushIntervalMs: 50 });
+    try {
+      const good = [event(), event()];
+      const bad = { ...event(), event_id: 'bad-price', price_micros: -5 };
+      const job = await events.add('batch', { events: [good[0], bad, good[1]] });
+      const result = (await job.waitUntilFinished(queueEvents, 15_000)) as IngestJobResult;
+      expect(result).toEqual({ events: 2, deadLettered: 1 });
+      const junk = await events.add('batch', { rows: 'nope' });
+      expect(await junk.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 0, deadLettered: 1 });
+
+      const letters = (await deadLetters.getJobs(['waiting'])).map((j) => j.data);
+      expect(letters).toHaveLength(2);
+      const forBad = letters.find((l) => l.event_id === 'bad-price');
+      expect(forBad).toMatchObject({ stage: 'validation', source_job_id: job.id, payload: bad });
+      expect(forBad?.reason).toMatch(/price_micros/);
+      const forJunk = letters.find((l) => l.source_job_id === junk.id);
+      expect(forJunk).toMatchObject({ stage: 'validation', event_id: '', payload: { rows: 'nope' } });
+      expect(forJunk?.reason).toMatch(/^invalid events job/);
+      expect(await stored()).toBe(8);
+    } finally {
+      await app.close();
+    }
+  });
+});
