@@ -57,6 +57,14 @@ export function CampaignWizard({ account, onLaunched }: Props) {
   const queryClient = useQueryClient();
   const currency = account.currency;
 
+  // Saving is a side effect, so it happens here and never inside a state updater (React may run those twice, or late).
+  const latest = useRef(draft);
+  latest.current = draft;
+  const persist = (next: Draft) => {
+    const saved = saveDraft(account.id, next);
+    latest.current = saved;
+    setDraft(saved);
+  };
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const toggle = <K extends 'interests' | 'locations' | 'ageBuckets' | 'genders' | 'devices'>(key: K, value: Draft[K][number]) =>
     setDraft((d) => {
@@ -72,7 +80,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
       setErrors(found);
       if (Object.keys(found).length > 0) return;
     } else setErrors({});
-    setDraft((d) => saveDraft(account.id, { ...d, step }));
+    persist({ ...latest.current, step });
   };
 
   const launch = async () => {
@@ -88,7 +96,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
     let progress = { ...draft.launched };
     const record = (patch: Partial<Draft['launched']>) => {
       progress = { ...progress, ...patch };
-      setDraft((d) => saveDraft(account.id, { ...d, launched: progress }));
+      persist({ ...latest.current, launched: progress });
     };
     try {
       setLaunching('Creating the campaign…');
@@ -314,7 +322,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
           <button
             type="button"
             className="button button--quiet"
-            onClick={() => setDraft((d) => saveDraft(account.id, d))}
+            onClick={() => persist(latest.current)}
             disabled={launching !== null}
           >
             Save draft

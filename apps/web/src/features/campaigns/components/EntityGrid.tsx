@@ -18,6 +18,8 @@ import { createBookmarkPager } from './bookmarkDatasource';
 ModuleRegistry.registerModules([InfiniteRowModelModule, RowSelectionModule, TooltipModule]);
 
 export const GRID_PAGE_SIZE = 100;
+const ROW_HEIGHT = 48;
+const HEADER_HEIGHT = 48;
 
 export type Order = 'ASCENDING' | 'DESCENDING';
 
@@ -31,6 +33,8 @@ interface EntityGridProps<T extends { id: string }> {
   selectable: boolean;
   onSelectionChange?: (rows: T[]) => void;
   onTotal?: (total: number | undefined) => void;
+  /** Rows known to exist; a short list gets a short grid instead of a tall empty frame. */
+  total?: number;
   onApi?: (api: GridApi<T>) => void;
 }
 
@@ -40,7 +44,7 @@ interface EntityGridProps<T extends { id: string }> {
  * thousands of rows open at once. Sorting is by creation (what the API orders by).
  */
 export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) {
-  const { columns, fetchPage, resetKey, selectable, onSelectionChange, onTotal, onApi, label } = props;
+  const { columns, fetchPage, resetKey, selectable, onSelectionChange, onTotal, onApi, label, total } = props;
   const apiRef = useRef<GridApi<T> | null>(null);
   const [order, setOrder] = useState<Order>('DESCENDING');
   const [error, setError] = useState<unknown>(null);
@@ -83,7 +87,12 @@ export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) 
       {error !== null && (
         <ErrorState title={`Could not load the ${label}`} error={error} onRetry={() => apiRef.current?.refreshInfiniteCache()} />
       )}
-      <div className="entity-grid__frame" role="region" aria-label={label}>
+      <div
+        className="entity-grid__frame"
+        role="region"
+        aria-label={label}
+        style={total !== undefined && total < 10 ? { height: `${HEADER_HEIGHT + Math.max(total, 1) * ROW_HEIGHT + 2}px` } : undefined}
+      >
         <AgGridReact<T>
           columnDefs={columns}
           defaultColDef={defaultColDef}
@@ -100,7 +109,8 @@ export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) 
             apiRef.current = event.api;
             onApi?.(event.api);
           }}
-          rowHeight={48}
+          rowHeight={ROW_HEIGHT}
+          headerHeight={HEADER_HEIGHT}
           domLayout="normal"
         />
       </div>

@@ -42,16 +42,16 @@ export function campaignColumns(ctx: Ctx): ColDef<Campaign>[] {
     {
       headerName: 'Campaign',
       field: 'name',
-      minWidth: 220,
+      minWidth: 200,
       flex: 2,
       cellRenderer: (p: ICellRendererParams<Campaign>) =>
         p.data ? <Link to={`/accounts/${ctx.accountId}/campaigns/${p.data.id}`}>{p.data.name}</Link> : <span className="skeleton skeleton--cell" />,
     },
     { headerName: 'Status', colId: 'status', width: 130, cellRenderer: statusCell },
-    { headerName: 'Objective', field: 'objective_type', width: 160, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
-    { headerName: 'Daily cap', colId: 'daily', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
-    { headerName: 'Lifetime cap', colId: 'lifetime', width: 140, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
-    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    { headerName: 'Objective', field: 'objective_type', width: 140, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
+    { headerName: 'Daily cap', colId: 'daily', width: 120, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
+    { headerName: 'Lifetime cap', colId: 'lifetime', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
     ...metricColumns<Campaign>(),
     created<Campaign>(ctx),
   ];
@@ -85,7 +85,7 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
             : `${money(ctx, p.data.bid_in_micro_currency)} ${p.data.billable_event === 'IMPRESSION' ? 'CPM' : 'CPC'}`
           : '',
     },
-    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
     ...metricColumns<AdGroup>(),
     created<AdGroup>(ctx),
   ];
