@@ -144,8 +144,10 @@ describe('SMB advertiser journey in Chromium', () => {
     await screenshot(page, '08-campaign-paused');
   });
 
-  it('drills down from the campaign to its ad group and its ad', async () => {
-    await page.getByRole('link', { name: campaignName }).click();
+  it('drills down from the campaign to its ad group and its ad, by keyboard on the grid', async () => {
+    // The grid moves focus cell by cell; Enter on the name cell follows its link.
+    await page.getByRole('gridcell', { name: campaignName, exact: true }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: campaignName }).waitFor();
     await page.getByRole('link', { name: `${campaignName} · ad group` }).click();
     await page.getByRole('row').filter({ hasText: 'https://clay.example.com/spring' }).waitFor();

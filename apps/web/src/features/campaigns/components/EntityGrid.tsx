@@ -23,6 +23,21 @@ const HEADER_HEIGHT = 48;
 
 export type Order = 'ASCENDING' | 'DESCENDING';
 
+/**
+ * Keyboard access to links and buttons inside cells: the grid moves focus cell by cell,
+ * so Enter on a cell with a single control (the name link) activates it, and Enter on a
+ * cell with several (the row actions) moves focus into the first one; from there Tab
+ * and Enter or Space work as on any button.
+ */
+function activateCellControl(event: Event | null | undefined): void {
+  if (!(event instanceof KeyboardEvent) || event.key !== 'Enter') return;
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || target.closest('a, button') !== null) return;
+  const controls = target.querySelectorAll<HTMLElement>('a[href], button:not([disabled])');
+  if (controls.length === 1) controls[0]!.click();
+  else controls[0]?.focus();
+}
+
 interface EntityGridProps<T extends { id: string }> {
   label: string;
   columns: ColDef<T>[];
@@ -105,6 +120,7 @@ export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) 
           rowSelection={selectable ? { mode: 'multiRow', headerCheckbox: false } : undefined}
           onSelectionChanged={(event) => onSelectionChange?.(event.api.getSelectedRows())}
           onSortChanged={onSortChanged}
+          onCellKeyDown={(event) => activateCellControl(event.event)}
           onGridReady={(event) => {
             apiRef.current = event.api;
             onApi?.(event.api);

@@ -129,6 +129,16 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
             <button type="button" className="button button--small" disabled={busy || selected.length === 0} onClick={() => void changeStatus(selectedIds, 'ACTIVE')}>
               Resume selected
             </button>
+            {editFields && (
+              <button
+                type="button"
+                className="button button--small"
+                disabled={selected.length !== 1 || !editFields(selected[0]!)}
+                onClick={() => setEditing(selected[0] ?? null)}
+              >
+                Edit budget of selected
+              </button>
+            )}
           </div>
         )}
       </div>
