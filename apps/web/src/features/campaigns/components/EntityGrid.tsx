@@ -1,4 +1,5 @@
 import {
+  CellStyleModule,
   InfiniteRowModelModule,
   ModuleRegistry,
   RowSelectionModule,
@@ -15,7 +16,7 @@ import { ErrorState } from '../../../components/States';
 import { createBookmarkPager } from './bookmarkDatasource';
 
 // Only what these grids use, so the grid chunk stays as small as AG Grid allows.
-ModuleRegistry.registerModules([InfiniteRowModelModule, RowSelectionModule, TooltipModule]);
+ModuleRegistry.registerModules([CellStyleModule, InfiniteRowModelModule, RowSelectionModule, TooltipModule]);
 
 export const GRID_PAGE_SIZE = 100;
 const ROW_HEIGHT = 48;
