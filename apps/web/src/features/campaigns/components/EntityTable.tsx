@@ -71,7 +71,7 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
     const actions: ColDef<RowOf<L>> = {
       headerName: 'Actions',
       colId: 'actions',
-      minWidth: 180,
+      minWidth: editFields ? 220 : 120,
       flex: 1,
       cellRenderer: (params: ICellRendererParams<RowOf<L>>) => {
         const row = params.data as (RowOf<L> & Row) | undefined;

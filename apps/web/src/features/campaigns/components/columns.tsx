@@ -12,8 +12,9 @@ interface Ctx {
 }
 
 const money = (ctx: Ctx, micros: number | null | undefined) => (micros === null || micros === undefined ? '—' : formatMoney(micros, ctx.currency));
+/** A null start means "as soon as it is launched" (the API's default for ad groups). */
 const schedule = (ctx: Ctx, start: number | null, end: number | null) =>
-  `${formatDate(start, ctx.timezone)} → ${end === null ? 'no end' : formatDate(end, ctx.timezone)}`;
+  `${start === null ? 'At launch' : formatDate(start, ctx.timezone)} → ${end === null ? 'no end' : formatDate(end, ctx.timezone)}`;
 const created = <T extends { created_time: number }>(ctx: Ctx): ColDef<T> => ({
   headerName: 'Created',
   colId: 'created',
@@ -77,7 +78,7 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
     {
       headerName: 'Bid',
       colId: 'bid',
-      width: 170,
+      width: 150,
       valueGetter: (p) =>
         p.data
           ? p.data.bid_in_micro_currency === null
