@@ -25,6 +25,10 @@ describe('sign-up form', () => {
     expect(field('Business name')).toHaveAttribute('aria-invalid', 'true');
     expect(field('Work email')).toHaveAttribute('aria-invalid', 'false');
     expect(api.calls).toHaveLength(0);
+
+    fill({ Password: 'long enough now' });
+    expect(screen.queryByText('Must be at least 10 characters.')).not.toBeInTheDocument();
+    expect(field('Business name')).toHaveAttribute('aria-invalid', 'true');
   });
 
   it("puts the API's field error beside the field it names", async () => {
