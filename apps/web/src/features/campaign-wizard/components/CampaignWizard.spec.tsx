@@ -211,3 +211,27 @@ describe('create-campaign wizard', () => {
     expect(window.localStorage.getItem('loupe.campaign-draft.100')).toBeNull();
   });
 });
+
+describe('create-campaign wizard bid floor', () => {
+  it("asks the API for the bid floor of the objective's billable event and refuses a bid below it", async () => {
+    const api = stubApi({ 'POST /v5/ad_accounts/100/bid_floor': ok({ bid_floors: [80_000], type: 'bidfloor' }) });
+    renderWizard();
+    await stepTitle('Objective');
+    fireEvent.click(screen.getByLabelText(/^Consideration/));
+    type('Campaign name', 'Spring mugs');
+    next();
+    await stepTitle('Budget and schedule');
+    type(/^Daily budget \(/, '20');
+    fireEvent.click(screen.getByLabelText('Maximum bid'));
+
+    expect(await screen.findByText('At least $0.08 (the bid floor); at most the budget.')).toBeInTheDocument();
+    type('Maximum bid per click (USD)', '0.05');
+    next();
+    expect(await screen.findByText('The bid must be at least $0.08, the lowest bid the auction accepts (the bid floor).')).toBeInTheDocument();
+    expect(api.callsTo('POST /v5/ad_accounts/100/bid_floor')[0]?.body).toEqual({ bid_floor_specs: [{ billable_event: 'CLICKTHROUGH', placement_group: 'ALL' }] });
+
+    type('Maximum bid per click (USD)', '0.10');
+    next();
+    expect(await stepTitle('Targeting')).toBeInTheDocument();
+  });
+});

@@ -1,5 +1,5 @@
 import { COUNTRIES, INTERESTS } from '@loupe/contracts';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Field, FormError } from '../../../components/Field';
 import { errorMessage } from '../../../lib/apiErrors';
@@ -7,7 +7,7 @@ import { type FieldErrors } from '../../../lib/forms';
 import { formatDateTime, todayIn } from '../../../lib/format';
 import { currencySymbol, formatMoney, parseMoney } from '../../../lib/money';
 import { type AdAccount } from '@loupe/contracts';
-import { createAd, createAdGroup, createCampaign, createPin } from '../api';
+import { createAd, createAdGroup, createCampaign, createPin, fetchBidFloor } from '../api';
 import {
   adGroupItemOf,
   AGE_OPTIONS,
@@ -74,9 +74,18 @@ export function CampaignWizard({ account, onLaunched }: Props) {
 
   useEffect(() => headingRef.current?.focus(), [draft.step]);
 
+  const billableEvent = billableEventOf(draft.objective);
+  const bidFloor = useQuery({
+    queryKey: ['ad-accounts', account.id, 'bid-floor', billableEvent],
+    queryFn: ({ signal }) => fetchBidFloor(account.id, billableEvent, signal),
+    enabled: draft.bidStrategy === 'MAX_BID',
+    staleTime: 60 * 60_000,
+  });
+  const floorMicros = draft.bidStrategy === 'MAX_BID' ? bidFloor.data : undefined;
+
   const goTo = (step: number) => {
     if (step > draft.step) {
-      const found = validateStep(draft.step, draft, currency, today);
+      const found = validateStep(draft.step, draft, currency, today, floorMicros);
       setErrors(found);
       if (Object.keys(found).length > 0) return;
     } else setErrors({});
@@ -85,7 +94,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
 
   const launch = async () => {
     for (let step = 0; step < 4; step += 1) {
-      const found = validateStep(step, draft, currency, today);
+      const found = validateStep(step, draft, currency, today, floorMicros);
       if (Object.keys(found).length > 0) {
         setErrors(found);
         setDraft((d) => ({ ...d, step }));
@@ -231,8 +240,9 @@ export function CampaignWizard({ account, onLaunched }: Props) {
               </div>
               {draft.bidStrategy === 'MAX_BID' && (
                 <Field
-                  label={`Maximum bid ${billableEventOf(draft.objective) === 'IMPRESSION' ? 'per 1,000 impressions' : 'per click'} (${currency})`}
+                  label={`Maximum bid ${billableEvent === 'IMPRESSION' ? 'per 1,000 impressions' : 'per click'} (${currency})`}
                   error={errors.bid}
+                  hint={floorMicros === undefined ? undefined : `At least ${formatMoney(floorMicros, currency)} (the bid floor); at most the budget.`}
                 >
                   {(p) => <input {...p} inputMode="decimal" value={draft.bid} onChange={(e) => update({ bid: e.target.value })} />}
                 </Field>
