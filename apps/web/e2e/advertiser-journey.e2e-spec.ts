@@ -144,26 +144,44 @@ describe('SMB advertiser journey in Chromium', () => {
     await screenshot(page, '08-campaign-paused');
   });
 
-  it('drills down from the campaign to its ad group and its ad', async () => {
-    await page.getByRole('link', { name: campaignName }).click();
+  it('drills down by keyboard to the ad group, shows a budget the API refuses under its field, saves a valid one, and opens the ads', async () => {
+    // The grid moves focus cell by cell; Enter on the name cell follows its link.
+    await page.getByRole('gridcell', { name: campaignName, exact: true }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: campaignName }).waitFor();
-    await page.getByRole('link', { name: `${campaignName} · ad group` }).click();
+
+    // Budget edit: the API's verdict appears under the field it concerns.
+    const adGroupName = `${campaignName} · ad group`;
+    await page.getByRole('button', { name: `Edit budget of ${adGroupName}` }).click();
+    const form = page.getByRole('form', { name: `Budget of ${adGroupName}` });
+    const budget = form.getByLabel('Daily budget (€)');
+    await expect(budget.inputValue()).resolves.toBe('50.00');
+    await budget.fill('20000000');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByText(/^Must be at most 10,000,000 units/).waitFor();
+    await expect(budget.getAttribute('aria-invalid')).resolves.toBe('true');
+    await screenshot(page, '09-budget-edit-error');
+    await budget.fill('60');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('row').filter({ hasText: adGroupName }).getByText('€60.00 / day').waitFor();
+
+    await page.getByRole('link', { name: adGroupName }).click();
     await page.getByRole('row').filter({ hasText: 'https://clay.example.com/spring' }).waitFor();
-    await screenshot(page, '09-ads');
+    await screenshot(page, '10-ads');
   });
 
   it('shows settings with the member list and the account currency, and is readable on a phone', async () => {
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByRole('heading', { name: 'Members and roles' }).waitFor();
     await page.getByRole('cell', { name: new RegExp(email) }).waitFor();
-    await screenshot(page, '10-settings');
+    await screenshot(page, '11-settings');
 
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('link', { name: 'Campaigns' }).click();
     await page.getByRole('row').filter({ hasText: campaignName }).waitFor();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await screenshot(page, '11-campaigns-phone');
+    await screenshot(page, '12-campaigns-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -177,7 +195,7 @@ describe('SMB advertiser journey in Chromium', () => {
     await page.getByLabel('Password').fill('wrong password!');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').waitFor();
-    await screenshot(page, '12-sign-in-error');
+    await screenshot(page, '13-sign-in-error');
 
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Sign in' }).click();

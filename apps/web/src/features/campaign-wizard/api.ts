@@ -2,6 +2,8 @@ import {
   adBulkResponseSchema,
   adGroupBulkResponseSchema,
   audienceSizingResponseSchema,
+  bidFloorResponseSchema,
+  type BillableEvent,
   campaignBulkResponseSchema,
   pinSchema,
   type AdGroupCreateItem,
@@ -34,4 +36,14 @@ export function createPin(accountId: string, body: PinCreateBody) {
 
 export async function createAd(accountId: string, item: { ad_group_id: string; pin_id: string; creative_type: 'REGULAR'; destination_url: string | null; name: string; status: 'ACTIVE' }) {
   return singleBulkItem(await apiFetch(`/v5/ad_accounts/${accountId}/ads`, adBulkResponseSchema, { method: 'POST', json: [item] }));
+}
+
+/** The lowest bid the auction accepts for this billable event on some placement (ALL answers the lowest placement floor). */
+export async function fetchBidFloor(accountId: string, billableEvent: BillableEvent, signal?: AbortSignal): Promise<number> {
+  const answer = await apiFetch(`/v5/ad_accounts/${accountId}/bid_floor`, bidFloorResponseSchema, {
+    method: 'POST',
+    json: { bid_floor_specs: [{ billable_event: billableEvent, placement_group: 'ALL' }] },
+    signal,
+  });
+  return answer.bid_floors[0] ?? 0;
 }

@@ -20,7 +20,7 @@ import {
 import { type z } from 'zod';
 import { type FieldErrors } from '../../lib/forms';
 import { daysBetween, startOfDayIn } from '../../lib/format';
-import { parseMoney } from '../../lib/money';
+import { formatMoney, parseMoney } from '../../lib/money';
 
 /** The objectives an image promoted pin can serve (catalog sales and video completion need catalogs and video). */
 export const WIZARD_OBJECTIVES = [
@@ -163,7 +163,7 @@ export function keywordList(text: string): string[] {
 }
 
 /** Field errors of one step; empty when the person may go on. */
-export function validateStep(step: number, draft: Draft, currency: string, today: string): FieldErrors {
+export function validateStep(step: number, draft: Draft, currency: string, today: string, bidFloorMicros?: number): FieldErrors {
   const errors: FieldErrors = {};
   if (step === 0) {
     if (!draft.objective) errors.objective = 'Choose what the campaign should achieve.';
@@ -180,6 +180,9 @@ export function validateStep(step: number, draft: Draft, currency: string, today
       const bid = parseMoney(draft.bid, currency);
       errors.bid = bid.ok ? issue(bidMicrosSchema, bid.micros) : bid.message;
       if (!errors.bid && budget.ok && bid.ok && bid.micros > budget.micros) errors.bid = 'The bid must not be more than the budget.';
+      if (!errors.bid && bid.ok && bidFloorMicros !== undefined && bid.micros < bidFloorMicros) {
+        errors.bid = `The bid must be at least ${formatMoney(bidFloorMicros, currency)}, the lowest bid the auction accepts (the bid floor).`;
+      }
     }
   }
   if (step === 2) {

@@ -35,10 +35,16 @@ export function SignInForm({ onSignedIn }: { onSignedIn: () => void }) {
     <form onSubmit={submit} noValidate className="form" aria-label="Sign in">
       <FormError message={errors._form} />
       <Field label="Email" error={errors.email}>
-        {(p) => <input {...p} type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} />}
+        {(p) => <input {...p} type="email" autoComplete="email" value={email} onChange={(e) => {
+              setEmail(e.target.value);
+              setErrors((x) => ({ ...x, email: undefined }));
+            }} />}
       </Field>
       <Field label="Password" error={errors.password}>
-        {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />}
+        {(p) => <input {...p} type="password" autoComplete="current-password" value={password} onChange={(e) => {
+              setPassword(e.target.value);
+              setErrors((x) => ({ ...x, password: undefined }));
+            }} />}
       </Field>
       <label className="checkbox">
         <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Keep me signed in on this device

@@ -20,7 +20,12 @@ export function SignUpForm({ onSignedUp }: { onSignedUp: (answer: SignupResponse
     timezone: browserTimeZone(),
   });
   const [errors, setErrors] = useState<FieldErrors>({});
-  const set = (key: keyof typeof form) => (event: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: event.target.value }));
+  const set = (key: keyof typeof form) => (event: { target: { value: string } }) => {
+    setForm((f) => ({ ...f, [key]: event.target.value }));
+    // A corrected field stops showing its old error; the others keep theirs until the next submit.
+    const errorKey = { account_name: 'ad_account.name', country: 'ad_account.country', currency: 'ad_account.currency', timezone: 'ad_account.timezone' }[key as string] ?? key;
+    setErrors((e) => (e[errorKey] ? { ...e, [errorKey]: undefined } : e));
+  };
   const mutation = useMutation({
     mutationFn: signUp,
     onSuccess: (answer) => {

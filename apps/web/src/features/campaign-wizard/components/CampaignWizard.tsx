@@ -1,5 +1,5 @@
 import { COUNTRIES, INTERESTS } from '@loupe/contracts';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { Field, FormError } from '../../../components/Field';
 import { errorMessage } from '../../../lib/apiErrors';
@@ -7,7 +7,7 @@ import { type FieldErrors } from '../../../lib/forms';
 import { formatDateTime, todayIn } from '../../../lib/format';
 import { currencySymbol, formatMoney, parseMoney } from '../../../lib/money';
 import { type AdAccount } from '@loupe/contracts';
-import { createAd, createAdGroup, createCampaign, createPin } from '../api';
+import { createAd, createAdGroup, createCampaign, createPin, fetchBidFloor } from '../api';
 import {
   adGroupItemOf,
   AGE_OPTIONS,
@@ -57,6 +57,14 @@ export function CampaignWizard({ account, onLaunched }: Props) {
   const queryClient = useQueryClient();
   const currency = account.currency;
 
+  // Saving is a side effect, so it happens here and never inside a state updater (React may run those twice, or late).
+  const latest = useRef(draft);
+  latest.current = draft;
+  const persist = (next: Draft) => {
+    const saved = saveDraft(account.id, next);
+    latest.current = saved;
+    setDraft(saved);
+  };
   const update = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
   const toggle = <K extends 'interests' | 'locations' | 'ageBuckets' | 'genders' | 'devices'>(key: K, value: Draft[K][number]) =>
     setDraft((d) => {
@@ -66,18 +74,27 @@ export function CampaignWizard({ account, onLaunched }: Props) {
 
   useEffect(() => headingRef.current?.focus(), [draft.step]);
 
+  const billableEvent = billableEventOf(draft.objective);
+  const bidFloor = useQuery({
+    queryKey: ['ad-accounts', account.id, 'bid-floor', billableEvent],
+    queryFn: ({ signal }) => fetchBidFloor(account.id, billableEvent, signal),
+    enabled: draft.bidStrategy === 'MAX_BID',
+    staleTime: 60 * 60_000,
+  });
+  const floorMicros = draft.bidStrategy === 'MAX_BID' ? bidFloor.data : undefined;
+
   const goTo = (step: number) => {
     if (step > draft.step) {
-      const found = validateStep(draft.step, draft, currency, today);
+      const found = validateStep(draft.step, draft, currency, today, floorMicros);
       setErrors(found);
       if (Object.keys(found).length > 0) return;
     } else setErrors({});
-    setDraft((d) => saveDraft(account.id, { ...d, step }));
+    persist({ ...latest.current, step });
   };
 
   const launch = async () => {
     for (let step = 0; step < 4; step += 1) {
-      const found = validateStep(step, draft, currency, today);
+      const found = validateStep(step, draft, currency, today, floorMicros);
       if (Object.keys(found).length > 0) {
         setErrors(found);
         setDraft((d) => ({ ...d, step }));
@@ -88,7 +105,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
     let progress = { ...draft.launched };
     const record = (patch: Partial<Draft['launched']>) => {
       progress = { ...progress, ...patch };
-      setDraft((d) => saveDraft(account.id, { ...d, launched: progress }));
+      persist({ ...latest.current, launched: progress });
     };
     try {
       setLaunching('Creating the campaign…');
@@ -223,8 +240,9 @@ export function CampaignWizard({ account, onLaunched }: Props) {
               </div>
               {draft.bidStrategy === 'MAX_BID' && (
                 <Field
-                  label={`Maximum bid ${billableEventOf(draft.objective) === 'IMPRESSION' ? 'per 1,000 impressions' : 'per click'} (${currency})`}
+                  label={`Maximum bid ${billableEvent === 'IMPRESSION' ? 'per 1,000 impressions' : 'per click'} (${currency})`}
                   error={errors.bid}
+                  hint={floorMicros === undefined ? undefined : `At least ${formatMoney(floorMicros, currency)} (the bid floor); at most the budget.`}
                 >
                   {(p) => <input {...p} inputMode="decimal" value={draft.bid} onChange={(e) => update({ bid: e.target.value })} />}
                 </Field>
@@ -314,7 +332,7 @@ export function CampaignWizard({ account, onLaunched }: Props) {
           <button
             type="button"
             className="button button--quiet"
-            onClick={() => setDraft((d) => saveDraft(account.id, d))}
+            onClick={() => persist(latest.current)}
             disabled={launching !== null}
           >
             Save draft

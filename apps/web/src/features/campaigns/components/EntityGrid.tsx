@@ -1,4 +1,5 @@
 import {
+  CellStyleModule,
   InfiniteRowModelModule,
   ModuleRegistry,
   RowSelectionModule,
@@ -15,11 +16,28 @@ import { ErrorState } from '../../../components/States';
 import { createBookmarkPager } from './bookmarkDatasource';
 
 // Only what these grids use, so the grid chunk stays as small as AG Grid allows.
-ModuleRegistry.registerModules([InfiniteRowModelModule, RowSelectionModule, TooltipModule]);
+ModuleRegistry.registerModules([CellStyleModule, InfiniteRowModelModule, RowSelectionModule, TooltipModule]);
 
 export const GRID_PAGE_SIZE = 100;
+const ROW_HEIGHT = 48;
+const HEADER_HEIGHT = 48;
 
 export type Order = 'ASCENDING' | 'DESCENDING';
+
+/**
+ * Keyboard access to links and buttons inside cells: the grid moves focus cell by cell,
+ * so Enter on a cell with a single control (the name link) activates it, and Enter on a
+ * cell with several (the row actions) moves focus into the first one; from there Tab
+ * and Enter or Space work as on any button.
+ */
+function activateCellControl(event: Event | null | undefined): void {
+  if (!(event instanceof KeyboardEvent) || event.key !== 'Enter') return;
+  const target = event.target;
+  if (!(target instanceof HTMLElement) || target.closest('a, button') !== null) return;
+  const controls = target.querySelectorAll<HTMLElement>('a[href], button:not([disabled])');
+  if (controls.length === 1) controls[0]!.click();
+  else controls[0]?.focus();
+}
 
 interface EntityGridProps<T extends { id: string }> {
   label: string;
@@ -31,6 +49,8 @@ interface EntityGridProps<T extends { id: string }> {
   selectable: boolean;
   onSelectionChange?: (rows: T[]) => void;
   onTotal?: (total: number | undefined) => void;
+  /** Rows known to exist; a short list gets a short grid instead of a tall empty frame. */
+  total?: number;
   onApi?: (api: GridApi<T>) => void;
 }
 
@@ -40,7 +60,7 @@ interface EntityGridProps<T extends { id: string }> {
  * thousands of rows open at once. Sorting is by creation (what the API orders by).
  */
 export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) {
-  const { columns, fetchPage, resetKey, selectable, onSelectionChange, onTotal, onApi, label } = props;
+  const { columns, fetchPage, resetKey, selectable, onSelectionChange, onTotal, onApi, label, total } = props;
   const apiRef = useRef<GridApi<T> | null>(null);
   const [order, setOrder] = useState<Order>('DESCENDING');
   const [error, setError] = useState<unknown>(null);
@@ -83,7 +103,12 @@ export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) 
       {error !== null && (
         <ErrorState title={`Could not load the ${label}`} error={error} onRetry={() => apiRef.current?.refreshInfiniteCache()} />
       )}
-      <div className="entity-grid__frame" role="region" aria-label={label}>
+      <div
+        className="entity-grid__frame"
+        role="region"
+        aria-label={label}
+        style={total !== undefined && total < 10 ? { height: `${HEADER_HEIGHT + Math.max(total, 1) * ROW_HEIGHT + 2}px` } : undefined}
+      >
         <AgGridReact<T>
           columnDefs={columns}
           defaultColDef={defaultColDef}
@@ -96,11 +121,13 @@ export function EntityGrid<T extends { id: string }>(props: EntityGridProps<T>) 
           rowSelection={selectable ? { mode: 'multiRow', headerCheckbox: false } : undefined}
           onSelectionChanged={(event) => onSelectionChange?.(event.api.getSelectedRows())}
           onSortChanged={onSortChanged}
+          onCellKeyDown={(event) => activateCellControl(event.event)}
           onGridReady={(event) => {
             apiRef.current = event.api;
             onApi?.(event.api);
           }}
-          rowHeight={48}
+          rowHeight={ROW_HEIGHT}
+          headerHeight={HEADER_HEIGHT}
           domLayout="normal"
         />
       </div>

@@ -71,7 +71,7 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
     const actions: ColDef<RowOf<L>> = {
       headerName: 'Actions',
       colId: 'actions',
-      minWidth: 190,
+      minWidth: editFields ? 220 : 120,
       flex: 1,
       cellRenderer: (params: ICellRendererParams<RowOf<L>>) => {
         const row = params.data as (RowOf<L> & Row) | undefined;
@@ -118,7 +118,7 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
           </select>
         </label>
         <span className="muted" aria-live="polite">
-          {total === undefined ? '' : `${total} ${noun}`}
+          {total === undefined ? '' : `${total} ${total === 1 ? noun.replace(/s$/, '') : noun}`}
         </span>
         {can.canEditCampaigns && (
           <div className="toolbar__bulk" role="group" aria-label="Bulk actions">
@@ -129,6 +129,16 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
             <button type="button" className="button button--small" disabled={busy || selected.length === 0} onClick={() => void changeStatus(selectedIds, 'ACTIVE')}>
               Resume selected
             </button>
+            {editFields && (
+              <button
+                type="button"
+                className="button button--small"
+                disabled={selected.length !== 1 || !editFields(selected[0]!)}
+                onClick={() => setEditing(selected[0] ?? null)}
+              >
+                Edit budget of selected
+              </button>
+            )}
           </div>
         )}
       </div>
@@ -163,6 +173,7 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
           selectable={can.canEditCampaigns}
           onSelectionChange={setSelected}
           onTotal={setTotal}
+          total={total}
           onApi={(api) => {
             apiRef.current = api;
           }}

@@ -12,8 +12,9 @@ interface Ctx {
 }
 
 const money = (ctx: Ctx, micros: number | null | undefined) => (micros === null || micros === undefined ? '—' : formatMoney(micros, ctx.currency));
+/** A null start means "as soon as it is launched" (the API's default for ad groups). */
 const schedule = (ctx: Ctx, start: number | null, end: number | null) =>
-  `${formatDate(start, ctx.timezone)} → ${end === null ? 'no end' : formatDate(end, ctx.timezone)}`;
+  `${start === null ? 'At launch' : formatDate(start, ctx.timezone)} → ${end === null ? 'no end' : formatDate(end, ctx.timezone)}`;
 const created = <T extends { created_time: number }>(ctx: Ctx): ColDef<T> => ({
   headerName: 'Created',
   colId: 'created',
@@ -42,16 +43,16 @@ export function campaignColumns(ctx: Ctx): ColDef<Campaign>[] {
     {
       headerName: 'Campaign',
       field: 'name',
-      minWidth: 220,
+      minWidth: 200,
       flex: 2,
       cellRenderer: (p: ICellRendererParams<Campaign>) =>
         p.data ? <Link to={`/accounts/${ctx.accountId}/campaigns/${p.data.id}`}>{p.data.name}</Link> : <span className="skeleton skeleton--cell" />,
     },
     { headerName: 'Status', colId: 'status', width: 130, cellRenderer: statusCell },
-    { headerName: 'Objective', field: 'objective_type', width: 160, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
-    { headerName: 'Daily cap', colId: 'daily', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
-    { headerName: 'Lifetime cap', colId: 'lifetime', width: 140, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
-    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    { headerName: 'Objective', field: 'objective_type', width: 140, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
+    { headerName: 'Daily cap', colId: 'daily', width: 120, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
+    { headerName: 'Lifetime cap', colId: 'lifetime', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
     ...metricColumns<Campaign>(),
     created<Campaign>(ctx),
   ];
@@ -77,7 +78,7 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
     {
       headerName: 'Bid',
       colId: 'bid',
-      width: 170,
+      width: 150,
       valueGetter: (p) =>
         p.data
           ? p.data.bid_in_micro_currency === null
@@ -85,7 +86,7 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
             : `${money(ctx, p.data.bid_in_micro_currency)} ${p.data.billable_event === 'IMPRESSION' ? 'CPM' : 'CPC'}`
           : '',
     },
-    { headerName: 'Schedule', colId: 'schedule', minWidth: 220, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
     ...metricColumns<AdGroup>(),
     created<AdGroup>(ctx),
   ];
