@@ -15,6 +15,7 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { StartupHealth } from './health/startup-health';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReportsModule } from './reports/reports.module';
 import { RollupsModule } from './rollups/rollups.module';
 import { SystemProcessor } from './system/system.processor';
 
@@ -41,6 +42,7 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QUEUES.system }),
         RollupsModule,
         ReconciliationModule,
+        ReportsModule,
       ],
       providers: [StartupHealth, SystemProcessor],
     };

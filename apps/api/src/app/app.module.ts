@@ -11,6 +11,7 @@ import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
+import { ReportsModule } from '../reports/reports.module';
 import { UserAccountModule } from '../user-account/user-account.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from '../auth/auth.guard';
@@ -55,6 +56,7 @@ export class AppModule {
         AudienceModule,
         BidFloorModule,
         AnalyticsModule,
+        ReportsModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),
