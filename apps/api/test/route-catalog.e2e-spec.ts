@@ -18,6 +18,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /docs/assets/:file',
   'POST /v5/auth/signup',
   'POST /v5/auth/login',
+  // An async report's download: the HMAC-signed, short-lived token in the path is the credential (docs/reports.md).
+  'GET /v5/report_files/:file_token',
 ]);
 
 /** Write routes that take no body, each with the reason. */

@@ -160,7 +160,7 @@ export const asyncReportCreateResponseSchema = z.object({ report_status: z.enum(
 export const asyncReportQuerySchema = z.object({ token: z.string({ error: "Parameter 'token' is required" }).min(1).max(100) });
 export const asyncReportGetResponseSchema = z.object({ report_status: z.enum(ASYNC_REPORT_STATUSES), url: z.string().nullable(), size: z.number().nullable() });
 export type AsyncReportGetResponse = z.infer<typeof asyncReportGetResponseSchema>;
-export const reportFileParamSchema = z.object({ file_token: z.string().min(1).max(600) });
+export const reportFileParamSchema = z.object({ file_token: z.string().min(1).max(100) });
 
 /** What the reports queue's job carries (the API validated it). */
 export interface AsyncReportJob {

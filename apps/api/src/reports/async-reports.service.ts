@@ -38,15 +38,21 @@ const LEVEL_FILTERS: Record<AsyncReportCreate['level'], readonly ('campaign_ids'
 @Injectable()
 export class AsyncReportsService implements OnApplicationShutdown {
   private readonly logger = new Logger(AsyncReportsService.name);
-  private readonly queue: Queue<AsyncReportJob, AsyncReportJobResult>;
+  private queueHandle: Queue<AsyncReportJob, AsyncReportJobResult> | null = null;
 
-  constructor(@Inject(LOUPE_CONFIG) private readonly config: LoupeConfig) {
-    this.queue = new Queue(QUEUES.reports, { connection: bullConnection(config), prefix: config.redis.queuePrefix });
-    this.queue.on('error', (err) => this.logger.warn(`reports queue: ${err.message}`));
+  constructor(@Inject(LOUPE_CONFIG) private readonly config: LoupeConfig) {}
+
+  /** Connected on first use: most API processes never queue a report. */
+  private get queue(): Queue<AsyncReportJob, AsyncReportJobResult> {
+    if (!this.queueHandle) {
+      this.queueHandle = new Queue(QUEUES.reports, { connection: bullConnection(this.config), prefix: this.config.redis.queuePrefix });
+      this.queueHandle.on('error', (err) => this.logger.warn(`reports queue: ${err.message}`));
+    }
+    return this.queueHandle;
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await this.queueHandle?.close();
   }
 
   async create(scope: AdAccountScope, request: AsyncReportCreate, userId: string, now = new Date()): Promise<{ report_status: 'IN_PROGRESS'; token: string; message: string | null }> {

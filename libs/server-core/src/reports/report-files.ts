@@ -31,25 +31,30 @@ export function reportFilePath(dir: string, token: string, format: ReportFormat)
   return join(resolve(dir), `${token}.${format === 'CSV' ? 'csv' : 'json'}`);
 }
 
-const mac = (secret: string, payload: string): Buffer => createHmac('sha256', secret).update(payload).digest();
+const mac = (secret: string, payload: string): string => createHmac('sha256', secret).update(payload).digest().subarray(0, 16).toString('base64url');
 
-/** `<payload>.<hmac>`, both base64url; the payload names the file and when the URL stops working. */
+/**
+ * `<token>.<j|c>.<expiry, unix seconds base 36>.<HMAC-SHA256 truncated to 128 bits>`:
+ * names the file and when the URL stops working, short enough for one path segment
+ * (Fastify's default limit is 100 characters).
+ */
 export function signReportFileToken(secret: string, file: { token: string; format: ReportFormat }, expiresAtSeconds: number): string {
-  const payload = Buffer.from(JSON.stringify({ t: file.token, f: file.format, e: expiresAtSeconds })).toString('base64url');
-  return `${payload}.${mac(secret, payload).toString('base64url')}`;
+  const payload = `${file.token}.${file.format === 'CSV' ? 'c' : 'j'}.${Math.floor(expiresAtSeconds).toString(36)}`;
+  return `${payload}.${mac(secret, payload)}`;
 }
 
 export type VerifiedReportFile = { ok: true; token: string; format: ReportFormat } | { ok: false; reason: 'forged' | 'expired' };
 
 export function verifyReportFileToken(secret: string, signed: string, nowSeconds: number): VerifiedReportFile {
-  const [payload, signature, extra] = signed.split('.');
-  if (!payload || !signature || extra !== undefined) return { ok: false, reason: 'forged' };
-  const expected = mac(secret, payload);
-  const given = Buffer.from(signature, 'base64url');
+  const parts = signed.split('.');
+  if (parts.length !== 4) return { ok: false, reason: 'forged' };
+  const [token, format, expiry, signature] = parts as [string, string, string, string];
+  const expected = Buffer.from(mac(secret, `${token}.${format}.${expiry}`));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged' };
-  const body = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { t: string; f: ReportFormat; e: number };
-  if (body.e <= nowSeconds) return { ok: false, reason: 'expired' };
-  return { ok: true, token: body.t, format: body.f };
+  if (!TOKEN.test(token) || (format !== 'c' && format !== 'j')) return { ok: false, reason: 'forged' };
+  if (parseInt(expiry, 36) <= nowSeconds) return { ok: false, reason: 'expired' };
+  return { ok: true, token, format: format === 'c' ? 'CSV' : 'JSON' };
 }
 
 /** A CSV column of a Pinterest report column: counts and *_MICRO_DOLLAR as integers, ratios and *_DOLLAR as exact decimals. */
