@@ -22,6 +22,8 @@ const PUBLIC_ROUTES = new Set([
   'GET /t/i/:token',
   'GET /t/c/:token',
   'POST /t/e/:token',
+  // An async report's download: the HMAC-signed, short-lived token in the path is the credential (docs/reports.md).
+  'GET /v5/report_files/:file_token',
 ]);
 
 /** Write routes that take no body, each with the reason. */

@@ -15,6 +15,7 @@ import {
 import { LoggerModule } from 'nestjs-pino';
 import { StartupHealth } from './health/startup-health';
 import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReportsModule } from './reports/reports.module';
 import { RollupsModule } from './rollups/rollups.module';
 import { IngestModule } from './ingest/ingest.module';
 import type { IngestOptions } from './ingest/ingest.options';
@@ -48,6 +49,7 @@ export class WorkerModule {
         IngestModule.forRoot(options.ingest),
         RollupsModule,
         ReconciliationModule,
+        ReportsModule,
       ],
       providers: [StartupHealth, SystemProcessor],
     };

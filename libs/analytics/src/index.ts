@@ -93,3 +93,4 @@ export {
   existingEventIds,
   type EventRow,
 } from './events-writer';
+export { SEGMENT_DIMENSIONS, SEGMENT_MEASURE_COLUMNS, segmentMeasuresSql, type SegmentDimension, type SegmentQuery } from './segment-sql';

@@ -23,7 +23,7 @@ export const ANALYTICS_LIMITS = {
   hourMaxDaysBack: 8,
 } as const;
 
-const localDate = (name: string) =>
+export const localDate = (name: string) =>
   z
     .string({ error: `Parameter '${name}' is required (YYYY-MM-DD)` })
     .regex(/^\d{4}-\d{2}-\d{2}$/, `Parameter '${name}' must be a date as YYYY-MM-DD`)
@@ -32,7 +32,7 @@ const localDate = (name: string) =>
       return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
     }, `Parameter '${name}' is not a calendar date`);
 
-const windowDays = (name: string, fallback: AttributionWindow) =>
+export const windowDays = (name: string, fallback: AttributionWindow) =>
   z.coerce
     .number({ error: `Parameter '${name}' must be one of ${ATTRIBUTION_WINDOWS.join(', ')}` })
     .refine((v): v is AttributionWindow => (ATTRIBUTION_WINDOWS as readonly number[]).includes(v), {

@@ -18,3 +18,4 @@ export * from './serving';
 export * from './tracking';
 export * from './conversions';
 export * from './dead-letters';
+export * from './reports';

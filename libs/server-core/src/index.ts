@@ -9,3 +9,4 @@ export * from './infra/redis.module';
 export * from './config/test-env';
 export * from './infra/clickhouse.module';
 export * from './csv';
+export * from './reports';

@@ -9,22 +9,13 @@ import {
   type AnalyticsRow,
   type CampaignAnalyticsQuery,
 } from '@loupe/contracts';
-import { aggregate, pinterestRow, type BaseMeasures, type PinterestColumn } from '@loupe/metrics';
-import { InvalidParametersException } from '@loupe/server-core';
+import { InvalidParametersException, MeasureStore, pinterestReport } from '@loupe/server-core';
 import { DataSource } from 'typeorm';
 import type { AdAccountScope } from '../auth/request-context';
-import { addDays, daysBetween, floorToHour, startOfLocalDay } from './local-time';
-import { MeasureStore, type MeasureRow } from './measure-store';
+import { addDays, daysBetween } from './local-time';
 
 type AnalyticsQuery = AdAccountAnalyticsQuery;
 
-const ID_FIELD: Record<RollupLevel, 'AD_ACCOUNT_ID' | 'CAMPAIGN_ID' | 'AD_GROUP_ID' | 'AD_ID'> = {
-  ad_account: 'AD_ACCOUNT_ID',
-  campaign: 'CAMPAIGN_ID',
-  ad_group: 'AD_GROUP_ID',
-  ad: 'AD_ID',
-};
-const LEVEL_KEY: Record<Exclude<RollupLevel, 'ad_account'>, RollupKeyColumn> = { campaign: 'campaign_id', ad_group: 'ad_group_id', ad: 'ad_id' };
 
 /**
  * Pinterest's synchronous analytics (GET .../analytics at the account, campaign, ad
@@ -78,44 +69,20 @@ export class AnalyticsService {
     now: Date,
   ): Promise<AnalyticsRow[]> {
     checkRange(query, now);
-    const from = floorToHour(startOfLocalDay(query.start_date, scope.timezone));
-    const to = floorToHour(startOfLocalDay(addDays(query.end_date, 1), scope.timezone));
-    const definedFilter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as Partial<Record<RollupKeyColumn, readonly string[]>>;
-    const rows = await this.store.read({
+    const rows = await pinterestReport(this.store, scope, {
       level,
-      adAccountIds: [scope.id],
-      from,
-      to,
+      startDate: query.start_date,
+      endDate: query.end_date,
       granularity: query.granularity,
-      timezone: scope.timezone,
-      filter: definedFilter,
+      columns: query.columns,
+      filter,
+      aggregateRows,
       clickWindowDays: query.click_window_days,
       viewWindowDays: query.view_window_days,
       reportTime: query.conversion_report_time,
     });
-    const columns = query.columns;
-    if (aggregateRows) return aggregateByPeriod(rows, columns);
-    if (level === 'ad_account' && query.granularity === 'TOTAL' && rows.length === 0) {
-      return [{ AD_ACCOUNT_ID: scope.id, ...pinterestRow(columns, aggregate([])) }];
-    }
-    return rows.map((row) => ({
-      [ID_FIELD[level]]: level === 'ad_account' ? row.adAccountId : row.ids[LEVEL_KEY[level]],
-      ...periodFields(row.period),
-      ...pinterestRow(columns, row.measures),
-    }));
+    return rows as AnalyticsRow[];
   }
-}
-
-function periodFields(period: string | null): Pick<AnalyticsRow, 'DATE' | 'HOUR'> {
-  if (period === null) return {};
-  // HOUR periods come as local 'YYYY-MM-DD hh:00:00'; Pinterest's DATE is a date, so the hour goes apart.
-  return period.length > 10 ? { DATE: period.slice(0, 10), HOUR: Number(period.slice(11, 13)) } : { DATE: period };
-}
-
-function aggregateByPeriod(rows: MeasureRow[], columns: readonly PinterestColumn[]): AnalyticsRow[] {
-  const groups = new Map<string | null, BaseMeasures[]>();
-  for (const row of rows) groups.set(row.period, [...(groups.get(row.period) ?? []), row.measures]);
-  return [...groups.entries()].map(([period, measures]) => ({ ...periodFields(period), ...pinterestRow(columns, aggregate(measures)) }));
 }
 
 /** Pinterest's limits on synchronous analytics, with messages that say what to send instead. */

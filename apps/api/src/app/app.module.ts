@@ -14,6 +14,7 @@ import { DeliveryModule } from '../delivery/delivery.module';
 import { ConversionsModule } from '../conversions/conversions.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
+import { ReportsModule } from '../reports/reports.module';
 import { UserAccountModule } from '../user-account/user-account.module';
 import { AuditModule } from '../audit/audit.module';
 import { AuthGuard } from '../auth/auth.guard';
@@ -70,6 +71,7 @@ export class AppModule {
         DeliveryModule,
         TrackingModule,
         ConversionsModule,
+        ReportsModule,
         OpenApiModule,
         AdminModule,
         // Last, so its catch-all route never shadows an API route.

@@ -48,6 +48,14 @@ export const envSchema = z.object({
   TRACKING_SECRET: z.string().min(16, 'must be at least 16 characters').default('loupe-dev-tracking-secret-change-me'),
   /** How long a tracking URL stays valid after its auction. */
   TRACKING_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(3600),
+  /** Where async report files are written (API and worker must see the same directory). */
+  REPORTS_DIR: z.string().min(1).default('tmp/reports'),
+  /** HMAC key of report download URLs; every API process must share it. */
+  REPORTS_SECRET: z.string().min(16, 'must be at least 16 characters').default('loupe-dev-reports-secret-change-me'),
+  /** How long a download URL stays valid (Pinterest: five minutes). */
+  REPORTS_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
+  /** How long a finished report's file is kept (Pinterest: one hour); then EXPIRED and deleted. */
+  REPORTS_FILE_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -64,6 +72,7 @@ export interface LoupeConfig {
   rateLimit: { readPerMinute: number; writePerMinute: number; authPerMinute: number };
   serving: { serviceKey: string };
   tracking: { secret: string; ttlSeconds: number };
+  reports: { dir: string; secret: string; urlTtlSeconds: number; fileTtlSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -92,7 +101,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   if (e.NODE_ENV === 'production') {
-    const defaults = (['SERVICE_KEY', 'TRACKING_SECRET'] as const).filter((k) => e[k] === envSchema.shape[k].parse(undefined));
+    const defaults = (['SERVICE_KEY', 'TRACKING_SECRET', 'REPORTS_SECRET'] as const).filter((k) => e[k] === envSchema.shape[k].parse(undefined));
     if (defaults.length > 0) {
       throw new ConfigError(defaults.map((variable) => ({ variable, problem: 'must be set to a secret of your own in production (the default is public)' })));
     }
@@ -118,5 +127,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     serving: { serviceKey: e.SERVICE_KEY },
     tracking: { secret: e.TRACKING_SECRET, ttlSeconds: e.TRACKING_TTL_SECONDS },
+    reports: { dir: e.REPORTS_DIR, secret: e.REPORTS_SECRET, urlTtlSeconds: e.REPORTS_URL_TTL_SECONDS, fileTtlSeconds: e.REPORTS_FILE_TTL_SECONDS },
   };
 }

@@ -16,6 +16,8 @@ export const QUEUES = {
   rollups: 'rollups',
   /** Repeatable: compare the Postgres spend ledger with the ClickHouse rollups and record differences. */
   reconciliation: 'reconciliation',
+  /** Build one async analytics report (POST /v5/ad_accounts/{id}/reports) into a file under REPORTS_DIR. */
+  reports: 'reports',
 } as const;
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 

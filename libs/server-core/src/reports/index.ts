@@ -1,0 +1,4 @@
+export * from './local-time';
+export * from './measure-store';
+export * from './pinterest-report';
+export * from './report-files';

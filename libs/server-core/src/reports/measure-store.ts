@@ -1,0 +1,146 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  attributedConversionsSql,
+  CONVERSION_COLUMNS,
+  DEFAULT_CLICK_WINDOW_DAYS,
+  DEFAULT_VIEW_WINDOW_DAYS,
+  ROLLUP_KEY_COLUMNS,
+  rollupSql,
+  type AttributionWindowDays,
+  type ConversionReportTime,
+  type Granularity,
+  type RollupKeyColumn,
+  type RollupLevel,
+} from '@loupe/analytics';
+import { measures, type BaseMeasures } from '@loupe/metrics';
+import type { LoupeConfig } from '../config/config';
+import { LOUPE_CONFIG } from '../config/config.module';
+import { CLICKHOUSE, type ClickHouseExecutor } from '../infra/clickhouse.module';
+
+/**
+ * The one read path from ClickHouse to the metrics library: base measures per ad
+ * account, level ids and period, from the hourly rollups — with conversions
+ * recomputed from attributed_conversions when the caller asks for other attribution
+ * windows or TIME_OF_CONVERSION than the rollups hold. The analytics endpoints, the
+ * report builder and exports all read through here, so the same question gives the
+ * same number everywhere.
+ */
+export interface MeasureQuery {
+  level: RollupLevel;
+  adAccountIds: readonly string[];
+  /** [from, to): whole UTC hours. */
+  from: Date;
+  to: Date;
+  granularity: Granularity;
+  /** The ad account's IANA timezone: days, weeks, months and quarters are cut in it. */
+  timezone: string;
+  filter?: Partial<Record<RollupKeyColumn, readonly string[]>>;
+  clickWindowDays: AttributionWindowDays;
+  viewWindowDays: AttributionWindowDays;
+  reportTime: ConversionReportTime;
+}
+
+export interface MeasureRow {
+  adAccountId: string;
+  /** The level's ids (campaign_id, ad_group_id, ad_id as the level has them). */
+  ids: Partial<Record<RollupKeyColumn, string>>;
+  /** The period's first local day (YYYY-MM-DD) or local hour ('YYYY-MM-DD hh:00:00'); null for TOTAL. */
+  period: string | null;
+  measures: BaseMeasures;
+}
+
+type Row = Record<string, string | number>;
+
+@Injectable()
+export class MeasureStore {
+  constructor(
+    @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseExecutor,
+    @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
+  ) {}
+
+  async read(query: MeasureQuery): Promise<MeasureRow[]> {
+    const database = this.config.clickhouse.database;
+    const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
+    const rollups = await this.clickhouse.query<Row>(
+      rollupSql({
+        database,
+        level: query.level,
+        adAccountIds: query.adAccountIds,
+        from: query.from,
+        to: query.to,
+        granularity: query.granularity,
+        timezone: query.timezone,
+        filter: query.filter,
+      }),
+    );
+    const defaultAttribution =
+      query.clickWindowDays === DEFAULT_CLICK_WINDOW_DAYS && query.viewWindowDays === DEFAULT_VIEW_WINDOW_DAYS && query.reportTime === 'TIME_OF_AD_ACTION';
+    const byKey = new Map<string, { base: Row | null; conversions: Row | null }>();
+    const keyOf = (row: Row): string => [row.ad_account_id, ...keys.map((k) => row[k]), row.period ?? ''].join('|');
+    for (const row of rollups) byKey.set(keyOf(row), { base: row, conversions: defaultAttribution ? row : null });
+    if (!defaultAttribution) {
+      const conversions = await this.clickhouse.query<Row>(
+        attributedConversionsSql({
+          database,
+          adAccountIds: query.adAccountIds,
+          from: query.from,
+          to: query.to,
+          windows: { clickWindowDays: query.clickWindowDays, viewWindowDays: query.viewWindowDays },
+          reportTime: query.reportTime,
+          level: query.level,
+          granularity: query.granularity,
+          timezone: query.timezone,
+          filter: query.filter,
+        }),
+      );
+      for (const row of conversions) {
+        const entry = byKey.get(keyOf(row));
+        if (entry) entry.conversions = row;
+        else byKey.set(keyOf(row), { base: null, conversions: row });
+      }
+    }
+    const out: MeasureRow[] = [];
+    for (const { base, conversions } of byKey.values()) {
+      const source = (base ?? conversions)!;
+      const ids: Partial<Record<RollupKeyColumn, string>> = {};
+      for (const k of keys) ids[k] = String(source[k]);
+      out.push({
+        adAccountId: String(source.ad_account_id),
+        ids,
+        period: source.period === undefined ? null : String(source.period),
+        measures: toMeasures(base, conversions),
+      });
+    }
+    out.sort((a, b) => compare(a, b, keys));
+    return out;
+  }
+}
+
+function toMeasures(base: Row | null, conversions: Row | null): BaseMeasures {
+  const num = (row: Row | null, column: string): string | number => (row ? (row[column] ?? 0) : 0);
+  return measures({
+    impressions: num(base, 'impressions'),
+    clicks: num(base, 'clicks'),
+    outboundClicks: num(base, 'outbound_clicks'),
+    saves: num(base, 'saves'),
+    closeups: num(base, 'closeups'),
+    shares: num(base, 'shares'),
+    spendMicros: num(base, 'spend_micros'),
+    conversions: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.count)])),
+    conversionValueMicros: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.value)])),
+    uniqueUsers: base ? num(base, 'users') : 0,
+  });
+}
+
+function compare(a: MeasureRow, b: MeasureRow, keys: readonly RollupKeyColumn[]): number {
+  const pa = a.period ?? '';
+  const pb = b.period ?? '';
+  if (pa !== pb) return pa < pb ? -1 : 1;
+  if (a.adAccountId !== b.adAccountId) return BigInt(a.adAccountId) < BigInt(b.adAccountId) ? -1 : 1;
+  for (const k of keys) {
+    const x = BigInt(a.ids[k] ?? '0');
+    const y = BigInt(b.ids[k] ?? '0');
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
