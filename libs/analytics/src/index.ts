@@ -85,12 +85,4 @@ export {
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
 export { insertEvents, type RawEvent } from './raw-events';
-export {
-  EVENT_INSERT_COLUMNS,
-  EventRowError,
-  eventValuesRow,
-  eventsInsert,
-  existingEventIds,
-  type EventRow,
-} from './events-writer';
 export { SEGMENT_DIMENSIONS, SEGMENT_MEASURE_COLUMNS, segmentMeasuresSql, type SegmentDimension, type SegmentQuery } from './segment-sql';
