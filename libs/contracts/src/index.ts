@@ -14,3 +14,4 @@ export * from './audience';
 export * from './events';
 export * from './reconciliation';
 export * from './analytics';
+export * from './finance';

@@ -9,6 +9,7 @@ import { AnalyticsModule } from '../analytics/analytics.module';
 import { AudienceModule } from '../audience/audience.module';
 import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
+import { FinanceModule } from '../finance/finance.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { UserAccountModule } from '../user-account/user-account.module';
@@ -55,6 +56,7 @@ export class AppModule {
         AudienceModule,
         BidFloorModule,
         AnalyticsModule,
+        FinanceModule,
         OpenApiModule,
         // Last, so its catch-all route never shadows an API route.
         WebAppModule.forRoot(config),

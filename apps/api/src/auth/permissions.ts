@@ -14,6 +14,10 @@ export const PERMISSIONS = {
   'audit:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
   /** Pinterest: analytics are for Admin, Analyst and Campaign Manager. */
   'analytics:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
+  /** Billed spend, invoices and their CSVs: finance's figures, not the analysts'. */
+  'finance:read': ['ADMIN', 'FINANCE_MANAGER'],
+  /** Closing a month freezes what is billed for it. */
+  'finance:write': ['ADMIN', 'FINANCE_MANAGER'],
 } as const satisfies Record<string, readonly AdAccountRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
