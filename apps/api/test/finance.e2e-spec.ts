@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { RawEvent } from '@loupe/analytics';
+import { parse } from 'csv-parse/sync';
 import { verifyCsvChecksum } from '@loupe/server-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { listRoutes } from '../src/openapi/route-catalog';
@@ -249,6 +250,44 @@ describe('finance: spend per month and quarter, invoices, closed periods and res
     ]);
     const july = await get(`${account()}/billing_invoices/${invoiceId('2026-07')}`);
     expect(july.body).toMatchObject({ status: 'ISSUED', amount_billed_micro_currency: 3_500_000 });
+  });
+
+  it('books a correction in the first open month when the next one is closed too, and freezes restatements with the month that carries them', async () => {
+    const closeAugust = await t.http().post(`${account()}/finance/periods/2026-08/close`).set('Authorization', owner.auth).send({});
+    expect(closeAugust.status).toBe(200);
+    const augustCsv = `${account()}/billing_invoices/${invoiceId('2026-08')}?format=csv`;
+    const before = await download(augustCsv);
+    const augustLines = parse(before, { comment: '#', columns: true }) as Record<string, string>[];
+    expect(augustLines.map((r) => [r['Line type'], r['Campaign ID'], r.Campaign, r['Restated period'], r.Spend])).toEqual([
+      ['SPEND', campaignB, `'=HYPERLINK("http://evil.example")`, '', '0.300000'],
+      ['RESTATEMENT', campaignA, 'Spring, "sale"', '2026-07', '0.100000'],
+      ['RESTATEMENT', campaignB, `'=HYPERLINK("http://evil.example")`, '2026-07', '0.000000'],
+    ]);
+
+    const acct = owner.adAccountId;
+    await loadEventsAndLedger(t.app, acct, [impression(acct, campaignA, AG_A, 'later', '2026-07-25T00:00:00Z', 50_000)]);
+
+    expect((await download(augustCsv)).equals(before)).toBe(true);
+    const res = await get(`${account()}/finance/spend?granularity=MONTH&start=2026-07&end=2026-09`);
+    const rows = (res.body as { periods: Figures[] }).periods;
+    expect(rows.map((p) => [p.period, p.status, p.spend_in_micro_currency, p.restatement_spend_in_micro_currency, p.total_spend_in_micro_currency])).toEqual([
+      ['2026-07', 'CLOSED', 3_500_000, 0, 3_500_000],
+      ['2026-08', 'CLOSED', 300_000, 100_000, 400_000],
+      ['2026-09', 'OPEN', 0, 50_000, 50_000],
+    ]);
+    const september = await get(`${account()}/billing_invoices/${invoiceId('2026-09')}`);
+    expect((september.body as { lines: Record<string, unknown>[] }).lines.map((l) => [l.line_type, l.campaign_id, l.restated_period, l.spend_in_micro_currency])).toEqual([
+      ['RESTATEMENT', campaignA, '2026-07', 50_000],
+    ]);
+
+    // The CSV carries exactly the JSON's digits.
+    const csv = await download(`${account()}/finance/spend?granularity=MONTH&start=2026-07&end=2026-09&format=csv`);
+    const records = parse(csv, { comment: '#', bom: true, columns: true }) as Record<string, string>[];
+    expect(records.map((r) => [r.Period, r.Status, r.Spend, r['Restated spend'], r['Total billed']])).toEqual([
+      ['2026-07', 'CLOSED', '3.500000', '0.000000', '3.500000'],
+      ['2026-08', 'CLOSED', '0.300000', '0.100000', '0.400000'],
+      ['2026-09', 'OPEN', '0.000000', '0.050000', '0.050000'],
+    ]);
   });
 
   it('answers bad input with 400 {code, message} and unknown invoices with 404', async () => {

@@ -130,6 +130,8 @@ export class FinanceController {
     tag: 'finance',
     access: adAccount('finance:read'),
     rate: 'read',
+    // Pinterest's path, Loupe's shape: ISSUED rather than CLOSED, lines and restatements (docs/finance.md).
+    extension: true,
     params: adAccountIdParamSchema,
     query: billingInvoicesQuerySchema,
     response: billingInvoiceListSchema,
