@@ -329,40 +329,39 @@ export class FinanceService {
     });
   }
 
+  /**
+   * Four reads whatever the number of closed months (ledger, rollups, snapshots and
+   * earlier restatements, each over the span of the closed months, grouped by month
+   * and ad group), then one insert per month that changed.
+   */
   private async detectUnderLock(tx: Query, account: FinanceAccount, now: Date): Promise<void> {
     const closed = await this.closedPeriods(tx, account.id);
-    for (const period of [...closed.keys()].sort()) {
-      const truth = await this.liveLines(tx, account, period);
-      const billed = await this.snapshotLines(tx, account.id, period);
-      const restated = await tx.query<Record<keyof Line, string>[]>(
-        `SELECT campaign_id::text AS "campaignId", ad_group_id::text AS "adGroupId", max(campaign_name) AS "campaignName",
-                sum(spend_micros)::text AS spend, sum(billed_impressions)::text AS impressions, sum(billed_clicks)::text AS clicks,
-                sum(conversion_value_micros)::text AS "conversionValue"
-           FROM finance_restatements WHERE ad_account_id = $1 AND restated_period = $2 GROUP BY campaign_id, ad_group_id`,
-        [account.id, period],
-      );
-      const known = new Map<string, Line>();
-      for (const line of [...billed, ...restated.map(toLine)]) {
-        const prev = known.get(line.adGroupId);
-        known.set(line.adGroupId, prev ? addLine(prev, line) : line);
-      }
-      const diffs: Line[] = [];
-      const truthByGroup = new Map(truth.map((l) => [l.adGroupId, l]));
-      for (const id of new Set([...truthByGroup.keys(), ...known.keys()])) {
-        const t = truthByGroup.get(id);
-        const k = known.get(id);
-        const base = (t ?? k)!;
-        const d: Line = {
-          campaignId: base.campaignId,
-          adGroupId: id,
-          campaignName: t?.campaignName ?? k?.campaignName ?? null,
-          spend: (t?.spend ?? 0n) - (k?.spend ?? 0n),
-          impressions: (t?.impressions ?? 0n) - (k?.impressions ?? 0n),
-          clicks: (t?.clicks ?? 0n) - (k?.clicks ?? 0n),
-          conversionValue: (t?.conversionValue ?? 0n) - (k?.conversionValue ?? 0n),
-        };
-        if (d.spend !== 0n || d.impressions !== 0n || d.clicks !== 0n || d.conversionValue !== 0n) diffs.push(d);
-      }
+    const months = [...closed.keys()].sort();
+    if (months.length === 0) return;
+    const truth = await this.liveLinesByMonth(tx, account, months[0]!, months[months.length - 1]!);
+    const known = new Map<string, Map<string, Line>>();
+    const add = (month: string, line: Line): void => {
+      const lines = known.get(month) ?? new Map<string, Line>();
+      const prev = lines.get(line.adGroupId);
+      lines.set(line.adGroupId, prev ? addLine(prev, line) : line);
+      known.set(month, lines);
+    };
+    const lineColumnsSql = `campaign_id::text AS "campaignId", ad_group_id::text AS "adGroupId"`;
+    const billed = await tx.query<(Record<keyof Line, string> & { month: string })[]>(
+      `SELECT period AS month, ${lineColumnsSql}, campaign_name AS "campaignName", spend_micros::text AS spend,
+              billed_impressions::text AS impressions, billed_clicks::text AS clicks, conversion_value_micros::text AS "conversionValue"
+         FROM finance_period_lines WHERE ad_account_id = $1`,
+      [account.id],
+    );
+    const restated = await tx.query<(Record<keyof Line, string> & { month: string })[]>(
+      `SELECT restated_period AS month, ${lineColumnsSql}, max(campaign_name) AS "campaignName", sum(spend_micros)::text AS spend,
+              sum(billed_impressions)::text AS impressions, sum(billed_clicks)::text AS clicks, sum(conversion_value_micros)::text AS "conversionValue"
+         FROM finance_restatements WHERE ad_account_id = $1 GROUP BY restated_period, campaign_id, ad_group_id`,
+      [account.id],
+    );
+    for (const row of [...billed, ...restated]) add(row.month, toLine(row));
+    for (const period of months) {
+      const diffs = difference(truth.get(period) ?? new Map<string, Line>(), known.get(period) ?? new Map<string, Line>());
       if (diffs.length === 0) continue;
       let booked = addMonths(period, 1);
       while (closed.has(booked)) booked = addMonths(booked, 1);
@@ -430,20 +429,33 @@ export class FinanceService {
 
   /** A month's current truth per ad group: billed figures from the ledger, conversion value from the rollups. */
   private async liveLines(q: Query, account: FinanceAccount, month: string): Promise<Line[]> {
-    const { from, to } = ledgerHours(month, month, account.timezone);
-    const ledger = await q.query<Record<keyof Line, string>[]>(
-      `SELECT campaign_id::text AS "campaignId", ad_group_id::text AS "adGroupId", NULL AS "campaignName",
-              sum(spend_micros)::text AS spend, sum(billed_impressions)::text AS impressions, sum(billed_clicks)::text AS clicks, '0' AS "conversionValue"
-         FROM spend_ledger WHERE ad_account_id = $1 AND hour >= $2 AND hour < $3 GROUP BY campaign_id, ad_group_id`,
-      [account.id, from, to],
+    return [...((await this.liveLinesByMonth(q, account, month, month)).get(month)?.values() ?? [])].sort(byIds);
+  }
+
+  /** The current truth of months first..last per month and ad group (each ledger hour in the local month it starts in). */
+  private async liveLinesByMonth(q: Query, account: FinanceAccount, first: string, last: string): Promise<Map<string, Map<string, Line>>> {
+    const { from, to } = ledgerHours(first, last, account.timezone);
+    const ledger = await q.query<(Record<keyof Line, string> & { month: string })[]>(
+      `SELECT to_char(hour AT TIME ZONE $4, 'YYYY-MM') AS month, campaign_id::text AS "campaignId", ad_group_id::text AS "adGroupId",
+              NULL AS "campaignName", sum(spend_micros)::text AS spend, sum(billed_impressions)::text AS impressions,
+              sum(billed_clicks)::text AS clicks, '0' AS "conversionValue"
+         FROM spend_ledger WHERE ad_account_id = $1 AND hour >= $2 AND hour < $3 GROUP BY 1, campaign_id, ad_group_id`,
+      [account.id, from, to, account.timezone],
     );
-    const lines = new Map(ledger.map((r) => [r.adGroupId, toLine(r)]));
+    const out = new Map<string, Map<string, Line>>();
+    const monthLines = (month: string): Map<string, Line> => {
+      const lines = out.get(month) ?? new Map<string, Line>();
+      out.set(month, lines);
+      return lines;
+    };
+    for (const row of ledger) monthLines(row.month).set(row.adGroupId, toLine(row));
     const measured = await this.store.read({
       level: 'ad_group',
       adAccountIds: [account.id],
       from,
       to,
-      granularity: 'TOTAL',
+      // toStartOfMonth of the hour in the account's timezone: the same rule as the ledger's month above.
+      granularity: 'MONTH',
       timezone: account.timezone,
       clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS,
       viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS,
@@ -451,18 +463,20 @@ export class FinanceService {
     });
     for (const row of measured) {
       const value = totalConversionValueMicros(row.measures);
-      if (value === 0n) continue;
+      if (value === 0n || !row.period) continue;
+      const lines = monthLines(row.period.slice(0, 7));
       const adGroupId = row.ids.ad_group_id!;
       const line = lines.get(adGroupId) ?? { campaignId: row.ids.campaign_id!, adGroupId, campaignName: null, spend: 0n, impressions: 0n, clicks: 0n, conversionValue: 0n };
       lines.set(adGroupId, { ...line, conversionValue: value });
     }
-    const campaignIds = [...new Set([...lines.values()].map((l) => l.campaignId))];
+    const campaignIds = [...new Set([...out.values()].flatMap((lines) => [...lines.values()].map((l) => l.campaignId)))];
     const names = new Map(
       (await q.query<{ id: string; name: string }[]>(`SELECT id::text AS id, name FROM campaigns WHERE id = ANY($1::bigint[]) AND ad_account_id = $2`, [campaignIds, account.id])).map(
         (r) => [r.id, r.name],
       ),
     );
-    return [...lines.values()].map((l) => ({ ...l, campaignName: names.get(l.campaignId) ?? null })).sort(byIds);
+    for (const lines of out.values()) for (const [id, l] of lines) lines.set(id, { ...l, campaignName: names.get(l.campaignId) ?? null });
+    return out;
   }
 
   private async snapshotLines(q: Query, adAccountId: string, month: string): Promise<Line[]> {
@@ -503,6 +517,26 @@ function toLine(r: Record<keyof Line, string | null>): Line {
     clicks: BigInt(r.clicks ?? 0),
     conversionValue: BigInt(r.conversionValue ?? 0),
   };
+}
+
+/** Per ad group: truth minus what is known (closed + restated); only the groups that differ. */
+function difference(truth: ReadonlyMap<string, Line>, known: ReadonlyMap<string, Line>): Line[] {
+  const out: Line[] = [];
+  for (const id of new Set([...truth.keys(), ...known.keys()])) {
+    const t = truth.get(id);
+    const k = known.get(id);
+    const d: Line = {
+      campaignId: (t ?? k)!.campaignId,
+      adGroupId: id,
+      campaignName: t?.campaignName ?? k?.campaignName ?? null,
+      spend: (t?.spend ?? 0n) - (k?.spend ?? 0n),
+      impressions: (t?.impressions ?? 0n) - (k?.impressions ?? 0n),
+      clicks: (t?.clicks ?? 0n) - (k?.clicks ?? 0n),
+      conversionValue: (t?.conversionValue ?? 0n) - (k?.conversionValue ?? 0n),
+    };
+    if (d.spend !== 0n || d.impressions !== 0n || d.clicks !== 0n || d.conversionValue !== 0n) out.push(d);
+  }
+  return out.sort(byIds);
 }
 
 function addLine(a: Line, b: Line): Line {
