@@ -124,6 +124,23 @@ describe('finance: spend per month and quarter, invoices, closed periods and res
     ]);
   });
 
+  it('counts the hour that straddles local midnight in a half-hour timezone in the month it starts in (documented caveat)', async () => {
+    // Asia/Kolkata is UTC+5:30: 1 July starts at 2026-06-30T18:30Z.
+    const kolkata = await signUp(t.app, { timezone: 'Asia/Kolkata', currency: 'INR' });
+    const acct = kolkata.adAccountId;
+    await loadEventsAndLedger(t.app, acct, [
+      impression(acct, '5', '6', 'k-2330', '2026-06-30T18:10:00Z', 10_000), // 23:40 local, 30 June: June
+      impression(acct, '5', '6', 'k-0040', '2026-06-30T18:40:00Z', 20_000), // 00:10 local, 1 July, but in the hour that starts in June: June
+      impression(acct, '5', '6', 'k-0110', '2026-06-30T19:40:00Z', 40_000), // 01:10 local: July
+    ]);
+    const res = await t.http().get(`/v5/ad_accounts/${acct}/finance/spend?start=2026-06&end=2026-07`).set('Authorization', kolkata.auth);
+    expect(res.status).toBe(200);
+    expect((res.body as { periods: Figures[] }).periods.map((p) => [p.period, p.spend_in_micro_currency])).toEqual([
+      ['2026-06', 30_000],
+      ['2026-07', 40_000],
+    ]);
+  });
+
   it('answers across accounts with one total per currency, never summing currencies', async () => {
     const res = await get(`/v5/finance/spend?granularity=MONTH&start=2026-07&end=2026-07&ad_account_ids=${owner.adAccountId},${usdUtc},${eur}`, owner);
     expect(res.status).toBe(200);
