@@ -196,6 +196,9 @@ describe('finance: spend per month and quarter, invoices, closed periods and res
     const close = await t.http().post(`${account()}/finance/periods/2026-07/close`).set('Authorization', analyst.auth).send({});
     expect(close.status).toBe(403);
     expect(close.body).toMatchObject({ code: 3 });
+    const across = await get(`/v5/finance/spend?start=2026-07&end=2026-07&ad_account_ids=${owner.adAccountId}`, analyst);
+    expect(across.status).toBe(403);
+    expect(across.body.message).toContain(`${owner.adAccountId} (ANALYST)`);
     const periods = await get(`${account()}/finance/periods?start=2026-07&end=2026-07`);
     expect((periods.body as { items: { status: string }[] }).items[0]!.status).toBe('OPEN');
   });
