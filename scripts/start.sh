@@ -30,13 +30,16 @@ for _ in $(seq 1 60); do
 done
 curl -fsS "$url/health" >/dev/null || { echo "The API did not become healthy; see tmp/logs/api.log and $url/health" >&2; exit 1; }
 
-DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register -e "const s=require('./apps/api/src/cli/seed.ts');console.log(s.DEMO_USER.email+' / '+s.DEMO_USER.password)")
+# The demo marketplace (an SMB, an agency with several accounts, a finance user), created
+# through the real API so every object obeys the same rules as a client's; idempotent.
+DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/demo-seed.ts "$url")
 cat <<MSG
 
   Loupe is running at  $url
   API docs             $url/docs
   Health               $url/health
-  Demo login           $DEMO  (POST $url/v5/auth/login for a bearer token)
+$DEMO
+  (POST $url/v5/auth/login for a bearer token)
   Logs                 tmp/logs/api.log, tmp/logs/worker.log
 
   Press Ctrl-C to stop the API and worker.

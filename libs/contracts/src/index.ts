@@ -19,3 +19,4 @@ export * from './tracking';
 export * from './conversions';
 export * from './dead-letters';
 export * from './reports';
+export * from './finance';

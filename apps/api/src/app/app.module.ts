@@ -12,6 +12,7 @@ import { BidFloorModule } from '../bid-floor/bid-floor.module';
 import { CampaignsModule } from '../campaigns/campaigns.module';
 import { DeliveryModule } from '../delivery/delivery.module';
 import { ConversionsModule } from '../conversions/conversions.module';
+import { FinanceModule } from '../finance/finance.module';
 import { OpenApiModule } from '../openapi/openapi.module';
 import { PinsModule } from '../pins/pins.module';
 import { ReportsModule } from '../reports/reports.module';
@@ -72,6 +73,7 @@ export class AppModule {
         TrackingModule,
         ConversionsModule,
         ReportsModule,
+        FinanceModule,
         OpenApiModule,
         AdminModule,
         // Last, so its catch-all route never shadows an API route.

@@ -16,6 +16,10 @@ export const PERMISSIONS = {
   'analytics:read': ['ADMIN', 'CAMPAIGN_MANAGER', 'ANALYST'],
   /** Sending conversion events (Pinterest's conversions API). */
   'conversions:write': ['ADMIN', 'CAMPAIGN_MANAGER'],
+  /** Billed spend, invoices and their CSVs: finance's figures, not the analysts'. */
+  'finance:read': ['ADMIN', 'FINANCE_MANAGER'],
+  /** Closing a month freezes what is billed for it. */
+  'finance:write': ['ADMIN', 'FINANCE_MANAGER'],
 } as const satisfies Record<string, readonly AdAccountRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

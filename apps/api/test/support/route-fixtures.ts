@@ -139,6 +139,16 @@ const FIXTURE_BUILDERS: [param: string, build: (app: NestFastifyApplication, rou
       return (res.body as { id: string }).id;
     },
   ],
+  [
+    // A month long ended in every timezone, so finance may close it (the world's accounts are in UTC).
+    'period',
+    async () => '2020-01',
+  ],
+  [
+    // The invoice of the current month, which always exists (numeric: account id + YYYYMM).
+    'billing_invoice_id',
+    async (_app, _routes, owner) => `${owner.adAccountId}${new Date().toISOString().slice(0, 7).replace('-', '')}`,
+  ],
 ];
 
 /** Path parameters the fixtures know how to fill. */
