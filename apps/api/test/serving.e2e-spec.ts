@@ -355,4 +355,18 @@ describe('ad serving (one API process)', () => {
     expect(ok.body.days.map((d: { date: string }) => d.date)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
     expect(ok.body).toMatchObject({ ad_group_id: w.adGroupId, billable_event: 'CLICKTHROUGH', current_bid_in_micro_currency: 1_000_000, currency: 'USD', targeting_sample_rate: 10 });
   });
+
+  it('answers 503 {code: 503} when Redis is unreachable, never serving an ad it could not reserve', async () => {
+    await world({ billable_event: 'IMPRESSION', bid_in_micro_currency: 5_000_000, budget_in_micro_currency: 100_000_000 });
+    const deadRedis = await createTestApp({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1/0' });
+    try {
+      await deadRedis.get(ServingIndex).reloadAll();
+      const res = await request(deadRedis.getHttpServer()).post('/internal/serve').set('Authorization', `Bearer ${SERVICE_KEY}`).send(serveBody());
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe(503);
+      expect(res.body.message).toContain('budget store');
+    } finally {
+      await deadRedis.close();
+    }
+  });
 });
