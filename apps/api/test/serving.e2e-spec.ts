@@ -336,4 +336,37 @@ describe('ad serving (one API process)', () => {
     await http().patch(`/v5/ad_accounts/${other.adAccountId}/ads`).set('Authorization', other.auth).send([{ id: w.adId, status: 'PAUSED' }]).expect(200);
     expect(await eventually(async () => indexed() === undefined, 5_000)).toBe(true);
   });
+
+  it('delivery diagnostics refuse bad date ranges (400) and ad groups of other accounts (404)', async () => {
+    const w = await world();
+    const url = `/v5/ad_accounts/${user.adAccountId}/ad_groups/${w.adGroupId}/delivery_diagnostics`;
+    for (const query of [{ start_date: '2026-11-20', end_date: '2026-11-19' }, { start_date: '2026-01-01', end_date: '2026-03-01' }, { start_date: '2026-02-30', end_date: '2026-03-01' }, { start_date: '2026-11-20' }]) {
+      const res = await http().get(url).query(query).set('Authorization', user.auth);
+      expect(res.status, JSON.stringify(query)).toBe(400);
+      expect(res.body.code).toBe(1);
+    }
+    const stranger = await signUp(app);
+    const foreign = await http()
+      .get(`/v5/ad_accounts/${stranger.adAccountId}/ad_groups/${w.adGroupId}/delivery_diagnostics`)
+      .query({ start_date: '2026-11-20', end_date: '2026-11-21' })
+      .set('Authorization', stranger.auth);
+    expect(foreign.status).toBe(404);
+    const ok = await http().get(url).query({ start_date: '2026-11-20', end_date: '2026-11-22' }).set('Authorization', user.auth).expect(200);
+    expect(ok.body.days.map((d: { date: string }) => d.date)).toEqual(['2026-11-20', '2026-11-21', '2026-11-22']);
+    expect(ok.body).toMatchObject({ ad_group_id: w.adGroupId, billable_event: 'CLICKTHROUGH', current_bid_in_micro_currency: 1_000_000, currency: 'USD', targeting_sample_rate: 10 });
+  });
+
+  it('answers 503 {code: 503} when Redis is unreachable, never serving an ad it could not reserve', async () => {
+    await world({ billable_event: 'IMPRESSION', bid_in_micro_currency: 5_000_000, budget_in_micro_currency: 100_000_000 });
+    const deadRedis = await createTestApp({ DATABASE_URL: db.url, REDIS_URL: 'redis://127.0.0.1:1/0' });
+    try {
+      await deadRedis.get(ServingIndex).reloadAll();
+      const res = await request(deadRedis.getHttpServer()).post('/internal/serve').set('Authorization', `Bearer ${SERVICE_KEY}`).send(serveBody());
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe(503);
+      expect(res.body.message).toContain('budget store');
+    } finally {
+      await deadRedis.close();
+    }
+  });
 });

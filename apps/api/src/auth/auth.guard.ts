@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -14,6 +13,7 @@ import {
 import { DataSource } from 'typeorm';
 import { ROUTE_CONTRACT, type RouteContract } from '../common/route.decorator';
 import { roleAllows } from './permissions';
+import { ServiceKey } from './service-key';
 import type { AuthenticatedRequest } from './request-context';
 import { TokenService } from './token.service';
 
@@ -36,10 +36,10 @@ export class AuthGuard implements CanActivate {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(LOUPE_CONFIG) config: LoupeConfig,
   ) {
-    this.serviceKeyDigest = digest(config.serving.serviceKey);
+    this.serviceKey = new ServiceKey(config.serving.serviceKey);
   }
 
-  private readonly serviceKeyDigest: Buffer;
+  private readonly serviceKey: ServiceKey;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const contract = this.reflector.get<RouteContract | undefined>(ROUTE_CONTRACT, context.getHandler());
@@ -51,7 +51,7 @@ export class AuthGuard implements CanActivate {
 
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (access.kind === 'service') {
-      this.checkServiceKey(request);
+      this.serviceKey.verify(request.headers);
       return true;
     }
     const header = request.headers.authorization;
@@ -78,22 +78,4 @@ export class AuthGuard implements CanActivate {
     request.adAccount = { id: adAccountId, role: scope.role, currency: scope.currency.trim(), timezone: scope.timezone };
     return true;
   }
-
-  private checkServiceKey(request: AuthenticatedRequest): void {
-    const header = request.headers.authorization;
-    const bearer = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    const explicit = request.headers['x-loupe-service-key'];
-    const given = bearer ?? (typeof explicit === 'string' ? explicit.trim() : undefined);
-    if (!given) {
-      throw new AuthenticationFailedException('Authentication failed: this is a service route; send "Authorization: Bearer <SERVICE_KEY>".');
-    }
-    // Digests have one length, so the comparison is constant-time whatever was sent.
-    if (!timingSafeEqual(digest(given), this.serviceKeyDigest)) {
-      throw new AuthenticationFailedException('Authentication failed: the service key is wrong (user access tokens are not accepted on service routes).');
-    }
-  }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

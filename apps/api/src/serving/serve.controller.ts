@@ -3,6 +3,11 @@ import { serveBodySchema, serveResponseSchema, type ServeBody, type ServeRespons
 import { Route } from '../common/route.decorator';
 import { ServeService } from './serve.service';
 
+/**
+ * Declares POST /internal/serve and its contract. Requests are answered by `ServeRoute`,
+ * which swaps in a Fastify handler applying this same contract outside Nest's pipeline;
+ * this method is what the route would run without it.
+ */
 @Controller('internal')
 export class ServeController {
   constructor(private readonly serving: ServeService) {}

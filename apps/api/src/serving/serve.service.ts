@@ -53,7 +53,7 @@ interface Placed {
   priceMicros: number;
 }
 
-type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
+type Commit = { ok: true; priceMicros: number; reserved: SpendScope | null } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
 
 /**
  * Bids of ad accounts in different currencies compete in one auction, so the engine runs
@@ -178,12 +178,19 @@ export class ServeService {
     return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, request, nowSeconds)) };
   }
 
+  /**
+   * All winners' reservations, or none: if Redis fails for one, the charges the others
+   * already reserved are given back (best effort) and the request fails with a 503, so an
+   * ad that is not returned is not paid for.
+   */
   private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
-    try {
-      return await Promise.all(winners.map((w) => this.commit(w, userKey, nowMs)));
-    } catch (err) {
-      throw new ServiceUnavailableException(`The ad server cannot reach its budget store; no ad was charged for this request. (${String(err)})`);
-    }
+    const settled = await Promise.allSettled(winners.map((w) => this.commit(w, userKey, nowMs)));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (!failure) return settled.map((r) => (r as PromiseFulfilledResult<Commit>).value);
+    await Promise.allSettled(
+      settled.map((r) => (r.status === 'fulfilled' && r.value.ok && r.value.reserved ? this.budgets.refund(r.value.reserved, r.value.priceMicros) : undefined)),
+    );
+    throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(failure.reason)})`);
   }
 
   /**
@@ -214,7 +221,7 @@ export class ServeService {
         return { ok: false, reason: 'FREQUENCY_CAP' };
       }
     }
-    return { ok: true, priceMicros };
+    return { ok: true, priceMicros, reserved: g.billableEvent === 'IMPRESSION' ? scope : null };
   }
 
   private isExhausted(adGroupId: string, day: string, nowMs: number): boolean {

@@ -8,6 +8,7 @@ import { ExplainCounters } from './explain';
 import { PacingService } from './pacing.service';
 import { QualityScores } from './quality-scores';
 import { ServeController } from './serve.controller';
+import { ServeRoute } from './serve-route';
 import { SERVING_RANDOM, ServeService } from './serve.service';
 import { ServingIndex } from './serving-index';
 import { ServingSync } from './serving-sync';
@@ -23,6 +24,7 @@ import { ServingSync } from './serving-sync';
   providers: [
     ServingIndex,
     ServeService,
+    ServeRoute,
     PacingService,
     QualityScores,
     ServingSync,
