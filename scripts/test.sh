@@ -12,8 +12,6 @@ export CLICKHOUSE_DATABASE=${TEST_CLICKHOUSE_DATABASE:-loupe_test}
 export BENCH_SIZE=tiny
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
-# Chromium for the web app's browser tests (apps/web/e2e).
-bash scripts/browser.sh || { echo "browser install failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p tmp
 checks_passed=0
@@ -27,6 +25,8 @@ check() {
 check "lint" npx nx run-many -t lint --outputStyle=static
 check "typecheck" npx nx run-many -t typecheck --outputStyle=static
 check "web build" npx vite build --config apps/web/vite.config.mts --logLevel warn
+# Debian's Chromium for the web app's browser tests (apps/web/e2e); installs it once.
+check "chromium" bash scripts/browser.sh
 
 echo "== vitest (unit, integration, e2e)"
 rm -f tmp/vitest-results.json
