@@ -27,7 +27,10 @@ check() {
 
 check "lint" npx nx run-many -t lint --outputStyle=static
 check "typecheck" npx nx run-many -t typecheck --outputStyle=static
-check "web build" npx vite build --config apps/web/vite.config.mts --logLevel warn
+# NODE_ENV=test (above) would give React's development build; the check builds what ships.
+check "web build" env NODE_ENV=production npx vite build --config apps/web/vite.config.mts --logLevel warn
+# Debian's Chromium for the web app's browser tests (apps/web/e2e); installs it once.
+check "chromium" bash scripts/browser.sh
 
 echo "== vitest (unit, integration, e2e)"
 rm -f tmp/vitest-results.json

@@ -182,6 +182,12 @@ describe('SMB advertiser journey in Chromium', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(page, '12-campaigns-phone');
+
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByRole('heading', { name: 'Step 1 of 5: Objective' }).waitFor();
+    const wizardOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(wizardOverflow).toBeLessThanOrEqual(0);
+    await screenshot(page, '12-wizard-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

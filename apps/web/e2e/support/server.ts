@@ -31,7 +31,11 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 /** Builds the web app for production into `outDir` (its own directory, so parallel builds never clash). */
 export async function buildWebApp(outDir: string): Promise<void> {
   mkdirSync(outDir, { recursive: true });
-  await run('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error']);
+  // The test runner's NODE_ENV=test would make Vite bundle React's development build.
+  await run('npx', ['vite', 'build', '--config', 'apps/web/vite.config.mts', '--outDir', outDir, '--emptyOutDir', '--logLevel', 'error'], {
+    ...process.env,
+    NODE_ENV: 'production',
+  });
 }
 
 export interface RunningApi {

@@ -23,7 +23,7 @@ const created = <T extends { created_time: number }>(ctx: Ctx): ColDef<T> => ({
   sort: 'desc',
   sortingOrder: ['desc', 'asc'],
   headerTooltip: 'Sorted on the server by creation (the order the API pages in)',
-  width: 140,
+  width: 120,
   valueFormatter: (p) => formatDate(p.value as number, ctx.timezone),
 });
 
@@ -43,16 +43,16 @@ export function campaignColumns(ctx: Ctx): ColDef<Campaign>[] {
     {
       headerName: 'Campaign',
       field: 'name',
-      minWidth: 200,
+      minWidth: 180,
       flex: 2,
       cellRenderer: (p: ICellRendererParams<Campaign>) =>
         p.data ? <Link to={`/accounts/${ctx.accountId}/campaigns/${p.data.id}`}>{p.data.name}</Link> : <span className="skeleton skeleton--cell" />,
     },
-    { headerName: 'Status', colId: 'status', width: 130, cellRenderer: statusCell },
-    { headerName: 'Objective', field: 'objective_type', width: 140, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
+    { headerName: 'Status', colId: 'status', width: 120, cellRenderer: statusCell },
+    { headerName: 'Objective', field: 'objective_type', width: 120, valueFormatter: (p) => String(p.value ?? '').replace(/_/g, ' ').toLowerCase() },
     { headerName: 'Daily cap', colId: 'daily', width: 120, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
     { headerName: 'Lifetime cap', colId: 'lifetime', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
-    { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    { headerName: 'Schedule', colId: 'schedule', minWidth: 180, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
     ...metricColumns<Campaign>(),
     created<Campaign>(ctx),
   ];
