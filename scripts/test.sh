@@ -13,8 +13,6 @@ export BENCH_SIZE=tiny
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/office.sh || echo "office.sh failed: the LibreOffice CSV test will fail and say why"
-# Chromium for the web app's browser tests (apps/web/e2e).
-bash scripts/browser.sh || { echo "browser install failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p tmp
 checks_passed=0
