@@ -128,14 +128,25 @@ function touchValues(touch: Touch | null, conversionTime: number): SqlFragment {
   )}, ${lit.int(row.ad_id, 'UInt64')}`;
 }
 
-/** UTC hours whose default-window rollups count the given conversions, as attributed_conversions now stands. */
-async function defaultTouchHours(executor: ClickHouseExecutor, options: AttributeHourOptions, eventIds: string[]): Promise<number[]> {
+/**
+ * UTC hours whose default-window rollups count the given conversions: as
+ * attributed_conversions now stands (`latest`), or under every version still
+ * stored (`stored`: old versions linger until a merge, so a retry after a crash
+ * between writing attribution and rolling up usually still finds the hour a
+ * conversion left).
+ */
+async function defaultTouchHours(
+  executor: ClickHouseExecutor,
+  options: AttributeHourOptions,
+  eventIds: string[],
+  versions: 'latest' | 'stored',
+): Promise<number[]> {
   const touch = attributionTouchSql({ clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS, viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS });
   const hours = new Set<number>();
   for (const ids of chunks(eventIds)) {
     const rows = await executor.query<{ h: number }>(sql`
       SELECT DISTINCT toUInt32(toStartOfHour(${touch.touchTime})) AS h
-      FROM ${tableRef(options.database, 'attributed_conversions')} FINAL
+      FROM ${tableRef(options.database, 'attributed_conversions')} ${versions === 'latest' ? sql`FINAL` : sql``}
       WHERE ad_account_id = ${lit.int(options.adAccountId, 'UInt64')}
         AND conversion_date = ${lit.date(new Date(options.hour * 1000))}
         AND conversion_event_id IN ${lit.inList(ids, 'String')}
@@ -160,11 +171,8 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
   if (conversions.length === 0) return { conversions: 0, attributedByClick: 0, attributedByView: 0, touchHours: [] };
 
   // Hours the conversions counted in before this run, so a conversion whose touch changed leaves its old hour.
-  const previousHours = await defaultTouchHours(
-    executor,
-    options,
-    conversions.map((c) => c.event_id),
-  );
+  const conversionIds = conversions.map((c) => c.event_id);
+  const previousHours = await defaultTouchHours(executor, options, conversionIds, 'stored');
 
   const touchIds = new Set<string>();
   for (const conversion of conversions) {
@@ -245,11 +253,7 @@ export async function attributeHour(executor: ClickHouseExecutor, options: Attri
       VALUES ${sql.join(rows)}`);
   }
 
-  const currentHours = await defaultTouchHours(
-    executor,
-    options,
-    conversions.map((c) => c.event_id),
-  );
+  const currentHours = await defaultTouchHours(executor, options, conversionIds, 'latest');
   return {
     conversions: conversions.length,
     attributedByClick,
