@@ -191,6 +191,8 @@ export class EventBatcher {
     const touched = new Map<string, RollupJob>();
     const deferred: Entry[] = [];
     let batchId = randomUUID();
+    /** Every id this batch claimed under (a lapsed lease changes it); all are committed at the end. */
+    const batchIds = [batchId];
 
     // A lease lost mid-batch (the worker stalled past it) restarts the claim under a new id.
     while (items.length > 0) {
@@ -248,6 +250,7 @@ export class EventBatcher {
       if (items.length > 0) {
         this.sinks.logger.warn(`ingest batch ${batchId} lost its lease; re-claiming ${items.length} events under a new batch`);
         batchId = randomUUID();
+        batchIds.push(batchId);
       }
     }
 
@@ -255,7 +258,8 @@ export class EventBatcher {
     // committed, so "committed" implies both, and a crash before it repeats them (both idempotent).
     if (letters.length > 0) await this.retry('store dead letters', () => this.sinks.deadLetters.publish(letters));
     if (touched.size > 0) await this.retry('schedule rollups', () => this.sinks.rollups.schedule([...touched.values()]));
-    await this.retry('mark the batch committed', () => this.sinks.claims.commit(batchId));
+    // Ids inserted before a lapsed lease still point to the earlier batch id: commit it too.
+    for (const id of batchIds) await this.retry('mark the batch committed', () => this.sinks.claims.commit(id));
 
     for (const item of settled) for (const entry of item.entries) settle(entry);
     for (const entry of unrenderable) settle(entry);

@@ -4,10 +4,10 @@ import { LOUPE_CONFIG, QUEUES, REDIS, bullConnection, type LoupeConfig } from '@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DeadLetterPublisher } from '../dead-letter/dead-letter.publisher';
+import { RollupScheduler } from '../rollups/rollup-scheduler.service';
 import { EventBatcher, IngestStoppedError } from './event-batcher';
 import { EventClaims } from './event-claims';
 import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
-import { RollupScheduler } from './rollup-scheduler';
 import { validateEventBatch } from './validate-event-batch';
 
 export interface IngestJobResult {
@@ -54,7 +54,12 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
         clickhouse: this.inserts,
         database: config.clickhouse.database,
         deadLetters,
-        rollups,
+        rollups: {
+          // The scheduler takes events; the start of each touched hour stands for them.
+          schedule: async (hours) => {
+            await rollups.schedule(hours.map((h) => ({ ad_account_id: h.ad_account_id, event_time_ms: h.hour * 1000 })));
+          },
+        },
         logger: { warn: (m) => this.logger.warn(m), error: (m) => this.logger.error(m) },
       },
       options,
