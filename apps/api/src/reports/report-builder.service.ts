@@ -165,8 +165,10 @@ export class ReportBuilderService {
   }
 
   private async read(account: ReportAccount, definition: ReportDefinition, plan: Plan): Promise<Slice[]> {
-    const start = startOfLocalDay(definition.start_date, account.timezone);
-    const end = startOfLocalDay(addDays(definition.end_date, 1), account.timezone);
+    // Whole UTC hours on both paths (as the rollups, which are hourly), so a segment
+    // slice summed over its values equals the entity rows even in half-hour timezones.
+    const start = floorToHour(startOfLocalDay(definition.start_date, account.timezone));
+    const end = floorToHour(startOfLocalDay(addDays(definition.end_date, 1), account.timezone));
     const filter: Partial<Record<RollupKeyColumn, readonly string[]>> = {};
     for (const name of ['campaign_ids', 'ad_group_ids', 'ad_ids'] as const) {
       const ids = definition.filters[name];
@@ -188,8 +190,8 @@ export class ReportBuilderService {
       const rows = await this.store.read({
         level: plan.level,
         adAccountIds: [account.id],
-        from: floorToHour(start),
-        to: floorToHour(end),
+        from: start,
+        to: end,
         granularity: plan.granularity,
         timezone: account.timezone,
         filter,
