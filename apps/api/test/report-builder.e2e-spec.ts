@@ -49,14 +49,20 @@ describe('report builder', () => {
     ]);
   });
 
-  it('cuts by placement and by targeting from the raw events, with conversion metrics null and explained', async () => {
-    const byPlacement = await query({ dimensions: ['placement'], metrics: ['impressions', 'clicks', 'spend', 'cpc', 'roas'] });
+  it('cuts by placement and by targeting from the raw events, conversions in the segment of the click that claimed them', async () => {
+    const byPlacement = await query({ dimensions: ['placement'], metrics: ['impressions', 'clicks', 'spend', 'cpc', 'conversions', 'roas'] });
     expect(byPlacement.status).toBe(200);
     expect((byPlacement.body as Body).rows).toEqual([
-      { placement: 'BROWSE', currency: 'USD', impressions: 2, clicks: 1, spend: 4_000, cpc: 4_000, roas: null },
-      { placement: 'SEARCH', currency: 'USD', impressions: 2, clicks: 0, spend: 3_000, cpc: null, roas: null },
+      { placement: 'BROWSE', currency: 'USD', impressions: 2, clicks: 1, spend: 4_000, cpc: 4_000, conversions: 1, roas: 7_500 },
+      { placement: 'SEARCH', currency: 'USD', impressions: 2, clicks: 0, spend: 3_000, cpc: null, conversions: 0, roas: 0 },
     ]);
-    expect(((byPlacement.body as Body).metadata.notes as string[]).join(' ')).toMatch(/conversion metrics .* are null/);
+    // Summed over every placement: the rollups' totals.
+    expect((byPlacement.body as Body).totals[0]!.metrics).toEqual({ impressions: 4, clicks: 1, spend: 7_000, cpc: 7_000, conversions: 1, roas: 4285.7142857143 });
+    const atConversion = await query({ dimensions: ['gender', 'date'], metrics: ['conversions'], conversion_report_time: 'TIME_OF_CONVERSION', filters: { gender: ['female'] } });
+    expect((atConversion.body as Body).rows).toEqual([
+      { gender: 'female', date: ds.D, currency: 'USD', conversions: 1 },
+      { gender: 'female', date: ds.D1, currency: 'USD', conversions: 0 },
+    ]);
     const byCampaignGenderDay = await query({ dimensions: ['campaign', 'gender', 'date'], metrics: ['impressions', 'spend'], filters: { age_bucket: ['25-34'] } });
     expect((byCampaignGenderDay.body as Body).rows).toEqual([
       { campaign_id: ds.ids.cA1, gender: 'female', date: ds.D, currency: 'USD', impressions: 1, spend: 2_000 },

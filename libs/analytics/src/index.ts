@@ -85,4 +85,12 @@ export {
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
 export { insertEvents, type RawEvent } from './raw-events';
-export { SEGMENT_DIMENSIONS, SEGMENT_MEASURE_COLUMNS, segmentMeasuresSql, type SegmentDimension, type SegmentQuery } from './segment-sql';
+export {
+  SEGMENT_DIMENSIONS,
+  SEGMENT_MEASURE_COLUMNS,
+  segmentConversionsSql,
+  segmentMeasuresSql,
+  type SegmentConversionsQuery,
+  type SegmentDimension,
+  type SegmentQuery,
+} from './segment-sql';

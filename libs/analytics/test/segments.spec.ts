@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertEvents, lit, recomputeRollupHour, rollupSql, runClickHouseMigrations, segmentMeasuresSql, sql, type ClickHouseExecutor, type RawEvent } from '../src';
+import { insertEvents, lit, recomputeRollupHour, rollupSql, runClickHouseMigrations, segmentConversionsSql, segmentMeasuresSql, sql, type ClickHouseExecutor, type RawEvent } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
 
 /*
@@ -60,6 +60,16 @@ describe.each(ENGINES)('segment measures on $name', (engine) => {
       ['11', '25-34', 'female', '2', '4000'],
       ['12', '35-44', 'female', '1', '3000'],
     ]);
+  });
+
+  it('counts a conversion in the segment of the touch that claims it, at the touch’s or the conversion’s time', async () => {
+    const query = { ...base, granularity: 'DAY' as const, keys: ['campaign_id' as const], segments: ['placement' as const, 'gender' as const], windows: { clickWindowDays: 30 as const, viewWindowDays: 1 as const } };
+    const pick = (rows: Record<string, unknown>[]) => rows.map((r) => [r['campaign_id'], r['placement'], r['gender'], r['period'], r['conversions_checkout'], r['value_checkout_micros']]);
+    expect(pick(await executor.query(segmentConversionsSql({ ...query, reportTime: 'TIME_OF_AD_ACTION' })))).toEqual([['11', 'BROWSE', 'female', '2026-03-10', '1', '5000000']]);
+    expect(pick(await executor.query(segmentConversionsSql({ ...query, reportTime: 'TIME_OF_CONVERSION' })))).toEqual([['11', 'BROWSE', 'female', '2026-03-10', '1', '5000000']]);
+    // Filtered to another segment, or without any window, nothing claims it.
+    expect(await executor.query(segmentConversionsSql({ ...query, reportTime: 'TIME_OF_AD_ACTION', segmentFilter: { placement: ['SEARCH'] } }))).toEqual([]);
+    expect(await executor.query(segmentConversionsSql({ ...query, reportTime: 'TIME_OF_AD_ACTION', windows: { clickWindowDays: 0, viewWindowDays: 0 } }))).toEqual([]);
   });
 
   it('adds up over every segment value to the rollups’ figures', async () => {

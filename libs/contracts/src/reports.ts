@@ -100,6 +100,8 @@ export const savedReportCreateSchema = z
     name: z.string().trim().min(1).max(200),
     definition: reportDefinitionSchema,
     shared_with_user_ids: z.array(idSchema).max(100).default([]),
+    /** Shared with every member of the home account who may read analytics. */
+    shared_with_account: z.boolean().default(false),
   })
   .strict();
 export const savedReportUpdateSchema = z
@@ -107,6 +109,7 @@ export const savedReportUpdateSchema = z
     name: z.string().trim().min(1).max(200).optional(),
     definition: reportDefinitionSchema.optional(),
     shared_with_user_ids: z.array(idSchema).max(100).optional(),
+    shared_with_account: z.boolean().optional(),
   })
   .strict();
 export type SavedReportCreate = z.infer<typeof savedReportCreateSchema>;
@@ -118,6 +121,7 @@ export const savedReportSchema = z.object({
   name: z.string(),
   owner_user_id: idSchema,
   shared_with_user_ids: z.array(idSchema),
+  shared_with_account: z.boolean(),
   definition: reportDefinitionSchema,
   created_time: z.number().int(),
   updated_time: z.number().int(),
@@ -154,7 +158,9 @@ export const asyncReportCreateSchema = z.object({
   ad_group_ids: idList(250),
   ad_ids: idList(500),
   reporting_timezone: z.enum(['PINTEREST_TIME_ZONE', 'AD_ACCOUNT_TIME_ZONE']).optional(),
-});
+  /** Pinterest's conversion attribution types: Loupe attributes clicks and views, so this list is accepted and does not change the report. */
+  attribution_types: z.array(z.enum(['INDIVIDUAL', 'HOUSEHOLD'])).max(2).optional(),
+}).strict();
 export type AsyncReportCreate = z.infer<typeof asyncReportCreateSchema>;
 export const asyncReportCreateResponseSchema = z.object({ report_status: z.enum(ASYNC_REPORT_STATUSES), token: z.string(), message: z.string().nullable() });
 export const asyncReportQuerySchema = z.object({ token: z.string({ error: "Parameter 'token' is required" }).min(1).max(100) });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { ROLLUP_KEY_COLUMNS, segmentMeasuresSql, type Granularity, type RollupKeyColumn, type RollupLevel, type SegmentDimension } from '@loupe/analytics';
+import { CONVERSION_COLUMNS, ROLLUP_KEY_COLUMNS, segmentConversionsSql, segmentMeasuresSql, type Granularity, type RollupKeyColumn, type RollupLevel, type SegmentDimension } from '@loupe/analytics';
 import {
   ENTITY_DIMENSIONS,
   REPORT_LIMITS,
@@ -43,7 +43,6 @@ const ENTITY_KEY: Record<Exclude<EntityDimension, 'ad_account'>, RollupKeyColumn
 const FILTER_LEVEL: Record<'campaign_ids' | 'ad_group_ids' | 'ad_ids', RollupLevel> = { campaign_ids: 'campaign', ad_group_ids: 'ad_group', ad_ids: 'ad' };
 const FILTER_KEY: Record<'campaign_ids' | 'ad_group_ids' | 'ad_ids', RollupKeyColumn> = { campaign_ids: 'campaign_id', ad_group_ids: 'ad_group_id', ad_ids: 'ad_id' };
 const TIME_GRANULARITY: Record<TimeDimension, Granularity> = { date: 'DAY', week: 'WEEK', month: 'MONTH', quarter: 'QUARTER' };
-const CONVERSION_MEASURES = new Set(['conversions', 'conversionValueMicros']);
 
 /** The name of a dimension's column in rows: entities by their id, time and segments by their own name. */
 export function dimensionColumn(dimension: ReportDimension): string {
@@ -79,7 +78,8 @@ export interface ReportPage {
  * several ad accounts. Entity and time dimensions read the rollups through
  * MeasureStore — the same read as Pinterest's analytics endpoints, so both answer the
  * same number; placement and targeting dimensions read the raw events
- * (segmentMeasuresSql, same counting rules). Every metric is computed by the metrics
+ * (segmentMeasuresSql, same counting rules) and put each attributed conversion in
+ * the segment of its claiming touch (segmentConversionsSql). Every metric is computed by the metrics
  * library from summed base measures (never an average of ratios). Rows and totals
  * are kept apart per currency: money of two currencies is never added.
  */
@@ -111,11 +111,7 @@ export class ReportBuilderService {
     for (const group of groups.values()) group.measures = group.parts.length === 1 ? group.parts[0]! : aggregate(group.parts);
 
     const metrics = definition.metrics;
-    const value = (group: Pick<Group, 'measures'>, metric: LoupeMetric): MetricValue => {
-      const def: MetricDefinition = LOUPE_METRICS[metric];
-      if (plan.segmented && def.measures.some((m) => CONVERSION_MEASURES.has(m))) return null;
-      return def.compute(group.measures);
-    };
+    const value = (group: Pick<Group, 'measures'>, metric: LoupeMetric): MetricValue => (LOUPE_METRICS[metric] as MetricDefinition).compute(group.measures);
     const ordered = [...groups.values()].sort((a, b) => compareGroups(a, b, plan.columns, definition, value));
     const pageRows = ordered.slice(offset, offset + page.pageSize);
     const rows = pageRows.map((group) => ({
@@ -158,19 +154,21 @@ export class ReportBuilderService {
           view_window_days: definition.view_window_days,
           conversion_report_time: definition.conversion_report_time,
         },
-        notes: plan.segmented
-          ? [
-              'Placement and targeting slices are read from the raw events; conversion metrics (conversions, conversion_value, cpa, roas, roi, conversion_rate) are null there: conversions are attributed to ads, not to the touch’s segment.',
-              'unique_users and frequency are null on totals and on rows that combine several slices: distinct users do not add up.',
-            ]
-          : ['unique_users and frequency are null on totals and on rows that combine several slices: distinct users do not add up.'],
+        notes: [
+          ...(plan.segmented
+            ? ['Placement and targeting slices are read from the raw events; a conversion counts in the segment of the click or impression that claims it (unattributed conversions have no segment).']
+            : []),
+          'unique_users and frequency are null on totals and on rows that combine several slices: distinct users do not add up.',
+        ],
       },
     };
   }
 
   private async read(account: ReportAccount, definition: ReportDefinition, plan: Plan): Promise<Slice[]> {
-    const start = startOfLocalDay(definition.start_date, account.timezone);
-    const end = startOfLocalDay(addDays(definition.end_date, 1), account.timezone);
+    // Whole UTC hours on both paths (as the rollups, which are hourly), so a segment
+    // slice summed over its values equals the entity rows even in half-hour timezones.
+    const start = floorToHour(startOfLocalDay(definition.start_date, account.timezone));
+    const end = floorToHour(startOfLocalDay(addDays(definition.end_date, 1), account.timezone));
     const filter: Partial<Record<RollupKeyColumn, readonly string[]>> = {};
     for (const name of ['campaign_ids', 'ad_group_ids', 'ad_ids'] as const) {
       const ids = definition.filters[name];
@@ -192,8 +190,8 @@ export class ReportBuilderService {
       const rows = await this.store.read({
         level: plan.level,
         adAccountIds: [account.id],
-        from: floorToHour(start),
-        to: floorToHour(end),
+        from: start,
+        to: end,
         granularity: plan.granularity,
         timezone: account.timezone,
         filter,
@@ -205,36 +203,58 @@ export class ReportBuilderService {
     }
     const segmentFilter: Partial<Record<SegmentDimension, readonly string[]>> = {};
     for (const s of SEGMENT_REPORT_DIMENSIONS) if (definition.filters[s]) segmentFilter[s] = definition.filters[s];
-    const rows = await this.clickhouse.query<Record<string, string | number>>(
-      segmentMeasuresSql({
-        database: this.config.clickhouse.database,
-        adAccountIds: [account.id],
-        from: start,
-        to: end,
-        granularity: plan.granularity,
-        timezone: account.timezone,
-        keys,
-        segments: plan.dimensions.filter(isSegment),
-        filter,
-        segmentFilter,
-      }),
-    );
-    return rows.map((row) => {
+    const segmentQuery = {
+      database: this.config.clickhouse.database,
+      adAccountIds: [account.id],
+      from: start,
+      to: end,
+      granularity: plan.granularity,
+      timezone: account.timezone,
+      keys,
+      segments: plan.dimensions.filter(isSegment),
+      filter,
+      segmentFilter,
+    };
+    const [eventRows, conversionRows] = await Promise.all([
+      this.clickhouse.query<Record<string, string | number>>(segmentMeasuresSql(segmentQuery)),
+      this.clickhouse.query<Record<string, string | number>>(
+        segmentConversionsSql({
+          ...segmentQuery,
+          windows: { clickWindowDays: definition.click_window_days, viewWindowDays: definition.view_window_days },
+          reportTime: definition.conversion_report_time,
+        }),
+      ),
+    ]);
+    // Events and the conversions their touches claimed, matched on the same key.
+    const keyOf = (row: Record<string, string | number>): string =>
+      JSON.stringify([row.ad_account_id, ...keys.map((k) => row[k]), ...segmentQuery.segments.map((d) => row[d]), row.period ?? ''].map(String));
+    const merged = new Map<string, { events: Record<string, string | number> | null; conversions: Record<string, string | number> | null }>();
+    for (const row of eventRows) merged.set(keyOf(row), { events: row, conversions: null });
+    for (const row of conversionRows) {
+      const entry = merged.get(keyOf(row));
+      if (entry) entry.conversions = row;
+      else merged.set(keyOf(row), { events: null, conversions: row });
+    }
+    return [...merged.values()].map(({ events, conversions }) => {
+      const row = (events ?? conversions)!;
       const ids: Partial<Record<RollupKeyColumn, string>> = {};
       for (const k of keys) ids[k] = String(row[k]);
-      const segments = Object.fromEntries(SEGMENT_REPORT_DIMENSIONS.filter((s) => s in row).map((s) => [s, String(row[s])]));
+      const segments = Object.fromEntries(SEGMENT_REPORT_DIMENSIONS.filter((d) => d in row).map((d) => [d, String(row[d])]));
+      const num = (source: Record<string, string | number> | null, column: string): string | number => (source ? (source[column] ?? 0) : 0);
       return {
         account,
         values: valuesOf(String(row.ad_account_id), ids, row.period === undefined ? null : String(row.period), segments),
         measures: measures({
-          impressions: row.impressions,
-          clicks: row.clicks,
-          outboundClicks: row.outbound_clicks,
-          saves: row.saves,
-          closeups: row.closeups,
-          shares: row.shares,
-          spendMicros: row.spend_micros,
-          uniqueUsers: row.users,
+          impressions: num(events, 'impressions'),
+          clicks: num(events, 'clicks'),
+          outboundClicks: num(events, 'outbound_clicks'),
+          saves: num(events, 'saves'),
+          closeups: num(events, 'closeups'),
+          shares: num(events, 'shares'),
+          spendMicros: num(events, 'spend_micros'),
+          conversions: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.count)])),
+          conversionValueMicros: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.value)])),
+          uniqueUsers: events ? num(events, 'users') : 0,
         }),
       };
     });

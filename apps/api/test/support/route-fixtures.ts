@@ -80,6 +80,19 @@ const FIXTURE_BUILDERS: [param: string, build: (app: NestFastifyApplication, rou
     },
   ],
   [
+    'saved_report_id',
+    // Shared with the whole account, so every member the tests add can see it.
+    async (app, routes, owner) => {
+      if (!routeExists(routes, 'POST', '/v5/ad_accounts/:ad_account_id/saved_reports')) return undefined;
+      const res = await request(app.getHttpServer())
+        .post(`/v5/ad_accounts/${owner.adAccountId}/saved_reports`)
+        .set('Authorization', owner.auth)
+        .send({ ...sampleSavedReport(owner.adAccountId), shared_with_account: true });
+      if (res.status !== 201) throw new Error(`fixture: POST saved_reports failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return (res.body as { id: string }).id;
+    },
+  ],
+  [
     'user_id',
     // A member who is nobody's test principal, so removing them breaks nothing.
     async (app, routes, owner) => {
@@ -191,6 +204,11 @@ export function samplePin(): Json {
   return { title: 'Fixture pin', alt_text: 'A lamp', link: 'https://example.com/lamp', media_source: { source_type: 'image_url', url: 'https://example.com/lamp.jpg' } };
 }
 
+export function sampleSavedReport(adAccountId: string): Json {
+  const today = new Date().toISOString().slice(0, 10);
+  return { name: `Fixture report ${randomUUID().slice(0, 8)}`, definition: { ad_account_ids: [adAccountId], start_date: today, end_date: today, dimensions: ['campaign'], metrics: ['spend', 'ctr'] } };
+}
+
 export function sampleCampaign(_adAccountId: string): Json {
   return { ad_account_id: _adAccountId, name: `Fixture campaign ${randomUUID().slice(0, 8)}`, objective_type: 'AWARENESS', status: 'PAUSED' };
 }
@@ -254,6 +272,20 @@ export function sampleBody(route: CatalogRoute, ids: Fixtures): unknown {
       return [{ id: ids.ad_group_id, name: `Renamed ${randomUUID().slice(0, 6)}` }];
     case 'POST /v5/ad_accounts/:ad_account_id/ads':
       return [sampleAd(ids.ad_group_id ?? '0', ids.pin_id ?? '0')];
+    case 'POST /v5/ad_accounts/:ad_account_id/saved_reports':
+      return sampleSavedReport(account);
+    case 'PATCH /v5/ad_accounts/:ad_account_id/saved_reports/:saved_report_id':
+      return { name: `Renamed ${randomUUID().slice(0, 6)}` };
+    case 'POST /v5/ad_accounts/:ad_account_id/saved_reports/:saved_report_id/run':
+      return { page_size: 10 };
+    case 'POST /v5/ad_accounts/:ad_account_id/reports': {
+      const today = new Date().toISOString().slice(0, 10);
+      return { start_date: today, end_date: today, granularity: 'DAY', level: 'CAMPAIGN', columns: ['SPEND_IN_MICRO_DOLLAR'] };
+    }
+    case 'POST /v5/reports/query': {
+      const today = new Date().toISOString().slice(0, 10);
+      return { ad_account_ids: [account], start_date: today, end_date: today, metrics: ['spend'] };
+    }
     case 'PATCH /v5/ad_accounts/:ad_account_id/ads':
       return [{ id: ids.ad_id, name: `Renamed ${randomUUID().slice(0, 6)}` }];
     case 'POST /t/e/:token':

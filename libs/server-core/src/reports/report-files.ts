@@ -129,7 +129,11 @@ export async function buildAsyncReport(
         currency: job.currency,
         attributionWindows: `click ${r.click_window_days} days; view ${r.view_window_days} days; reported at ${r.conversion_report_time}`,
         generatedAt: now,
-        extra: [['report token', token]],
+        // Pinterest's column names decide the unit, whatever the generic `money` line says.
+        extra: [
+          ['report token', token],
+          ['columns', '*_IN_MICRO_DOLLAR: integer micros of the currency (Pinterest names); *_IN_DOLLAR and ratios: exact decimals'],
+        ],
       },
       checksum: 'trailer',
       onProgress: (written) => void onProgress(0.5 + (0.5 * written) / Math.max(1, rows.length)),
