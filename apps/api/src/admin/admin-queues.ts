@@ -14,8 +14,10 @@ export class AdminQueues implements OnApplicationShutdown {
   readonly all: Queue[];
 
   constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig) {
-    // Fail fast while Redis is down: an admin page must answer, not hang on a reconnect.
-    const connection = { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 };
+    // One retry, then fail: an admin page must answer while Redis is down, not hang. The
+    // offline queue stays on: without it a connection closed while still connecting (an app
+    // shut down right after boot, as tests do) rejects its SELECT with nobody to catch it.
+    const connection = { ...(bullConnection(config) as RedisOptions), maxRetriesPerRequest: 1 };
     const open = <T>(name: string): Queue<T> => {
       const queue = new Queue<T>(name, { connection, prefix: config.redis.queuePrefix });
       queue.on('error', () => undefined); // reported through the requests that fail
