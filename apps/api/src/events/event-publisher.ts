@@ -48,8 +48,11 @@ export class EventPublisher implements OnApplicationShutdown {
   constructor(@Inject(LOUPE_CONFIG) config: LoupeConfig, @Optional() @Inject(GROUP_COMMIT_OPTIONS) options?: Partial<GroupCommitOptions>) {
     this.options = { ...DEFAULT_GROUP_COMMIT, ...options };
     this.queue = new Queue(QUEUES.events, {
-      // Fail fast while Redis is down: an acknowledgment must not wait on a reconnect.
-      connection: { ...(bullConnection(config) as RedisOptions), enableOfflineQueue: false, maxRetriesPerRequest: 1 },
+      // While Redis is down a command gives up after one retry, and `store` gives up after
+      // timeoutMs whatever happens, so an acknowledgment never waits on a reconnect. The
+      // offline queue stays on: without it BullMQ's own connection set-up (SELECT of the
+      // database) fails unhandled when the app closes before Redis answered.
+      connection: { ...(bullConnection(config) as RedisOptions), maxRetriesPerRequest: 1 },
       prefix: config.redis.queuePrefix,
       // Retried with backoff if a worker fails it; kept a while after completion for inspection.
       defaultJobOptions: DEFAULT_JOB_OPTIONS,
