@@ -20,7 +20,7 @@ import { RollupScheduler } from '../src/rollups/rollup-scheduler.service';
 import type { RollupHourResult } from '../src/rollups/rollup.service';
 import { scheduleRollups } from '../src/rollups/schedule';
 import { WorkerModule } from '../src/worker.module';
-import { insertEvents, type RawEvent } from './support/events';
+import { insertEvents, type RawEvent } from '@loupe/analytics';
 
 /**
  * The rollups queue end to end on the real services: jobs added the way the

@@ -27,6 +27,8 @@ export interface RawEvent {
   location?: string;
   device?: string;
   interest?: string;
+  /** ISO instant the pipeline stored it (ReplacingMergeTree keeps the latest); now when unset. */
+  ingested_at?: string;
 }
 
 /** Inserts rows the way the ingest worker would: one INSERT through the literal formatter. */
@@ -38,10 +40,11 @@ export async function insertEvents(executor: ClickHouseExecutor, database: strin
       ${lit.string(e.click_id ?? '')}, ${lit.int(e.price_micros ?? 0, 'Int64')}, ${lit.int(e.value_micros ?? 0, 'Int64')},
       ${lit.string(e.currency ?? '')}, ${lit.string(e.conversion_type ?? '')}, ${lit.int(e.ivt ?? 0, 'UInt8')},
       ${lit.string(e.placement ?? '')}, ${lit.string(e.age_bucket ?? '')}, ${lit.string(e.gender ?? '')}, ${lit.string(e.location ?? '')},
-      ${lit.string(e.device ?? '')}, ${lit.string(e.interest ?? '')})`,
+      ${lit.string(e.device ?? '')}, ${lit.string(e.interest ?? '')},
+      ${lit.dateTime(e.ingested_at === undefined ? new Date() : new Date(e.ingested_at))})`,
   );
   await executor.command(sql`INSERT INTO ${tableRef(database, 'events')}
     (event_id, event_type, engagement_type, event_time, ad_account_id, campaign_id, ad_group_id, ad_id, user_id,
-     click_id, price_micros, value_micros, currency, conversion_type, ivt, placement, age_bucket, gender, location, device, interest)
+     click_id, price_micros, value_micros, currency, conversion_type, ivt, placement, age_bucket, gender, location, device, interest, ingested_at)
     VALUES ${sql.join(rows)}`);
 }

@@ -12,7 +12,7 @@ import {
   type ClickHouseExecutor,
 } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
-import { insertEvents, type RawEvent } from './support/events';
+import { insertEvents, type RawEvent } from '../src';
 
 /**
  * Attribution on both engines: the job's matching (last click, else last view;

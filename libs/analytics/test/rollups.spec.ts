@@ -11,7 +11,7 @@ import {
   type RollupLevel,
 } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
-import { insertEvents, type RawEvent } from './support/events';
+import { insertEvents, type RawEvent } from '../src';
 
 /**
  * The rollup job's SQL on a hand-computed set of raw events, on 18.16 and on
