@@ -1,7 +1,7 @@
-import { Link, NavLink, Outlet, useLocation, useParams } from 'react-router';
+import { Link, Navigate, NavLink, Outlet, useLocation, useParams } from 'react-router';
 import { ErrorState, Skeleton } from '../components/States';
 import { AccountSwitcher } from '../features/ad-accounts/components/AccountSwitcher';
-import { CurrentAccountContext, currentAccountValue, useAdAccounts } from '../features/ad-accounts/hooks/useAdAccounts';
+import { CurrentAccountContext, currentAccountValue, useAdAccounts, useCurrentAccount } from '../features/ad-accounts/hooks/useAdAccounts';
 
 /** The frame of every ad account screen: which account, the person's role on it, and its sections. */
 export function AccountLayout() {
@@ -26,13 +26,21 @@ export function AccountLayout() {
     );
   }
   const value = currentAccountValue(account);
-  const section = pathname.split('/')[3] === 'settings' ? 'settings' : 'campaigns';
+  const segment = pathname.split('/')[3];
+  const section = segment === 'settings' || segment === 'overview' ? segment : 'campaigns';
   return (
     <CurrentAccountContext.Provider value={value}>
       <div className="account-bar">
         <AccountSwitcher accounts={data} current={account} section={section} />
         <nav aria-label="Account sections">
           <ul className="nav-list">
+            {value.can.canSeeCampaigns && (
+              <li>
+                <NavLink to={`/accounts/${account.id}/overview`} className="nav-link">
+                  Overview
+                </NavLink>
+              </li>
+            )}
             {value.can.canSeeCampaigns && (
               <li>
                 <NavLink to={`/accounts/${account.id}/campaigns`} className="nav-link">
@@ -51,4 +59,10 @@ export function AccountLayout() {
       <Outlet />
     </CurrentAccountContext.Provider>
   );
+}
+
+/** An account's landing tab: the overview for roles that read reporting, settings for the others (finance). */
+export function AccountIndex() {
+  const { can } = useCurrentAccount();
+  return <Navigate to={can.canSeeCampaigns ? 'overview' : 'settings'} replace />;
 }

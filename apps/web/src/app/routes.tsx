@@ -1,12 +1,12 @@
 import { lazy } from 'react';
-import { Navigate, type RouteObject } from 'react-router';
-import { AccountLayout } from './AccountLayout';
+import { type RouteObject } from 'react-router';
+import { AccountIndex, AccountLayout } from './AccountLayout';
 import { AppLayout } from './AppLayout';
 import { RequireSession } from './RequireSession';
 import { RouteError } from './RouteError';
 
 // One chunk per screen, so the first page loads only its own code; AG Grid comes only
-// with the grid screens.
+// with the grid screens, recharts only with the overview.
 const HomePage = lazy(() => import('../pages/HomePage').then((m) => ({ default: m.HomePage })));
 const StatusPage = lazy(() => import('../pages/StatusPage').then((m) => ({ default: m.StatusPage })));
 const NotFoundPage = lazy(() => import('../pages/NotFoundPage').then((m) => ({ default: m.NotFoundPage })));
@@ -17,6 +17,8 @@ const CampaignsPage = lazy(() => import('../pages/CampaignsPage').then((m) => ({
 const AdGroupsPage = lazy(() => import('../pages/AdGroupsPage').then((m) => ({ default: m.AdGroupsPage })));
 const AdsPage = lazy(() => import('../pages/AdsPage').then((m) => ({ default: m.AdsPage })));
 const NewCampaignPage = lazy(() => import('../pages/NewCampaignPage').then((m) => ({ default: m.NewCampaignPage })));
+const OverviewPage = lazy(() => import('../pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
+const DeliveryPage = lazy(() => import('../pages/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export const routes: RouteObject[] = [
@@ -39,11 +41,13 @@ export const routes: RouteObject[] = [
                 path: 'accounts/:adAccountId',
                 element: <AccountLayout />,
                 children: [
-                  { index: true, element: <Navigate to="campaigns" replace /> },
+                  { index: true, element: <AccountIndex /> },
+                  { path: 'overview', element: <OverviewPage /> },
                   { path: 'campaigns', element: <CampaignsPage /> },
                   { path: 'campaigns/new', element: <NewCampaignPage /> },
                   { path: 'campaigns/:campaignId', element: <AdGroupsPage /> },
                   { path: 'ad_groups/:adGroupId', element: <AdsPage /> },
+                  { path: 'ad_groups/:adGroupId/delivery', element: <DeliveryPage /> },
                   { path: 'settings', element: <SettingsPage /> },
                 ],
               },

@@ -29,7 +29,7 @@ export function AccountsPage() {
             const role = abilities(account).role;
             return (
               <li key={account.id} className="card">
-                <Link to={`/accounts/${account.id}/campaigns`} className="card__title">
+                <Link to={`/accounts/${account.id}`} className="card__title">
                   {account.name}
                 </Link>
                 <p className="muted">
