@@ -35,6 +35,9 @@ export function AdsPage() {
           <div className="page-head">
             <h1 id="ads-title">{adGroup.data.name}</h1>
             <StatusBadge status={adGroup.data.summary_status} />
+            <Link to={`/accounts/${account.id}/ad_groups/${adGroup.data.id}/delivery`} className="button button--quiet">
+              Why isn’t it delivering?
+            </Link>
           </div>
         </>
       ) : adGroup.error ? (

@@ -87,6 +87,18 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
           : '',
     },
     { headerName: 'Schedule', colId: 'schedule', minWidth: 200, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
+    {
+      headerName: 'Delivery',
+      colId: 'delivery',
+      width: 110,
+      headerTooltip: 'Why the ad group is or is not winning auctions',
+      cellRenderer: (p: ICellRendererParams<AdGroup>) =>
+        p.data ? (
+          <Link to={`/accounts/${ctx.accountId}/ad_groups/${p.data.id}/delivery`} aria-label={`Delivery of ${p.data.name}`}>
+            Diagnose
+          </Link>
+        ) : null,
+    },
     ...metricColumns<AdGroup>(),
     created<AdGroup>(ctx),
   ];
