@@ -165,9 +165,13 @@ describe('SMB advertiser journey in Chromium', () => {
     await form.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('row').filter({ hasText: adGroupName }).getByText('€60.00 / day').waitFor();
 
-    await page.getByRole('link', { name: adGroupName }).click();
+    await page.getByRole('link', { name: adGroupName, exact: true }).click();
     await page.getByRole('row').filter({ hasText: 'https://clay.example.com/spring' }).waitFor();
     await screenshot(page, '10-ads');
+
+    await page.getByRole('link', { name: 'Why isn’t it delivering?' }).click();
+    await page.getByRole('heading', { name: 'What to do' }).waitFor();
+    await screenshot(page, '10-delivery');
   });
 
   it('shows settings with the member list and the account currency, and is readable on a phone', async () => {
@@ -188,6 +192,13 @@ describe('SMB advertiser journey in Chromium', () => {
     const wizardOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(wizardOverflow).toBeLessThanOrEqual(0);
     await screenshot(page, '12-wizard-phone');
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('heading', { name: 'Revenue by quarter' }).waitFor();
+    await page.getByRole('list', { name: 'Key figures' }).or(page.getByRole('heading', { name: 'No delivery in this period' })).waitFor();
+    const overviewOverflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overviewOverflow).toBeLessThanOrEqual(0);
+    await screenshot(page, '12-overview-phone');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -49,7 +49,7 @@ export function DeliveryPage() {
         <h1 id="delivery-title">Why isn’t my ad delivering?</h1>
       </div>
       <p className="muted">{`${name} · days in ${account.timezone} · amounts in ${account.currency}`}</p>
-      <div className="field">
+      <div className="field range-select">
         <label htmlFor={`${id}-range`} className="field__label">
           Period
         </label>

@@ -106,7 +106,7 @@ describe('overview', () => {
         ['2026-09-29', '2026-10-28'],
       ]),
     );
-    expect(screen.getByRole('list', { name: 'Engagement funnel' })).toHaveTextContent('Outbound clicks50 · 25.0% of pin clicks');
+    expect(screen.getByRole('list', { name: 'Engagement funnel' })).toHaveTextContent('Outbound clicks50 · 0.50% of impressions');
     expect(await screen.findByRole('row', { name: /2026-Q4 €100.00 €350.00 3.50× \+250.0%/ })).toBeInTheDocument();
   });
 

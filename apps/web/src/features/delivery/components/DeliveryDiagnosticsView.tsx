@@ -26,10 +26,7 @@ export function DeliveryDiagnosticsView({ diagnostics, editLink }: { diagnostics
       </section>
       {s.entered === 0 ? (
         <EmptyState title="This ad group entered no auctions in this period">
-          <p>
-            Check that the ad group, its campaign and at least one ad are active and approved, that the schedule covers these days, and that the
-            targeting is not too narrow.
-          </p>
+          <p>Auctions won, losses by reason and the bid to win appear here once it enters auctions. Follow the suggestion above, or pick a longer period.</p>
         </EmptyState>
       ) : (
         <>

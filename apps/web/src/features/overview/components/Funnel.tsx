@@ -10,17 +10,17 @@ const STEPS = [
 ] as const;
 
 /**
- * Impressions → saves → clicks → outbound clicks → conversions, each with its share of
- * the step before. Close-ups have no analytics column of their own (they count in
+ * Impressions → saves → clicks → outbound clicks → conversions, each as a share of
+ * impressions (the steps are not subsets of one another: a click need not follow a save). Close-ups have no analytics column of their own (they count in
  * TOTAL_ENGAGEMENT), so saves stand for the "considered it" step.
  */
 export function Funnel({ totals }: { totals: Totals }) {
   const top = totals.IMPRESSION_1;
+  if (top === 0n) return <p className="muted">The funnel starts with the first impression in the range.</p>;
   return (
     <ol className="funnel" aria-label="Engagement funnel">
       {STEPS.map((step, i) => {
         const value = totals[step.column];
-        const before = i === 0 ? null : totals[STEPS[i - 1]!.column];
         // Bar width is presentation only; the figures beside it are exact.
         const width = top === 0n ? 0 : Math.max(1, Number((value * 1000n) / top) / 10);
         return (
@@ -31,7 +31,7 @@ export function Funnel({ totals }: { totals: Totals }) {
             </span>
             <span className="funnel__value">
               {new Intl.NumberFormat('en-US').format(value)}
-              {before !== null && <span className="muted">{` · ${formatPercent(fraction(value, before), 'en-US', 1)} of ${STEPS[i - 1]!.label.toLowerCase()}`}</span>}
+              {i > 0 && <span className="muted">{` · ${formatPercent(fraction(value, top), 'en-US', 2)} of impressions`}</span>}
             </span>
           </li>
         );
