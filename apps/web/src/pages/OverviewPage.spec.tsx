@@ -1,5 +1,5 @@
 import { type AccountRevenue } from '@loupe/contracts';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { adAccount, fail, ok, stubApi, type StubCall } from '../test/apiStub';
 import { jsonResponse, renderApp, renderAppWithRouter, signInForTest } from '../test/render';
@@ -52,12 +52,26 @@ function analytics(current: Record<string, number>, previous: Record<string, num
   };
 }
 
-function stub(answer: Parameters<typeof stubApi>[0][string], currency = 'EUR') {
+const budgetChange = {
+  id: '9001',
+  created_time: Date.parse('2026-11-20T15:00:00Z') / 1000,
+  actor: { id: '1', username: 'clay' },
+  object_type: 'AD_GROUP',
+  object_id: '601',
+  action: 'UPDATE',
+  old_values: { budget_in_micro_currency: 50_000_000 },
+  new_values: { budget_in_micro_currency: 60_000_000 },
+  request_id: null,
+};
+
+function stub(answer: Parameters<typeof stubApi>[0][string], role: 'ADMIN' | 'FINANCE_MANAGER' = 'ADMIN') {
   return stubApi({
-    'GET /v5/ad_accounts': ok({ items: [adAccount({ currency })], bookmark: null }),
+    'GET /v5/ad_accounts': ok({ items: [adAccount({ currency: 'EUR', role })], bookmark: null }),
     'GET /v5/ad_accounts/100/analytics': answer,
     'GET /v5/ad_accounts/100/revenue/quarters': ok(revenue),
-    'GET /v5/ad_accounts/100/audit_log': ok({ items: [], bookmark: null }),
+    'GET /v5/ad_accounts/100/audit_log': ok({ items: [budgetChange], bookmark: null }),
+    'GET /v5/ad_accounts/100/members': ok({ items: [], bookmark: null }),
+    'GET /v5/auth/tokens': ok({ items: [], bookmark: null }),
   });
 }
 
@@ -108,6 +122,41 @@ describe('overview', () => {
     );
     expect(screen.getByRole('list', { name: 'Engagement funnel' })).toHaveTextContent('Outbound clicks50 · 0.50% of impressions');
     expect(await screen.findByRole('row', { name: /2026-Q4 €100.00 €350.00 3.50× \+250.0%/ })).toBeInTheDocument();
+  });
+
+  it('sends a finance manager, whose role reads no reporting, to settings instead', async () => {
+    stub(analytics(CURRENT, PREVIOUS), 'FINANCE_MANAGER');
+    const { router } = renderAppWithRouter('/accounts/100');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accounts/100/settings');
+  });
+
+  it('clamps last quarter to the API’s 90 days, says so, and compares with nothing rather than a shorter period', async () => {
+    const api = stub(analytics(CURRENT, PREVIOUS));
+    renderApp('/accounts/100/overview');
+    await screen.findByRole('list', { name: 'Key figures' });
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Last quarter' }));
+    expect(await screen.findByRole('note')).toHaveTextContent('starts 2026-08-29: the analytics API keeps the last 90 days');
+    const cards = await screen.findByRole('list', { name: 'Key figures' });
+    expect(within(cards).getByText('Spend').closest('li')).toHaveTextContent('No comparison');
+    const totals = api.callsTo('GET /v5/ad_accounts/100/analytics').filter((c) => c.query.get('granularity') === 'TOTAL');
+    expect(totals.map((c) => c.query.get('start_date'))).toContain('2026-08-29');
+    expect(totals.every((c) => c.query.get('start_date')! >= '2026-08-29')).toBe(true);
+  });
+
+  it('lists the period’s ad group changes that the trend chart marks', async () => {
+    const api = stub(analytics(CURRENT, PREVIOUS));
+    renderApp('/accounts/100/overview');
+    const changes = await screen.findByText('1 change in this period');
+    expect(changes.closest('details')).toHaveTextContent('ad group 601: budget_in_micro_currency · by clay');
+    const audit = api.callsTo('GET /v5/ad_accounts/100/audit_log')[0]!;
+    // The range's local days in New York, as unix seconds.
+    expect([audit.query.get('start_time'), audit.query.get('end_time'), audit.query.get('action')]).toEqual([
+      String(Date.parse('2026-10-29T04:00:00Z') / 1000),
+      String(Date.parse('2026-11-28T05:00:00Z') / 1000 - 1),
+      'UPDATE',
+    ]);
   });
 
   it('says what to do next when the period has no delivery', async () => {
