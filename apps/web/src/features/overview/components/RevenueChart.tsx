@@ -34,11 +34,11 @@ export function RevenueChart({ revenue }: { revenue: AccountRevenue }) {
           <BarChart data={data} margin={{ top: 20, right: 8, bottom: 0, left: 8 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" vertical={false} />
             <XAxis dataKey="quarter" />
-            <YAxis tickFormatter={money} width={80} />
+            <YAxis tickFormatter={money} width={96} />
             <Tooltip formatter={(v) => money(Number(v))} />
             <Legend />
-            <Bar dataKey="spend" name="Spend" fill="#b0151f" />
-            <Bar dataKey="value" name="Attributed revenue" fill="#0b57d0">
+            <Bar dataKey="spend" name="Spend" fill="#b0151f" isAnimationActive={false} />
+            <Bar dataKey="value" name="Attributed revenue" fill="#0b57d0" isAnimationActive={false}>
               <LabelList dataKey="growth" position="top" fontSize={11} />
             </Bar>
           </BarChart>

@@ -64,17 +64,17 @@ export function TrendChart({
     <figure className="chart">
       <div className="chart__canvas">
         <ResponsiveContainer width="100%" height={260}>
-          <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
+          <LineChart data={points} margin={{ top: 20, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e3e6ea" />
             <XAxis dataKey="date" tickFormatter={(d: string) => d.slice(5)} minTickGap={16} />
-            <YAxis tickFormatter={(v: number) => money(v, currency)} width={80} />
+            <YAxis tickFormatter={(v: number) => money(v, currency)} width={96} />
             <Tooltip formatter={(v) => money(Number(v), currency)} />
             <Legend />
             {[...changeDays.entries()].map(([day, entries]) => (
               <ReferenceLine key={day} x={day} stroke="#7a4b00" strokeDasharray="4 2" label={{ value: `${entries.length}✎`, position: 'top', fontSize: 11 }} />
             ))}
-            <Line type="monotone" dataKey="spend" name="Spend" stroke="#b0151f" dot={false} strokeWidth={2} />
-            <Line type="monotone" dataKey="value" name="Conversion value" stroke="#0b57d0" dot={false} strokeWidth={2} />
+            <Line type="monotone" dataKey="spend" name="Spend" stroke="#b0151f" dot={false} strokeWidth={2} isAnimationActive={false} />
+            <Line type="monotone" dataKey="value" name="Conversion value" stroke="#0b57d0" dot={false} strokeWidth={2} isAnimationActive={false} />
           </LineChart>
         </ResponsiveContainer>
       </div>
