@@ -148,7 +148,7 @@ describe('live simulation against the running API', () => {
 
   it('refuses a target that is not loopback and reads its options from the command line', async () => {
     await expect(runLiveSimulation({ ...options(), baseUrl: 'http://example.com' })).rejects.toThrow(/loopback/);
-    const parsed = parseLiveArgs(['--base-url', 'http://127.0.0.1:9', '--rate=2', '--duration', '0', '--seed', '9', '--login', 'a@b.dev:pw:x'], { SERVICE_KEY: 'k'.repeat(20) });
+    const parsed = parseLiveArgs(['--base-url', 'http://127.0.0.1:9', '--rate=2', '--duration', '0', '--seed', '9', '--login', 'a@b.dev:pw:x'], 'k'.repeat(20));
     expect(parsed).toMatchObject({ baseUrl: 'http://127.0.0.1:9', rate: 2, durationSeconds: 0, seed: 9, serviceKey: 'k'.repeat(20), logins: [{ email: 'a@b.dev', password: 'pw:x' }] });
   });
 });

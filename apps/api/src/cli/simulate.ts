@@ -35,6 +35,7 @@ import {
 } from '@loupe/contracts';
 import type { z } from 'zod';
 import { microsToDecimal } from '@loupe/metrics';
+import { loadConfig } from '@loupe/server-core';
 import {
   catalogAdGroupKey,
   compressDelay,
@@ -475,12 +476,12 @@ function numberArg(args: readonly string[], name: string, fallback: number): num
   return value;
 }
 
-/** The CLI's options (the service key from SERVICE_KEY, as the API reads it). */
-export function parseLiveArgs(args: readonly string[], env: NodeJS.ProcessEnv): LiveOptions {
+/** The CLI's options; `serviceKey` is the API's (SERVICE_KEY through the config, as the API reads it). */
+export function parseLiveArgs(args: readonly string[], serviceKey: string): LiveOptions {
   const loginArgs = args.flatMap((a, i) => (a === '--login' ? [args[i + 1] ?? ''] : a.startsWith('--login=') ? [a.slice('--login='.length)] : []));
   return {
     baseUrl: argValue(args, 'base-url') ?? 'http://127.0.0.1:3000',
-    serviceKey: env.SERVICE_KEY ?? 'loupe-dev-service-key-change-me',
+    serviceKey,
     rate: numberArg(args, 'rate', 5),
     durationSeconds: numberArg(args, 'duration', 60),
     seed: numberArg(args, 'seed', 1),
@@ -507,7 +508,7 @@ if (require.main === module) {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
   let options: LiveOptions;
   try {
-    options = { ...parseLiveArgs(process.argv.slice(2), process.env), signal: controller.signal };
+    options = { ...parseLiveArgs(process.argv.slice(2), loadConfig().serving.serviceKey), signal: controller.signal };
   } catch (err) {
     process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(2);
