@@ -112,7 +112,7 @@ export interface LiveCounts {
   conversionsSkipped: number;
   /** Scheduled clicks, engagements and conversions abandoned by an early stop. */
   abandoned: number;
-  /** By "<call> <status>" (or "<call> network"). */
+  /** By "<call> <status>" ("<call> network" when no answer came, "<call> exception" when an answer could not be read). */
   errors: Record<string, number>;
 }
 
@@ -188,7 +188,7 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
   const catalog = demoAdGroups(options.catalogSeed ?? DEMO_SEED);
   const counts: LiveCounts = { requests: 0, dropped: 0, adsServed: 0, impressions: 0, clicks: 0, engagements: 0, conversionsSent: 0, conversionsSkipped: 0, abandoned: 0, errors: {} };
   const trace: LiveTraceEntry[] = [];
-  const fail = (call: string, status: number | 'network') => (counts.errors[`${call} ${status}`] = (counts.errors[`${call} ${status}`] ?? 0) + 1);
+  const fail = (call: string, status: number | 'network' | 'exception') => (counts.errors[`${call} ${status}`] = (counts.errors[`${call} ${status}`] ?? 0) + 1);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency * 2 });
 
   function send(method: string, path: string, init: { ip?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {
@@ -249,38 +249,58 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
   }
 
   // Who may send conversions for which account (each login's accounts), and which served
-  // ad group is which catalog ad group (by account, campaign and ad group names).
-  const tokens = new Map<string, string>();
-  const catalogByAdGroupId = new Map<string, CatalogAdGroupEntry>();
+  // ad group is which catalog ad group (by account, campaign and ad group names). Read at
+  // start and every 10 minutes, so accounts and ad groups created meanwhile are known.
+  let tokens = new Map<string, string>();
+  let catalogByAdGroupId = new Map<string, CatalogAdGroupEntry>();
   const logins = options.logins ?? [
     { email: 'demo@loupe.dev', password: DEMO_PASSWORD },
     { email: 'agency@loupe.dev', password: DEMO_PASSWORD },
   ];
-  for (const login of logins) {
-    const res = await attempt('login', 'POST', '/v5/auth/login', { body: login }, (r) => r.status === 200);
-    if (!res) {
-      log(`simulate: cannot sign in as ${login.email}; its accounts' conversions will be skipped`);
-      continue;
-    }
-    const token = accessTokenResponseSchema.parse(JSON.parse(res.body)).access_token;
-    for (const account of (await listAll(adAccountPageSchema, '/v5/ad_accounts', token)) ?? []) {
-      tokens.set(account.id, token);
-      const campaigns = (await listAll(campaignPageSchema, `/v5/ad_accounts/${account.id}/campaigns`, token)) ?? [];
-      const campaignNames = new Map(campaigns.map((c) => [c.id, c.name]));
-      for (const adGroup of (await listAll(adGroupPageSchema, `/v5/ad_accounts/${account.id}/ad_groups`, token)) ?? []) {
-        const entry = catalog.get(catalogAdGroupKey(account.name, campaignNames.get(adGroup.campaign_id) ?? '', adGroup.name));
-        if (entry) catalogByAdGroupId.set(adGroup.id, entry);
+  async function readDirectory(): Promise<void> {
+    const nextTokens = new Map<string, string>();
+    const nextCatalog = new Map<string, CatalogAdGroupEntry>();
+    for (const login of logins) {
+      const res = await attempt('login', 'POST', '/v5/auth/login', { body: login }, (r) => r.status === 200);
+      if (!res) {
+        log(`simulate: cannot sign in as ${login.email}; its accounts' conversions will be skipped`);
+        continue;
+      }
+      const token = accessTokenResponseSchema.parse(JSON.parse(res.body)).access_token;
+      for (const account of (await listAll(adAccountPageSchema, '/v5/ad_accounts', token)) ?? []) {
+        nextTokens.set(account.id, token);
+        const campaigns = (await listAll(campaignPageSchema, `/v5/ad_accounts/${account.id}/campaigns`, token)) ?? [];
+        const campaignNames = new Map(campaigns.map((c) => [c.id, c.name]));
+        for (const adGroup of (await listAll(adGroupPageSchema, `/v5/ad_accounts/${account.id}/ad_groups`, token)) ?? []) {
+          const entry = catalog.get(catalogAdGroupKey(account.name, campaignNames.get(adGroup.campaign_id) ?? '', adGroup.name));
+          if (entry) nextCatalog.set(adGroup.id, entry);
+        }
       }
     }
+    // Keep what was known when a refresh could read nothing (the API restarting, say).
+    if (nextTokens.size > 0 || tokens.size === 0) {
+      tokens = nextTokens;
+      catalogByAdGroupId = nextCatalog;
+    }
   }
+  await readDirectory().catch(() => fail('directory', 'exception'));
+  let refreshing = false;
+  const refresher = setInterval(() => {
+    if (refreshing) return;
+    refreshing = true;
+    void readDirectory()
+      .catch(() => fail('directory', 'exception'))
+      .finally(() => (refreshing = false));
+  }, 600_000);
 
   // Scheduled reactions: a timer each, remembered so the end can wait for them or abandon them.
   const scheduled = new Map<NodeJS.Timeout, () => void>();
   const pendingWork = new Set<Promise<unknown>>();
   let stopping = false;
+  // An unexpected answer (a body that does not parse) is counted, never an unhandled rejection.
   const track = (work: Promise<unknown>) => {
-    pendingWork.add(work);
-    void work.finally(() => pendingWork.delete(work));
+    const settled = work.catch(() => fail('unexpected answer', 'exception')).finally(() => pendingWork.delete(settled));
+    pendingWork.add(settled);
   };
   function later(ms: number, work: () => Promise<unknown>): void {
     if (stopping) {
@@ -291,7 +311,9 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
       new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           scheduled.delete(timer);
-          void work().finally(resolve);
+          void work()
+            .catch(() => fail('unexpected answer', 'exception'))
+            .finally(resolve);
         }, ms);
         scheduled.set(timer, resolve);
       }),
@@ -406,7 +428,7 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
   const endAt = options.durationSeconds > 0 ? started + options.durationSeconds * 1000 : Infinity;
   log(`simulate: ${options.rate} requests/s on average (× ${multiplier.toFixed(2)} now), seed ${options.seed}, ${population.users.length} people, ${tokens.size} accounts writable for conversions, ${catalogByAdGroupId.size} catalog ad groups recognised`);
 
-  const flusher = setInterval(() => void flushConversions(), 2_000);
+  const flusher = setInterval(() => void flushConversions().catch(() => fail('conversions', 'exception')), 2_000);
   await new Promise<void>((resolve) => {
     const tick = setInterval(() => {
       const now = Date.now();
@@ -453,7 +475,8 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
   // Whatever is scheduled runs (at most the conversion cap later); reactions may schedule more.
   while (pendingWork.size > 0) await Promise.all([...pendingWork]);
   clearInterval(flusher);
-  await flushConversions();
+  clearInterval(refresher);
+  await flushConversions().catch(() => fail('conversions', 'exception'));
   agent.destroy();
   log(summary('done', Date.now() - started));
   return { counts, catalogAdGroups: catalogByAdGroupId.size, trace };
