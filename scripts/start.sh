@@ -33,6 +33,25 @@ curl -fsS "$url/health" >/dev/null || { echo "The API did not become healthy; se
 # The demo marketplace (an SMB, an agency with several accounts, a finance user), created
 # through the real API so every object obeys the same rules as a client's; idempotent.
 DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/demo-seed.ts "$url")
+
+# Live traffic: the simulator drives serve, beacons, clicks and conversions over loopback
+# HTTP at a gentle rate, forever (docs/simulator.md, "Live mode"); the trap stops it. Its
+# exit does not stop the product (only the API and worker are waited on below).
+live="off (SIMULATOR_RATE=0)"
+if [ "${SIMULATOR_RATE:-5}" != "0" ]; then
+  case "$host" in
+    127.*|localhost|0.0.0.0|::) sim_host=127.0.0.1 ;;
+    *) sim_host="" ;;
+  esac
+  if [ -n "$sim_host" ]; then
+    SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/simulate.ts \
+      --base-url "http://$sim_host:$port" --rate "${SIMULATOR_RATE:-5}" --duration 0 --seed "${SIMULATOR_SEED:-1}" >>tmp/logs/simulator.log 2>&1 &
+    pids+=($!)
+    live="flowing: ${SIMULATOR_RATE:-5} ad requests/s on average, following the daily curves (tmp/logs/simulator.log)"
+  else
+    live="off (the simulator drives a loopback API only; API_HOST is $host)"
+  fi
+fi
 cat <<MSG
 
   Loupe is running at  $url
@@ -40,10 +59,11 @@ cat <<MSG
   Health               $url/health
 $DEMO
   (POST $url/v5/auth/login for a bearer token)
-  Logs                 tmp/logs/api.log, tmp/logs/worker.log
+  Live traffic         $live
+  Logs                 tmp/logs/api.log, tmp/logs/worker.log, tmp/logs/simulator.log
 
-  Press Ctrl-C to stop the API and worker.
+  Press Ctrl-C to stop the API, the worker and the simulator.
 MSG
-wait -n "${pids[@]}"
+wait -n "${pids[0]}" "${pids[1]}"
 echo "A Loupe process exited; see tmp/logs/." >&2
 exit 1

@@ -16,3 +16,4 @@ export * from './conversions';
 export * from './engagement';
 export * from './advertisers';
 export * from './requests';
+export * from './live';
