@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,10 +25,25 @@ export async function freePort(): Promise<number> {
 }
 
 export interface Child {
+  /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
+  cpuMs(): number | null;
   /** Everything the process printed so far (the tail is quoted when it fails). */
   output(): string;
   exited(): boolean;
   stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** Spawns `node args…` from the repository root and waits until `ready(output)` (90 s at most). */
@@ -42,6 +58,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const handle: Child = {
+    cpuMs: () => processCpuMs(child.pid),
     output: () => output,
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async () => {
