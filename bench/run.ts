@@ -42,6 +42,16 @@ ${table}
   driven by autocannon on loopback, against a bare node:http server answering 200 in the
   same run: throughput at saturation, then p99 latency at 60% of Loupe's own maximum
   (rate-limited, coordinated-omission corrected). Details: docs/serving.md.
+- **ingest**: the event pipeline (a spawned API and a spawned worker with their own
+  Postgres database, ClickHouse database and Redis queue prefix). Events per second
+  through HTTP beacon → queue → ClickHouse beside raw ClickHouse inserts of the same rows
+  at the worker's batch size and BullMQ's own addBulk rate; the worker stage alone
+  (a pre-filled queue drained) against the raw inserts; \`GET /t/i/<token>\` at
+  saturation (a new signed impression per request) against a bare node:http server
+  answering the same GIF; then a soak at half the beacon maximum (10 minutes;
+  \`SOAK_SECONDS\` overrides) measuring each event's time from its 2xx to being found
+  by a SELECT (p99), and the active parts of \`events\` sampled every second.
+  Details: docs/pipeline.md, "Benchmark".
 `;
     writeFileSync(resolve(__dirname, '../docs/performance.md'), doc);
     process.stdout.write('\nwrote docs/performance.md\n');

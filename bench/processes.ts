@@ -1,0 +1,118 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DataSource } from 'typeorm';
+
+/*
+ * Child processes and throwaway databases for benchmarks that drive Loupe's own
+ * servers (the same approach as serve.bench.ts, shared here for the ingest bench).
+ */
+
+export const ROOT = resolve(__dirname, '..');
+
+export async function freePort(): Promise<number> {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? done(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface Child {
+  /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
+  cpuMs(): number | null;
+  /** Everything the process printed so far (the tail is quoted when it fails). */
+  output(): string;
+  exited(): boolean;
+  stop(): Promise<void>;
+}
+
+/** utime + stime of a process from /proc (Linux), in ms. */
+export function processCpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Spawns `node args…` from the repository root and waits until `ready(output)` (90 s at most). */
+export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean | Promise<boolean>): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const append = (d: Buffer) => {
+    output += d.toString();
+    // Keep the tail only: a long soak must not grow the bench's memory.
+    if (output.length > 200_000) output = output.slice(-100_000);
+  };
+  child.stdout?.on('data', append);
+  child.stderr?.on('data', append);
+  const handle: Child = {
+    cpuMs: () => processCpuMs(child.pid),
+    output: () => output,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
+    stop: async () => {
+      if (handle.exited()) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+  const deadline = Date.now() + 90_000;
+  while (!(await ready(output))) {
+    if (handle.exited() || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`bench process did not start: ${output.slice(-2000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return handle;
+}
+
+/** A bare node:http server answering `status` with `body` to everything: the fastest any Node HTTP server can be here. */
+export async function startBare(contentType: string, body: string): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const script = `const b = Buffer.from(${JSON.stringify(body)}, 'base64'); require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': ${JSON.stringify(contentType)} }); s.end(b); }); }).listen(${port}, '127.0.0.1', () => console.log('bare ready'));`;
+  const child = await startChild(['-e', script], { ...process.env }, (o) => o.includes('bare ready'));
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+/** A throwaway Postgres database, migrated by the migration CLI; `drop` removes it. */
+export async function createPostgresDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `loupe_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = new DataSource({ type: 'postgres', url: baseUrl });
+  await admin.initialize();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  try {
+    await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/cli/migrate.ts'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', SWC_NODE_PROJECT: 'apps/api/tsconfig.json' },
+      timeout: 120_000,
+    });
+  } catch (err) {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.destroy();
+    throw err;
+  }
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.destroy();
+    },
+  };
+}
