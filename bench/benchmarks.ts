@@ -1,7 +1,8 @@
 import { auctionBenchmark } from './auction.bench';
+import { exportBenchmark } from './export.bench';
 import type { Benchmark } from './harness';
 import { reportBenchmark } from './report.bench';
 import { serveBenchmark } from './serve.bench';
 
 /** Every benchmark `npm run bench` runs, in order. Add new ones here. */
-export const BENCHMARKS: Benchmark[] = [auctionBenchmark, serveBenchmark, reportBenchmark];
+export const BENCHMARKS: Benchmark[] = [auctionBenchmark, serveBenchmark, reportBenchmark, exportBenchmark];
