@@ -321,6 +321,26 @@ export const reportBenchmark: Benchmark = {
           met: rollup.p95 <= 100 && ratio <= 0.01,
         });
       }
+      // Diagnostic: the first question read from the same rollup table without reach
+      // (uniqMerge(users)), to show what the reach states cost. No target: not a dashboard read.
+      const total = questions[0]!;
+      const sumsOnly = await timed(plan.runs, plan.budgetMs, () =>
+        ch.query<Row>(sql`
+          SELECT ${sql.join(SUMS.map((n) => sql`sum(${id(n)}) AS ${id(n)}`))}
+          FROM ${tableRef(bench.database, 'rollup_ad_account_hourly')} FINAL
+          WHERE ad_account_id IN ${lit.inList([account], 'UInt64')}
+            AND hour >= ${lit.dateTime(total.from)} AND hour < ${lit.dateTime(total.to)}`),
+      );
+      const rawTotal = figures[0]!.baselineValue;
+      figures.push({
+        benchmark: 'report',
+        metric: `diagnostic: ${total.name} from the rollups without reach (no uniqMerge(users)), p95 ms (${sumsOnly.runs} runs)`,
+        value: sumsOnly.p95,
+        unit: 'ms',
+        baseline: 'same question of raw events FINAL (above)',
+        baselineValue: rawTotal,
+        ratio: sumsOnly.p95 / rawTotal,
+      });
       return figures;
     } finally {
       await bench.drop();
