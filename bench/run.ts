@@ -52,6 +52,17 @@ ${table}
   \`SOAK_SECONDS\` overrides) measuring each event's time from its 2xx to being found
   by a SELECT (p99), and the active parts of \`events\` sampled every second.
   Details: docs/pipeline.md, "Benchmark".
+- **report**: the dashboard's reads (MeasureStore.read over rollupSql FINAL: account
+  TOTAL and DAY series over 90 days, campaign breakdown, five quarters by QUARTER for
+  quarter-over-quarter) p95 over repeated runs, beside the same question of the raw
+  \`events\` table FINAL in the same run, on a fresh ClickHouse database holding
+  \`BENCH_REPORT_EVENTS\` (default 100 million) events generated inside ClickHouse from
+  numbers() and rolled up in bulk with the rollup SQL's expressions (sample hours
+  checked against recomputeRollupHour; both answers must agree). Details: docs/reports.md.
+- **export**: a 1-million- and a 10-million-row CSV from a ClickHouse row stream through
+  createCsvExport in a spawned loopback HTTP server (no API route streams that many
+  rows), beside ClickHouse's own FORMAT CSV of the same rows over HTTP: rows/s, peak RSS
+  of the server process at both sizes, time to first byte. Details: docs/exports.md.
 `;
     writeFileSync(resolve(__dirname, '../docs/performance.md'), doc);
     process.stdout.write('\nwrote docs/performance.md\n');

@@ -1,0 +1,349 @@
+import {
+  lit,
+  recomputeRollupHour,
+  ROLLUP_IVT_COLUMNS,
+  ROLLUP_SUM_COLUMNS,
+  sql,
+  tableRef,
+  type ClickHouseExecutor,
+  type Granularity,
+  type RollupLevel,
+  type SqlFragment,
+} from '@loupe/analytics';
+import { loadConfig, MeasureStore, type LoupeConfig } from '@loupe/server-core';
+import { createClickHouseDatabase } from './clickhouse-bench-db';
+import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
+
+/*
+ * `bench/report`: the dashboard's reads from the hourly rollups against the same
+ * question asked of the raw `events` table, in the same run, on the local ClickHouse.
+ *
+ * 1. A fresh database (created, migrated with runClickHouseMigrations, dropped here).
+ * 2. N raw events generated inside ClickHouse: `INSERT INTO events SELECT … FROM
+ *    numbers(chunk)` in chunks, deterministic from the row number: 4 ad accounts,
+ *    8 campaigns / 20 ad groups / 40 ads each, 85% impressions, 10% clicks, 5%
+ *    engagements, 2% invalid traffic, 1,000,000 users, spread evenly over 460 days.
+ * 3. The rollups, built in bulk: per (ad account, calendar month) one INSERT into
+ *    rollup_ad_hourly with exactly the expressions of rollupAdHourSql's raw part
+ *    (events deduplicated by GROUP BY event_id, latest ingested_at's price and IVT
+ *    flag), grouped by toStartOfHour(event_time) instead of one statement per hour;
+ *    then campaign, ad group and account levels from the ad level FINAL, as
+ *    rollupParentHourSql / rollupAccountHourSql do. There are no conversions, so the
+ *    attribution parts contribute nothing. Recomputing 44,160 (account, hour) pairs
+ *    one by one would take hours; to prove the bulk build equals the library's, three
+ *    sample hours are then recomputed with recomputeRollupHour (a higher version
+ *    replaces the bulk rows) and must read back identical.
+ * 4. Each dashboard query through MeasureStore.read (rollupSql FINAL + the metrics
+ *    library, exactly what the analytics endpoint and the report builder call),
+ *    p95 over repeated runs, beside the same question of `events FINAL` (the
+ *    deduplicated raw events, excluding invalid traffic as the rollups do); the
+ *    totals of both must agree, or the benchmark fails.
+ */
+
+const ACCOUNTS = 4;
+const CAMPAIGNS = 8;
+const AD_GROUPS = 20;
+const ADS = 40;
+const DAYS = 460;
+const DAY = 86_400;
+/** Data ends at this UTC instant (exclusive): the end of Q3 2026. */
+const END = Date.UTC(2026, 9, 1) / 1000;
+const START = END - DAYS * DAY;
+const TIMEZONE = 'America/New_York';
+/** New York midnight in UTC during daylight saving time (July–October): 04:00. */
+const LOCAL_MIDNIGHT_OFFSET = 4 * 3600;
+
+interface Plan {
+  events: number;
+  chunk: number;
+  runs: number;
+  rawRuns: number;
+  /** Time per question and path after which no further runs start (at least 5 run). */
+  budgetMs: number;
+}
+const PLANS: Record<BenchSize, Plan> = {
+  tiny: { events: 300_000, chunk: 300_000, runs: 10, rawRuns: 5, budgetMs: 2_000 },
+  full: { events: Number(process.env.BENCH_REPORT_EVENTS ?? 100_000_000), chunk: 5_000_000, runs: 40, rawRuns: 10, budgetMs: 30_000 },
+};
+
+const accountId = (i: number): string => String(1001 + i);
+
+/** Column names the bench's own SQL may name (the allow-list lit.identifier checks against). */
+const SUMS = ROLLUP_SUM_COLUMNS as readonly string[];
+const IVT = ROLLUP_IVT_COLUMNS as readonly string[];
+const NAMES = [...SUMS, ...IVT, 'users', 'campaign_id', 'ad_group_id', 'ad_id'];
+const id = (name: string): SqlFragment => lit.identifier(name, NAMES);
+
+async function loadEvents(ch: ClickHouseExecutor, database: string, plan: Plan): Promise<void> {
+  const span = lit.int(DAYS * DAY, 'UInt64');
+  const total = lit.int(plan.events, 'UInt64');
+  for (let offset = 0; offset < plan.events; offset += plan.chunk) {
+    const rows = Math.min(plan.chunk, plan.events - offset);
+    // n: the global row number; h: a hash of it picking type, ad, user and price.
+    await ch.command(sql`
+      INSERT INTO ${tableRef(database, 'events')}
+        (event_id, event_type, engagement_type, event_time, event_date, ad_account_id, campaign_id, ad_group_id, ad_id,
+         user_id, price_micros, ivt, placement, ingested_at)
+      SELECT concat('e', toString(n)),
+        multiIf(h % 100 < 85, 'IMPRESSION', h % 100 < 95, 'CLICK', 'ENGAGEMENT'),
+        if(h % 100 < 95, '', arrayElement(['SAVE', 'CLOSEUP', 'OUTBOUND_CLICK', 'SHARE'], toUInt32(1 + intDiv(h, 100) % 4))),
+        t, toDate(t), ${lit.int(1001, 'UInt64')} + n % ${lit.int(ACCOUNTS, 'UInt64')},
+        (n % ${lit.int(ACCOUNTS, 'UInt64')}) * 1000 + 100 + ad % ${lit.int(AD_GROUPS, 'UInt64')} % ${lit.int(CAMPAIGNS, 'UInt64')},
+        (n % ${lit.int(ACCOUNTS, 'UInt64')}) * 1000 + 200 + ad % ${lit.int(AD_GROUPS, 'UInt64')},
+        (n % ${lit.int(ACCOUNTS, 'UInt64')}) * 1000 + 300 + ad,
+        concat('u', toString(intHash64(n) % 1000000)),
+        toInt64(multiIf(h % 100 < 85, 1000 + intDiv(h, 100) % 4000, h % 100 < 95, 200000 + intDiv(h, 100) % 800000, 0)),
+        toUInt8(intDiv(h, 7) % 50 = 0),
+        'BROWSE',
+        t
+      FROM (
+        SELECT n, intHash32(n) AS h, intHash32(n + 1) % ${lit.int(ADS, 'UInt32')} AS ad,
+          toDateTime(${lit.int(START, 'UInt32')} + intDiv(n * ${span}, ${total}), 'UTC') AS t
+        FROM (SELECT number + ${lit.int(offset, 'UInt64')} AS n FROM numbers(${lit.int(rows, 'UInt64')}))
+      )`);
+  }
+}
+
+/** rollupAdHourSql's raw-event contributions, for a whole (account, month) at once, grouped by hour. */
+function bulkAdLevelSql(database: string, account: string, from: Date, to: Date): SqlFragment {
+  const valid = sql`d_ivt = 0`;
+  const engagement = (type: string): SqlFragment =>
+    sql`toUInt64(d_event_type = 'ENGAGEMENT' AND d_engagement_type = ${lit.string(type)} AND ${valid})`;
+  const expressions: Record<string, SqlFragment> = {
+    impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND ${valid})`,
+    clicks: sql`toUInt64(d_event_type = 'CLICK' AND ${valid})`,
+    outbound_clicks: engagement('OUTBOUND_CLICK'),
+    saves: engagement('SAVE'),
+    closeups: engagement('CLOSEUP'),
+    shares: engagement('SHARE'),
+    spend_micros: sql`toInt64(if(${valid}, d_price_micros, 0))`,
+    billed_impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND ${valid} AND d_price_micros > 0)`,
+    billed_clicks: sql`toUInt64(d_event_type = 'CLICK' AND ${valid} AND d_price_micros > 0)`,
+    ivt_impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND d_ivt != 0)`,
+    ivt_clicks: sql`toUInt64(d_event_type = 'CLICK' AND d_ivt != 0)`,
+  };
+  // No conversions in the bench data: their columns are zero, as the attribution branch would give.
+  const sumOf = (name: string): SqlFragment =>
+    expressions[name] ? sql`sum(${expressions[name]})` : name.includes('micros') ? sql`toInt64(0)` : sql`toUInt64(0)`;
+  return sql`
+    INSERT INTO ${tableRef(database, 'rollup_ad_hourly')}
+      (ad_account_id, hour, campaign_id, ad_group_id, ad_id, ${sql.join(SUMS.map(id))}, users, ${sql.join(IVT.map(id))}, version)
+    SELECT ${lit.int(account, 'UInt64')}, toStartOfHour(d_event_time), d_campaign_id, d_ad_group_id, d_ad_id,
+      ${sql.join(SUMS.map(sumOf))},
+      uniqStateIf(if(d_event_type = 'IMPRESSION' AND ${valid}, d_user_id, ''), d_event_type = 'IMPRESSION' AND ${valid} AND d_user_id != ''),
+      ${sql.join(IVT.map(sumOf))},
+      toUInt64(1)
+    FROM (
+      SELECT event_id, any(event_type) AS d_event_type, any(engagement_type) AS d_engagement_type, any(event_time) AS d_event_time,
+        any(campaign_id) AS d_campaign_id, any(ad_group_id) AS d_ad_group_id, any(ad_id) AS d_ad_id, any(user_id) AS d_user_id,
+        argMax(price_micros, ingested_at) AS d_price_micros, argMax(ivt, ingested_at) AS d_ivt
+      FROM ${tableRef(database, 'events')}
+      WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND event_date >= ${lit.date(from)} AND event_date < ${lit.date(to)}
+        AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
+      GROUP BY event_id
+    )
+    GROUP BY toStartOfHour(d_event_time), d_campaign_id, d_ad_group_id, d_ad_id`;
+}
+
+/** rollupParentHourSql / rollupAccountHourSql for every hour at once: the ad level FINAL, summed to the parent's key. */
+function bulkParentSql(database: string, level: 'campaign' | 'ad_group' | 'ad_account'): SqlFragment {
+  const keys = level === 'campaign' ? ['campaign_id'] : level === 'ad_group' ? ['campaign_id', 'ad_group_id'] : [];
+  const table = level === 'campaign' ? 'rollup_campaign_hourly' : level === 'ad_group' ? 'rollup_ad_group_hourly' : 'rollup_ad_account_hourly';
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys.map(id))}` : sql``;
+  const unattributed = level === 'ad_account' ? { columns: sql`, unattributed_conversions, unattributed_value_micros`, values: sql`, toUInt64(0), toInt64(0)` } : { columns: sql``, values: sql`` };
+  return sql`
+    INSERT INTO ${tableRef(database, table)}
+      (ad_account_id, hour${keyList}, ${sql.join(SUMS.map(id))}, users, ${sql.join(IVT.map(id))}${unattributed.columns}, version)
+    SELECT ad_account_id, hour${keyList}, ${sql.join(SUMS.map((n) => sql`sum(${id(n)})`))}, uniqMergeState(users),
+      ${sql.join(IVT.map((n) => sql`sum(${id(n)})`))}${unattributed.values}, toUInt64(1)
+    FROM ${tableRef(database, 'rollup_ad_hourly')} FINAL
+    GROUP BY ad_account_id, hour${keyList}`;
+}
+
+async function buildRollups(ch: ClickHouseExecutor, database: string): Promise<void> {
+  for (let a = 0; a < ACCOUNTS; a++) {
+    const first = new Date(START * 1000);
+    for (let m = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1)); m.getTime() < END * 1000; ) {
+      const next = new Date(Date.UTC(m.getUTCFullYear(), m.getUTCMonth() + 1, 1));
+      await ch.command(bulkAdLevelSql(database, accountId(a), m, next));
+      m = next;
+    }
+  }
+  await ch.command(bulkParentSql(database, 'ad_group'));
+  await ch.command(bulkParentSql(database, 'campaign'));
+  await ch.command(bulkParentSql(database, 'ad_account'));
+}
+
+type Row = Record<string, string | number>;
+
+/** Every rollup row of one hour at every level (FINAL, users merged), as text to compare. */
+async function hourSnapshot(ch: ClickHouseExecutor, database: string, account: string, hour: number): Promise<string> {
+  const parts: string[] = [];
+  const levels = [
+    ['rollup_ad_account_hourly', ''],
+    ['rollup_campaign_hourly', 'campaign_id'],
+    ['rollup_ad_group_hourly', 'campaign_id, ad_group_id'],
+    ['rollup_ad_hourly', 'campaign_id, ad_group_id, ad_id'],
+  ] as const;
+  for (const [table, keys] of levels) {
+    const keyList = keys === '' ? sql`` : sql`, ${sql.join(keys.split(', ').map(id))}`;
+    const rows = await ch.query<Row>(sql`
+      SELECT ad_account_id${keyList}, ${sql.join([...SUMS, ...IVT].map(id))}, uniqMerge(users) AS merged_users
+      FROM ${tableRef(database, table)} FINAL
+      WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND hour = ${lit.dateTime(hour)}
+      GROUP BY ad_account_id${keyList}, ${sql.join([...SUMS, ...IVT].map(id))}
+      ORDER BY ad_account_id${keyList}`);
+    parts.push(`${table}: ${JSON.stringify(rows)}`);
+  }
+  return parts.join('\n');
+}
+
+/** Recomputes sample hours with the library; the rows must not change. */
+async function checkBulkRollups(ch: ClickHouseExecutor, database: string): Promise<void> {
+  const samples = [START + 30 * DAY + 13 * 3600, START + 200 * DAY + 2 * 3600, END - 3 * 3600];
+  for (const [i, hour] of samples.entries()) {
+    const account = accountId(i % ACCOUNTS);
+    const before = await hourSnapshot(ch, database, account, hour);
+    await recomputeRollupHour(ch, { database, adAccountId: account, hour, version: 2 });
+    const after = await hourSnapshot(ch, database, account, hour);
+    if (before !== after) throw new Error(`bench rollups differ from recomputeRollupHour at ${account} ${new Date(hour * 1000).toISOString()}:\n${before}\n---\n${after}`);
+  }
+}
+
+interface Question {
+  name: string;
+  level: RollupLevel;
+  granularity: Granularity;
+  from: number;
+  to: number;
+}
+
+/** The raw-table equivalent of a question: events FINAL, invalid traffic excluded, grouped like the rollup read. */
+function rawSql(database: string, account: string, q: Question): SqlFragment {
+  const group =
+    q.level === 'campaign'
+      ? sql`campaign_id`
+      : q.granularity === 'DAY'
+        ? sql`toDate(event_time, ${lit.string(TIMEZONE)})`
+        : q.granularity === 'QUARTER'
+          ? sql`toStartOfQuarter(event_time, ${lit.string(TIMEZONE)})`
+          : sql`ad_account_id`;
+  const valid = sql`ivt = 0`;
+  const engagement = (type: string): SqlFragment => sql`countIf(event_type = 'ENGAGEMENT' AND engagement_type = ${lit.string(type)} AND ${valid})`;
+  return sql`
+    SELECT ${group} AS k, countIf(event_type = 'IMPRESSION' AND ${valid}) AS impressions, countIf(event_type = 'CLICK' AND ${valid}) AS clicks,
+      ${engagement('OUTBOUND_CLICK')} AS outbound_clicks, ${engagement('SAVE')} AS saves, ${engagement('CLOSEUP')} AS closeups, ${engagement('SHARE')} AS shares,
+      sumIf(price_micros, ${valid}) AS spend_micros, uniqIf(user_id, event_type = 'IMPRESSION' AND ${valid}) AS users
+    FROM ${tableRef(database, 'events')} FINAL
+    WHERE ad_account_id = ${lit.int(account, 'UInt64')}
+      AND event_date >= ${lit.date(new Date(q.from * 1000))} AND event_date <= ${lit.date(new Date(q.to * 1000))}
+      AND event_time >= ${lit.dateTime(q.from)} AND event_time < ${lit.dateTime(q.to)}
+      AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
+    GROUP BY k
+    ORDER BY k`;
+}
+
+/**
+ * p95 of `fn` after one warm-up run: `runs` runs, or fewer once `budgetMs` is spent
+ * (never fewer than 5) so a slow read on a loaded machine still finishes.
+ */
+async function timed<T>(runs: number, budgetMs: number, fn: () => Promise<T>): Promise<{ p95: number; runs: number; last: T }> {
+  let last = await fn(); // warm-up: caches, JIT
+  const times: number[] = [];
+  const start = Date.now();
+  while (times.length < runs && (times.length < 5 || Date.now() - start < budgetMs)) {
+    const t0 = process.hrtime.bigint();
+    last = await fn();
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  return { p95: percentile(times, 95), runs: times.length, last };
+}
+
+export const reportBenchmark: Benchmark = {
+  name: 'report',
+  async run(size: BenchSize): Promise<BenchFigure[]> {
+    const plan = PLANS[size];
+    const base = loadConfig();
+    const bench = await createClickHouseDatabase(base, 'report');
+    const ch = bench.executor;
+    try {
+      const t0 = Date.now();
+      await loadEvents(ch, bench.database, plan);
+      const loadedMs = Date.now() - t0;
+      await buildRollups(ch, bench.database);
+      const rolledMs = Date.now() - t0 - loadedMs;
+      await checkBulkRollups(ch, bench.database);
+      process.stdout.write(`report: ${plan.events.toLocaleString('en-US')} events loaded in ${(loadedMs / 1000).toFixed(1)} s, rolled up in ${(rolledMs / 1000).toFixed(1)} s\n`);
+
+      const config: LoupeConfig = { ...base, clickhouse: { ...base.clickhouse, database: bench.database } };
+      const store = new MeasureStore(ch, config);
+      const account = accountId(0);
+      const last90 = { from: END - 90 * DAY + LOCAL_MIDNIGHT_OFFSET, to: END + LOCAL_MIDNIGHT_OFFSET };
+      // Quarter over quarter: Q3 2026, the quarter before and the same quarter a year earlier (local quarters).
+      const quarters = { from: Date.UTC(2025, 6, 1) / 1000 + LOCAL_MIDNIGHT_OFFSET, to: END + LOCAL_MIDNIGHT_OFFSET };
+      const questions: Question[] = [
+        { name: 'account TOTAL, 90 days', level: 'ad_account', granularity: 'TOTAL', ...last90 },
+        { name: 'account DAY series, 90 days', level: 'ad_account', granularity: 'DAY', ...last90 },
+        { name: 'campaign breakdown TOTAL, 90 days', level: 'campaign', granularity: 'TOTAL', ...last90 },
+        { name: 'QoQ: 5 quarters by QUARTER', level: 'ad_account', granularity: 'QUARTER', ...quarters },
+      ];
+      const figures: BenchFigure[] = [];
+      for (const q of questions) {
+        const rollup = await timed(plan.runs, plan.budgetMs, () =>
+          store.read({
+            level: q.level,
+            adAccountIds: [account],
+            from: new Date(q.from * 1000),
+            to: new Date(q.to * 1000),
+            granularity: q.granularity,
+            timezone: TIMEZONE,
+            clickWindowDays: 30,
+            viewWindowDays: 1,
+            reportTime: 'TIME_OF_AD_ACTION',
+          }),
+        );
+        const raw = await timed(plan.rawRuns, plan.budgetMs, () => ch.query<Row>(rawSql(bench.database, account, q)));
+        // Same question, same answer: impressions and spend per row must match exactly.
+        const fromRollups = rollup.last.map((r) => `${r.measures.impressions}/${r.measures.spendMicros}`).join(',');
+        const fromRaw = raw.last.map((r) => `${r.impressions}/${r.spend_micros}`).join(',');
+        if (fromRollups !== fromRaw) throw new Error(`report bench: ${q.name} differs between rollups and raw events:\n${fromRollups}\n${fromRaw}`);
+        const ratio = rollup.p95 / raw.p95;
+        figures.push({
+          benchmark: 'report',
+          metric: `${q.name}: p95 ms via MeasureStore (rollups, ${rollup.runs} runs; raw ${raw.runs} runs), ${plan.events.toLocaleString('en-US')} raw events; ratio ≤ 0.01 = 100× faster`,
+          value: rollup.p95,
+          unit: 'ms',
+          baseline: 'same question of raw events FINAL',
+          baselineValue: raw.p95,
+          ratio,
+          target: 'p95 ≤ 100 ms and ≥ 100× faster than raw',
+          met: rollup.p95 <= 100 && ratio <= 0.01,
+        });
+      }
+      // Diagnostic: the first question read from the same rollup table without reach
+      // (uniqMerge(users)), to show what the reach states cost. No target: not a dashboard read.
+      const total = questions[0]!;
+      const sumsOnly = await timed(plan.runs, plan.budgetMs, () =>
+        ch.query<Row>(sql`
+          SELECT ${sql.join(SUMS.map((n) => sql`sum(${id(n)}) AS ${id(n)}`))}
+          FROM ${tableRef(bench.database, 'rollup_ad_account_hourly')} FINAL
+          WHERE ad_account_id IN ${lit.inList([account], 'UInt64')}
+            AND hour >= ${lit.dateTime(total.from)} AND hour < ${lit.dateTime(total.to)}`),
+      );
+      const rawTotal = figures[0]!.baselineValue;
+      figures.push({
+        benchmark: 'report',
+        metric: `diagnostic: ${total.name} from the rollups without reach (no uniqMerge(users)), p95 ms (${sumsOnly.runs} runs)`,
+        value: sumsOnly.p95,
+        unit: 'ms',
+        baseline: 'same question of raw events FINAL (above)',
+        baselineValue: rawTotal,
+        ratio: sumsOnly.p95 / rawTotal,
+      });
+      return figures;
+    } finally {
+      await bench.drop();
+    }
+  },
+};
