@@ -256,6 +256,12 @@ export interface RollupQuery {
   /** Days, weeks, months and quarters are cut in this IANA timezone (the ad account's). */
   timezone: string;
   filter?: Partial<Record<RollupKeyColumn, readonly string[]>>;
+  /**
+   * Whether to read reach (`users`, uniqMerge of the hourly uniq states). Default true.
+   * Merging one state per hour is nearly all of a rollup read's cost (bench/report), so
+   * readers that show no reach column leave it out.
+   */
+  reach?: boolean;
 }
 
 /**
@@ -267,6 +273,7 @@ export interface RollupQuery {
  */
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
+  const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
   const period = periodSql(sql`hour`, query.granularity, query.timezone);
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
@@ -280,12 +287,10 @@ export function rollupSql(query: RollupQuery): SqlFragment {
     .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
   return sql`
     SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])},
-      ${sql.join(sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`))},
-      m_users AS users
+      ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
     FROM (
       SELECT ${sql.join(selectKeys)},
-        ${sql.join(sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`))},
-        uniqMerge(users) AS m_users
+        ${sql.join([...sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqMerge(users) AS m_users`] : [])])}
       FROM ${tableRef(query.database, ROLLUP_TABLES[query.level])} FINAL
       WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
         AND hour >= ${lit.dateTime(query.from)} AND hour < ${lit.dateTime(query.to)}

@@ -151,6 +151,16 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
     expect(ads.find((r) => r['ad_id'] === '1111')).toMatchObject({ impressions: '3', users: '2' }); // u1 twice, u2
   });
 
+  it('leaves reach out when asked (reach: false), with every other figure unchanged', async () => {
+    const query = { database, level: 'ad_account' as const, adAccountIds: [ACCOUNT], from: new Date(H1 * 1000), to: new Date((H2 + 3600) * 1000), granularity: 'TOTAL' as const, timezone: 'UTC' };
+    const [withReach] = await executor.query<Record<string, unknown>>(rollupSql(query));
+    const [withoutReach] = await executor.query<Record<string, unknown>>(rollupSql({ ...query, reach: false }));
+    expect(withoutReach).not.toHaveProperty('users');
+    const { users, ...rest } = withReach!;
+    expect(String(users)).toBe('4');
+    expect(withoutReach).toEqual(rest);
+  });
+
   it('cuts days, weeks, months and quarters in the ad account’s timezone', async () => {
     // UTC+13 all year: H1 (10:00 UTC) is 23:00 on the 10th there, H2 is midnight on the 11th.
     const periods = async (granularity: Granularity) =>

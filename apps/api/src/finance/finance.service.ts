@@ -460,6 +460,7 @@ export class FinanceService {
       clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS,
       viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS,
       reportTime: 'TIME_OF_AD_ACTION',
+      reach: false,
     });
     for (const row of measured) {
       const value = totalConversionValueMicros(row.measures);

@@ -38,6 +38,11 @@ export interface MeasureQuery {
   clickWindowDays: AttributionWindowDays;
   viewWindowDays: AttributionWindowDays;
   reportTime: ConversionReportTime;
+  /**
+   * Read reach (unique users)? Default true. It is nearly all of a rollup read's cost,
+   * so callers that show no reach column pass false; their rows' uniqueUsers are null.
+   */
+  reach?: boolean;
 }
 
 export interface MeasureRow {
@@ -71,6 +76,7 @@ export class MeasureStore {
         granularity: query.granularity,
         timezone: query.timezone,
         filter: query.filter,
+        reach: query.reach ?? true,
       }),
     );
     const defaultAttribution =
@@ -128,7 +134,8 @@ function toMeasures(base: Row | null, conversions: Row | null): BaseMeasures {
     spendMicros: num(base, 'spend_micros'),
     conversions: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.count)])),
     conversionValueMicros: Object.fromEntries(CONVERSION_COLUMNS.map((c) => [c.bucket, num(conversions, c.value)])),
-    uniqueUsers: base ? num(base, 'users') : 0,
+    // Not read (reach: false) → unknown, never a made-up 0; no base row → nobody reached.
+    uniqueUsers: base ? (base.users === undefined ? null : num(base, 'users')) : 0,
   });
 }
 

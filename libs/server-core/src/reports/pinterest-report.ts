@@ -1,5 +1,5 @@
 import type { AttributionWindowDays, ConversionReportTime, Granularity, RollupKeyColumn, RollupLevel } from '@loupe/analytics';
-import { aggregate, pinterestRow, type BaseMeasures, type PinterestColumn } from '@loupe/metrics';
+import { aggregate, measuresFor, PINTEREST_COLUMNS, pinterestRow, type BaseMeasures, type PinterestColumn } from '@loupe/metrics';
 import { addDays, floorToHour, startOfLocalDay } from './local-time';
 import type { MeasureRow, MeasureStore } from './measure-store';
 
@@ -62,6 +62,8 @@ export async function pinterestSlices(store: MeasureStore, account: { id: string
     clickWindowDays: request.clickWindowDays,
     viewWindowDays: request.viewWindowDays,
     reportTime: request.reportTime,
+    // Reach is nearly all of a rollup read's cost: read it only for the columns that show it.
+    reach: measuresFor(request.columns.map((c) => PINTEREST_COLUMNS[c])).includes('uniqueUsers'),
   });
   if (request.aggregateRows) return aggregateByPeriod(rows);
   if (request.level === 'ad_account' && request.granularity === 'TOTAL' && rows.length === 0) {
