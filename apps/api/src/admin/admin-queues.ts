@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeadLetterJob } from '@loupe/contracts';
-import { LOUPE_CONFIG, QUEUES, bullConnection, type LoupeConfig } from '@loupe/server-core';
+import { LOUPE_CONFIG, QUEUES, bullConnection, closeQueue, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
 
@@ -28,6 +28,6 @@ export class AdminQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.all.map((q) => q.close()));
+    await Promise.allSettled(this.all.map((q) => closeQueue(q)));
   }
 }

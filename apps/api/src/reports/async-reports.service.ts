@@ -10,6 +10,7 @@ import {
   DEFAULT_JOB_OPTIONS,
   InvalidParametersException,
   LOUPE_CONFIG,
+  closeQueue,
   NotFoundException,
   QUEUES,
   reportFilePath,
@@ -52,7 +53,7 @@ export class AsyncReportsService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queueHandle?.close();
+    if (this.queueHandle) await closeQueue(this.queueHandle);
   }
 
   async create(scope: AdAccountScope, request: AsyncReportCreate, userId: string, now = new Date()): Promise<{ report_status: 'IN_PROGRESS'; token: string; message: string | null }> {

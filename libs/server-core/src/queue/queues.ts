@@ -1,4 +1,4 @@
-import type { ConnectionOptions, DefaultJobOptions } from 'bullmq';
+import type { ConnectionOptions, DefaultJobOptions, Queue } from 'bullmq';
 import type { LoupeConfig } from '../config/config';
 
 /**
@@ -41,4 +41,24 @@ export function bullConnection(config: Pick<LoupeConfig, 'redis'>): ConnectionOp
     // BullMQ workers block on Redis; they must not give up on a slow reply.
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Closes a queue handle without leaving an unhandled rejection behind: a connection
+ * closed while still connecting (an app shut down right after boot, as tests do) makes
+ * ioredis reject BullMQ's set-up commands with nobody to catch them. So wait for the
+ * first connection to settle, then close; a dead Redis must not hang shutdown either,
+ * so past `timeoutMs` the connection is dropped instead (without waiting for it).
+ */
+export async function closeQueue(queue: Pick<Queue, 'waitUntilReady' | 'close' | 'disconnect'>, timeoutMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const closing = queue.waitUntilReady().then(
+    () => queue.close().then(() => true, () => false),
+    () => false,
+  );
+  const closed = await Promise.race([closing, deadline]);
+  clearTimeout(timer);
+  // Not awaited: BullMQ's disconnect waits for a client that a dead Redis never hands over.
+  if (!closed) void queue.disconnect().catch(() => undefined);
 }
