@@ -25,6 +25,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface Child {
+  /** The process id (peak RSS is read from /proc/<pid>/status). */
+  readonly pid: number | undefined;
   /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
   cpuMs(): number | null;
   /** Everything the process printed so far (the tail is quoted when it fails). */
@@ -58,6 +60,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
   const handle: Child = {
+    pid: child.pid,
     cpuMs: () => processCpuMs(child.pid),
     output: () => output,
     exited: () => child.exitCode !== null || child.signalCode !== null,

@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import { toClickHouseError } from './clickhouse-error';
-import { parseJsonEachRow, type ClickHouseExecutor } from './clickhouse.executor';
+import { parseJsonEachRow, type ClickHouseExecutor, type ClickHouseStreamFormat } from './clickhouse.executor';
 import { sql, type SqlFragment } from './sql-literal';
 
 export interface ChdbExecutorOptions {
@@ -40,6 +41,17 @@ export async function openChdbExecutor(options: ChdbExecutorOptions = {}): Promi
     },
     async ping(): Promise<void> {
       await run(sql`SELECT 1`);
+    },
+    // chdb hands back a whole result: streamed as one chunk (tests and embedded use; the server streams for real).
+    async stream(statement: SqlFragment, format: ClickHouseStreamFormat, settings?: Readonly<Record<string, string | number>>): Promise<Readable> {
+      const suffix = Object.entries(settings ?? {}).map(([key, value]) => `${key} = ${Number(value)}`);
+      const text = `${statement.text}${suffix.length > 0 ? `\nSETTINGS ${suffix.join(', ')}` : ''}`;
+      try {
+        const result = await session.queryAsync(text, { format });
+        return Readable.from([Buffer.from(result.bytes())]);
+      } catch (error) {
+        throw toClickHouseError(error, statement.text);
+      }
     },
     async close(): Promise<void> {
       session.close();

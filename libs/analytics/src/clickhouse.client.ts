@@ -1,6 +1,8 @@
+import { Agent, request } from 'node:http';
+import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { ClickHouseError, toClickHouseError } from './clickhouse-error';
-import { parseJsonEachRow, type ClickHouseExecutor } from './clickhouse.executor';
+import { parseJsonEachRow, type ClickHouseExecutor, type ClickHouseStreamFormat } from './clickhouse.executor';
 import { type SqlFragment } from './sql-literal';
 
 export interface ClickHouseHttpOptions {
@@ -30,6 +32,9 @@ export function createClickHouseHttpExecutor(options: ClickHouseHttpOptions): Cl
     log: { level: ClickHouseLogLevel.OFF },
   });
 
+  // Streams use their own keep-alive sockets (the client's pool parses every response).
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+
   return {
     async command(statement: SqlFragment): Promise<void> {
       try {
@@ -57,6 +62,59 @@ export function createClickHouseHttpExecutor(options: ClickHouseHttpOptions): Cl
       }
     },
 
-    close: () => client.close(),
+    stream: (statement, format, settings) => streamOverHttp(options, agent, statement, format, settings ?? {}),
+
+    close: async () => {
+      agent.destroy();
+      await client.close();
+    },
   };
+}
+
+/**
+ * POSTs the statement with `FORMAT <format>` and resolves with the response body once
+ * the server answers 200 (ClickHouse sends its headers with the first block of output).
+ * The body is the socket's stream: it is read only as fast as the caller reads it.
+ */
+function streamOverHttp(
+  options: ClickHouseHttpOptions,
+  agent: Agent,
+  statement: SqlFragment,
+  format: ClickHouseStreamFormat,
+  settings: Readonly<Record<string, string | number>>,
+): Promise<Readable> {
+  const url = new URL(options.url);
+  const search = new URLSearchParams(Object.entries(settings).map(([key, value]): [string, string] => [key, String(value)]));
+  const text = `${statement.text}\nFORMAT ${format}`;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: `${url.pathname}${search.size > 0 ? `?${search.toString()}` : ''}`,
+        agent,
+        headers: {
+          'X-ClickHouse-User': options.username ?? 'default',
+          'X-ClickHouse-Key': options.password ?? '',
+          'Content-Type': 'text/plain; charset=utf-8',
+        },
+      },
+      (res) => {
+        // The timeout bounds the wait for an answer; once rows flow, a slow reader may pause the socket.
+        req.setTimeout(0);
+        if (res.statusCode === 200) {
+          resolve(res);
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => reject(toClickHouseError(new Error(Buffer.concat(chunks).toString('utf8')), statement.text)));
+        res.once('error', (error) => reject(toClickHouseError(error, statement.text)));
+      },
+    );
+    req.setTimeout(options.requestTimeoutMs ?? 30_000, () => req.destroy(new Error(`no answer from ClickHouse within ${options.requestTimeoutMs ?? 30_000} ms`)));
+    req.once('error', (error) => reject(toClickHouseError(error, statement.text)));
+    req.end(text);
+  });
 }

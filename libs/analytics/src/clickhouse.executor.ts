@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { ClickHouseError, parseServerError } from './clickhouse-error';
 import { sql, type SqlFragment } from './sql-literal';
 
@@ -19,7 +20,19 @@ export interface ClickHouseExecutor {
   query<T = Record<string, unknown>>(statement: SqlFragment): Promise<T[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Runs a SELECT and returns its output in `format` as a byte stream, read with
+   * back-pressure (HTTP: straight from the server's response, so a large result never
+   * sits in memory; destroying the stream closes the connection and ClickHouse cancels
+   * the query). Resolves once the server has accepted the query; an error the server
+   * reports after it started answering ends the stream mid-record (the reader checks).
+   * Optional: executors that cannot stream leave it out.
+   */
+  stream?(statement: SqlFragment, format: ClickHouseStreamFormat, settings?: Readonly<Record<string, string | number>>): Promise<Readable>;
 }
+
+/** Output formats `stream` writes: TabSeparatedRaw writes each String column as is (no escaping). */
+export type ClickHouseStreamFormat = 'TabSeparatedRaw' | 'CSV' | 'CSVWithNames';
 
 export interface ClickHouseServerVersion {
   text: string;

@@ -11,7 +11,7 @@ export {
   type ScalarType,
 } from './sql-literal';
 export { ClickHouseError, ClickHouseErrorCode } from './clickhouse-error';
-export { serverVersion, type ClickHouseExecutor, type ClickHouseServerVersion } from './clickhouse.executor';
+export { serverVersion, type ClickHouseExecutor, type ClickHouseServerVersion, type ClickHouseStreamFormat } from './clickhouse.executor';
 export { createClickHouseHttpExecutor, type ClickHouseHttpOptions } from './clickhouse.client';
 export { openChdbExecutor, type ChdbExecutorOptions } from './chdb.executor';
 export { splitSqlStatements, normaliseStatement, SqlScriptError } from './sql-script';

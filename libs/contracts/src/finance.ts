@@ -193,3 +193,27 @@ export const billingInvoiceListSchema = z.object({ items: z.array(billingInvoice
 export type BillingInvoiceList = z.infer<typeof billingInvoiceListSchema>;
 export const billingInvoiceDetailSchema = billingInvoiceSchema.extend({ lines: z.array(invoiceLineSchema) });
 export type BillingInvoiceDetail = z.infer<typeof billingInvoiceDetailSchema>;
+
+/** Widest billable-events export, in days (a quarter). */
+export const BILLABLE_EVENTS_MAX_DAYS = 92;
+
+const exportDate = (name: string) =>
+  z
+    .string({ error: `Parameter '${name}' is required (YYYY-MM-DD)` })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, `Parameter '${name}' must be a date as YYYY-MM-DD`)
+    .refine((v) => {
+      const d = new Date(`${v}T00:00:00Z`);
+      return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v && v >= '1971-01-01' && v <= '2100-12-31';
+    }, `Parameter '${name}' is not a calendar date between 1971-01-01 and 2100-12-31`);
+
+const dayNumber = (date: string): number => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
+
+/** `GET /v5/ad_accounts/{id}/finance/billable_events`: days in the ad account's timezone, both inclusive. */
+export const billableEventsQuerySchema = z
+  .object({ start_date: exportDate('start_date'), end_date: exportDate('end_date'), bom: bomQuery })
+  .refine((q) => q.start_date <= q.end_date, { message: "Parameter 'start_date' must not be after 'end_date'", path: ['start_date'] })
+  .refine((q) => dayNumber(q.end_date) - dayNumber(q.start_date) < BILLABLE_EVENTS_MAX_DAYS, {
+    message: `Parameters 'start_date' to 'end_date' may span at most ${BILLABLE_EVENTS_MAX_DAYS} days`,
+    path: ['end_date'],
+  });
+export type BillableEventsQuery = z.infer<typeof billableEventsQuerySchema>;

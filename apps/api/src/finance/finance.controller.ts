@@ -6,6 +6,7 @@ import {
   billingInvoiceDetailSchema,
   billingInvoiceListSchema,
   billingInvoiceParamSchema,
+  billableEventsQuerySchema,
   billingInvoiceQuerySchema,
   billingInvoicesQuerySchema,
   closePeriodBodySchema,
@@ -17,6 +18,7 @@ import {
   financePeriodsQuerySchema,
   financeSpendQuerySchema,
   type AccountFinanceSpend,
+  type BillableEventsQuery,
   type BillingInvoiceDetail,
   type BillingInvoiceList,
   type BillingInvoiceParam,
@@ -34,6 +36,7 @@ import {
 import type { Principal } from '../auth/token.service';
 import { CurrentAdAccount, CurrentPrincipal, type AdAccountScope } from '../auth/request-context';
 import { adAccount, Route, SIGNED_IN } from '../common/route.decorator';
+import { BillableEventsService } from './billable-events';
 import { invoiceCsv, spendCsv } from './finance-csv';
 import { FinanceService } from './finance.service';
 
@@ -46,7 +49,28 @@ function csvFile(stream: Readable, filename: string): StreamableFile {
 
 @Controller('v5')
 export class FinanceController {
-  constructor(private readonly finance: FinanceService) {}
+  constructor(
+    private readonly finance: FinanceService,
+    private readonly billableEvents: BillableEventsService,
+  ) {}
+
+  @Get('ad_accounts/:ad_account_id/finance/billable_events')
+  @Route({
+    summary: 'Download every billed event as CSV',
+    description:
+      "The line items behind the spend figures: one CSV row per billed impression, click or engagement (non-zero price, invalid traffic excluded, re-sent copies collapsed) whose time falls in `start_date`..`end_date` (days in the ad account's timezone, inclusive, at most 92 days): date and time in the account's timezone, event id and type, campaign, ad group and ad ids, placement, spend in integer micros and as an exact decimal. Streamed straight from ClickHouse with back-pressure, so any size downloads in flat memory. RFC 4180, UTF-8 (`bom=true` for Excel), formula injection neutralised, commented header (account, period, timezone, currency, attribution windows, generation time); the last line carries the SHA-256 of the column and data rows and the row count (docs/exports.md).",
+    tag: 'finance',
+    access: adAccount('finance:read'),
+    rate: 'read',
+    extension: true,
+    params: adAccountIdParamSchema,
+    query: billableEventsQuerySchema,
+  })
+  async billableEventsCsv(@CurrentAdAccount() scope: AdAccountScope, @Query() query: BillableEventsQuery): Promise<StreamableFile> {
+    const account = await this.finance.account(scope.id);
+    const stream = await this.billableEvents.csv(account, query.start_date, query.end_date, query.bom);
+    return csvFile(stream, `loupe-billable-events-${account.id}-${query.start_date}-${query.end_date}.csv`);
+  }
 
   @Get('ad_accounts/:ad_account_id/finance/spend')
   @Route({

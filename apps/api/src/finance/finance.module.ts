@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AnalyticsModule } from '../analytics/analytics.module';
+import { BillableEventsService } from './billable-events';
 import { FinanceController } from './finance.controller';
 import { FinanceService } from './finance.service';
 
@@ -7,6 +8,6 @@ import { FinanceService } from './finance.service';
 @Module({
   imports: [AnalyticsModule],
   controllers: [FinanceController],
-  providers: [FinanceService],
+  providers: [FinanceService, BillableEventsService],
 })
 export class FinanceModule {}

@@ -213,8 +213,8 @@ function render(records: string[][]): Buffer {
   return Buffer.from(renderCsvRecords(records), 'utf8');
 }
 
-/** The `#` comment block. Values are percent-encoded so a line never splits into cells or lines. */
-function headerBlock(meta: CsvExportMeta, checksum: { sha256: string; rows: number } | null): string {
+/** The `#` comment block (checksum null: the trailer placement). Values are percent-encoded so a line never splits into cells or lines. */
+export function headerBlock(meta: CsvExportMeta, checksum: { sha256: string; rows: number } | null): string {
   const lines: [string, string][] = [
     ['account', meta.account],
     ['period', meta.period],
@@ -235,7 +235,7 @@ function headerBlock(meta: CsvExportMeta, checksum: { sha256: string; rows: numb
   ].join('');
 }
 
-function checksumLine(sha256: string, rows: number): string {
+export function checksumLine(sha256: string, rows: number): string {
   return `# ${CHECKSUM_KEY}: ${sha256}; rows: ${rows}${CSV_RECORD_DELIMITER}`;
 }
 
