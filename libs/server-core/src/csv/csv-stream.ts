@@ -11,6 +11,7 @@ export interface CsvPipeOptions {
 
 const LF = 0x0a;
 const QUOTE = 0x22;
+const CRLF = Buffer.from('\r\n');
 
 /**
  * A CSV export of records already rendered elsewhere (csvRecordSql: ClickHouse writes
@@ -45,12 +46,12 @@ export class CsvPipeExport extends Transform {
     return this.rows;
   }
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.pending) {
-      this.forward(this.pending, true);
-      this.pending = null;
-    }
-    const end = chunk.lastIndexOf(LF) + 1;
+  override _transform(input: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    const chunk = this.pending ? Buffer.concat([this.pending, input]) : input;
+    this.pending = null;
+    // Records end in CRLF; what follows the last CRLF waits for the next chunk (ClickHouse's error text ends in a bare LF).
+    const crlf = chunk.lastIndexOf(CRLF);
+    const end = crlf < 0 ? 0 : crlf + 2;
     if (end > 0) this.forward(end === chunk.length ? chunk : chunk.subarray(0, end), true);
     if (end < chunk.length) this.pending = Buffer.from(chunk.subarray(end));
     callback();
