@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { lit, sql, tableRef, type ClickHouseExecutor } from '@loupe/analytics';
 import { loadConfig } from '@loupe/server-core';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the direct baseline must select exactly the rows the route exports
 import { billableEventsRawSql, type BillableEventsRange } from '../apps/api/src/finance/billable-events-sql';
 import { createClickHouseDatabase } from './clickhouse-bench-db';
 import type { BenchFigure, BenchSize, Benchmark } from './harness';

@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import { ClickHouseError, toClickHouseError } from './clickhouse-error';
 import { parseJsonEachRow, type ClickHouseExecutor, type ClickHouseStreamFormat } from './clickhouse.executor';
