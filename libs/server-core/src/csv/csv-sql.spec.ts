@@ -106,6 +106,10 @@ describe.each(ENGINES)('CSV cells rendered by ClickHouse: $name', ({ open }) => 
     expect(money).toContain('\r\n-12.500000,7\r\n');
   });
 
+  it('rejects with the server error when the statement fails before any row', async () => {
+    await expect(executor.stream!(sql`SELECT no_such_column FROM system.one`, 'TabSeparatedRaw')).rejects.toMatchObject({ name: 'ClickHouseError', code: 47 });
+  });
+
   it('writes an empty cell for NULL', async () => {
     const out = await rendered(executor, sql`SELECT ${csvRecordSql([csvCellSql(sql`CAST(NULL AS Nullable(String))`, 'text'), csvCellSql(sql`CAST(NULL AS Nullable(Int64))`, 'money_micros')])}`);
     expect(out).toBe(',\r\n');
