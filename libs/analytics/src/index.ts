@@ -83,6 +83,7 @@ export {
   rollupDaySql,
   rollupDayStatements,
   utcDaysOf,
+  rollupHourStages,
   rollupHourStatements,
   rollupParentHourSql,
   rollupSql,

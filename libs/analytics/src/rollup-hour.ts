@@ -1,6 +1,6 @@
 import { attributeHour, laterConversionHours, type AttributeHourResult } from './attribution';
 import { type ClickHouseExecutor } from './clickhouse.executor';
-import { rollupDayStatements, rollupHourStatements, utcDaysOf } from './rollup-sql';
+import { rollupDayStatements, rollupHourStages, utcDaysOf } from './rollup-sql';
 
 export interface RecomputeHourOptions {
   database: string;
@@ -45,11 +45,12 @@ export async function recomputeRollupHour(executor: ClickHouseExecutor, options:
   others.delete(options.hour);
   const hours = [options.hour, ...[...others].sort((a, b) => a - b)];
   for (const hour of hours) {
-    for (const statement of rollupHourStatements({ ...options, hour })) await executor.command(statement);
+    // The statements of a stage are independent: running them at once keeps a job (and the freshness of its hour) short.
+    for (const stage of rollupHourStages({ ...options, hour })) await Promise.all(stage.map((statement) => executor.command(statement)));
   }
   const days = utcDaysOf(hours);
-  for (const day of days) {
-    for (const statement of rollupDayStatements({ database: options.database, adAccountId: options.adAccountId, day })) await executor.command(statement);
-  }
+  await Promise.all(
+    days.flatMap((day) => rollupDayStatements({ database: options.database, adAccountId: options.adAccountId, day })).map((statement) => executor.command(statement)),
+  );
   return { attribution, reattributedHours, hours, days };
 }

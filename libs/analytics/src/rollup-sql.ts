@@ -243,9 +243,11 @@ export function rollupAccountHourSql(target: RollupHour): SqlFragment {
 
 /**
  * The ad level's reach of the hour: one uniqHLL12 state of the non-IVT impression
- * users per ad, from the raw events (deduplicated as rollupAdHourSql's), plus an
- * empty state for every ad key rollup_ad_hourly has in the hour, so the reach
- * table has the same keys as the rollups (run it after rollupAdHourSql).
+ * users per ad with any raw event in the hour (deduplicated as rollupAdHourSql's),
+ * plus an empty state for every ad key the reach table already has in the hour, so
+ * an ad whose users moved away (or turned out invalid) is rewritten empty. It
+ * reads nothing rollupAdHourSql writes, so both run at once. An ad with only
+ * conversions in the hour has no reach row: it reached nobody.
  */
 export function reachAdHourSql(target: RollupHour): SqlFragment {
   const { account, start } = hourBounds(target);
@@ -253,12 +255,12 @@ export function reachAdHourSql(target: RollupHour): SqlFragment {
     INSERT INTO ${tableRef(target.database, 'reach_ad_hourly')} (ad_account_id, hour, campaign_id, ad_group_id, ad_id, reach, version)
     SELECT ${account}, ${start}, campaign_id, ad_group_id, ad_id, uniqHLL12StateIf(c_reach_user, c_reach_user != ''), ${lit.int(target.version, 'UInt64')}
     FROM (
-      SELECT d_campaign_id AS campaign_id, d_ad_group_id AS ad_group_id, d_ad_id AS ad_id, d_user_id AS c_reach_user
-      FROM (${dedupedHourEventsSql(target, sql`('IMPRESSION')`)})
-      WHERE d_ivt = 0
+      SELECT d_campaign_id AS campaign_id, d_ad_group_id AS ad_group_id, d_ad_id AS ad_id,
+        if(d_event_type = 'IMPRESSION' AND d_ivt = 0, d_user_id, '') AS c_reach_user
+      FROM (${dedupedHourEventsSql(target, sql`('IMPRESSION', 'CLICK', 'ENGAGEMENT')`)})
       UNION ALL
       SELECT DISTINCT campaign_id, ad_group_id, ad_id, materialize('') AS c_reach_user
-      FROM ${tableRef(target.database, 'rollup_ad_hourly')}
+      FROM ${tableRef(target.database, 'reach_ad_hourly')}
       WHERE ad_account_id = ${account} AND hour = ${start}
     )
     GROUP BY campaign_id, ad_group_id, ad_id`;
@@ -278,18 +280,28 @@ export function reachParentHourSql(target: RollupHour, level: 'ad_group' | 'camp
     ${keys.length > 0 ? sql`GROUP BY ${sql.join(keys)}` : sql``}`;
 }
 
-/** Every level of one hour, in the order they must run (each parent reads the ad level; reach after the rollups). */
-export function rollupHourStatements(target: RollupHour): SqlFragment[] {
+/**
+ * Every level of one hour, as stages: the statements of a stage are independent
+ * and may run at once; a stage runs after the one before it (each parent reads the
+ * ad level). Rollups and reach are separate tables, written side by side.
+ */
+export function rollupHourStages(target: RollupHour): SqlFragment[][] {
   return [
-    rollupAdHourSql(target),
-    rollupParentHourSql(target, 'ad_group'),
-    rollupParentHourSql(target, 'campaign'),
-    rollupAccountHourSql(target),
-    reachAdHourSql(target),
-    reachParentHourSql(target, 'ad_group'),
-    reachParentHourSql(target, 'campaign'),
-    reachParentHourSql(target, 'ad_account'),
+    [rollupAdHourSql(target), reachAdHourSql(target)],
+    [
+      rollupParentHourSql(target, 'ad_group'),
+      rollupParentHourSql(target, 'campaign'),
+      rollupAccountHourSql(target),
+      reachParentHourSql(target, 'ad_group'),
+      reachParentHourSql(target, 'campaign'),
+      reachParentHourSql(target, 'ad_account'),
+    ],
   ];
+}
+
+/** rollupHourStages one after another. */
+export function rollupHourStatements(target: RollupHour): SqlFragment[] {
+  return rollupHourStages(target).flat();
 }
 
 export interface RollupDay {
@@ -343,7 +355,7 @@ export function rollupDaySql(target: RollupDay, level: RollupLevel): SqlFragment
     ${groupBy}`;
 }
 
-/** Every level of one UTC day; run after the hourly statements of its hours. */
+/** Every level of one UTC day; run after the hourly statements of its hours. Independent of each other: they may run at once. */
 export function rollupDayStatements(target: RollupDay): SqlFragment[] {
   return (['ad', 'ad_group', 'campaign', 'ad_account'] as const).map((level) => rollupDaySql(target, level));
 }

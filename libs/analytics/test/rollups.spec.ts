@@ -327,7 +327,7 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
       expect(await rolled('ad_account', from, to, granularity, timezone), `${granularity}`).toEqual(expected);
       expect(await rolled('campaign', from, to, granularity, timezone), `${granularity} campaign`).toEqual(expected.map((line) => line.replace(/ \d+$/, ' x')));
     }
-  });
+   }, 180_000);
 
   it('keeps the day of the build that read the newest hours, whichever job finishes last', async () => {
     const day1 = [D0 + 24 * 3600, D0 + 48 * 3600] as const;
@@ -340,5 +340,5 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
     const after = await rolled('ad_account', ...day1, 'TOTAL', 'UTC');
     expect(after).toEqual(await raw(...day1, 'TOTAL', 'UTC'));
     expect(after).not.toEqual(before);
-  });
+  }, 120_000);
 });
