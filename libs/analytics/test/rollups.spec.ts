@@ -306,7 +306,7 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
         FROM ${tableRef(database, daily)} FINAL WHERE ad_account_id = ${account}
         GROUP BY d${keys}, i, s, c, v ORDER BY d${keys}`);
       expect(days.length, daily).toBe(fromHours.length);
-      expect(days.map(({ u, ...rest }) => rest), daily).toEqual(fromHours);
+      expect(days.map(({ u: _reach, ...rest }) => rest), daily).toEqual(fromHours);
       expect(days.map((r) => r['u']), daily).toEqual(reachOfHours.map((r) => r['u']));
     }
     const [checkout] = await executor.query(sql`SELECT sum(conversions_checkout) AS c FROM ${tableRef(database, 'rollup_ad_account_daily')} FINAL WHERE ad_account_id = ${account}`);
