@@ -33,16 +33,27 @@ import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './
  *    (events deduplicated by GROUP BY event_id, latest ingested_at's price and IVT
  *    flag), grouped by toStartOfHour(event_time) instead of one statement per hour;
  *    then campaign, ad group and account levels from the ad level FINAL, as
- *    rollupParentHourSql / rollupAccountHourSql do. There are no conversions, so the
- *    attribution parts contribute nothing. Recomputing 44,160 (account, hour) pairs
- *    one by one would take hours; to prove the bulk build equals the library's, three
- *    sample hours are then recomputed with recomputeRollupHour (a higher version
- *    replaces the bulk rows) and must read back identical.
- * 4. Each dashboard query through MeasureStore.read (rollupSql FINAL + the metrics
- *    library, exactly what the analytics endpoint and the report builder call),
- *    p95 over repeated runs, beside the same question of `events FINAL` (the
- *    deduplicated raw events, excluding invalid traffic as the rollups do); the
- *    totals of both must agree, or the benchmark fails.
+ *    rollupParentHourSql / rollupAccountHourSql do; then the 0003 tables: reach per
+ *    ad and hour (uniqHLL12) from the raw events, its parents, and every level's
+ *    daily rows from the hourly FINAL (version = sum of the hourly versions), as
+ *    reachAdHourSql / reachParentHourSql / rollupDaySql do. There are no
+ *    conversions, so the attribution parts contribute nothing. Recomputing 44,160
+ *    (account, hour) pairs one by one would take hours; to prove the bulk build
+ *    equals the library's, three sample hours are then recomputed with
+ *    recomputeRollupHour (a higher version replaces the bulk rows, and the hour's
+ *    day is rebuilt) and every level's hourly, reach and daily rows must read back
+ *    identical.
+ * 4. Each dashboard question through MeasureStore.read (rollupSql: whole UTC days
+ *    from the daily tables where the granularity allows, other hours hourly, FINAL,
+ *    + the metrics library, exactly what the analytics endpoint and the report
+ *    builder call), p95 over repeated runs, beside the same question of `events
+ *    FINAL` (the deduplicated raw events, excluding invalid traffic as the rollups
+ *    do); the totals of both must agree, or the benchmark fails. Diagnostics: the
+ *    account TOTAL read the way it was before 0003 (hourly table only, without and
+ *    with uniqMerge(users)).
+ *
+ * BENCH_REPORT_KEEP_DB=1 keeps the database; BENCH_REPORT_DATABASE=<name> reuses a
+ * kept one (its events, and whichever rollups it has; everything else is redone).
  */
 
 const ACCOUNTS = 4;
