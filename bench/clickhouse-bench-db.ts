@@ -14,6 +14,29 @@ export interface BenchClickHouse {
   drop(): Promise<void>;
 }
 
+/** An existing benchmark database (kept by an earlier run), migrated to the current files; `drop()` drops it too. */
+export async function openClickHouseDatabase(config: LoupeConfig, database: string): Promise<BenchClickHouse> {
+  if (!/^loupe_bench_[a-z0-9_]+$/.test(database)) throw new Error(`not a benchmark database: ${database}`);
+  const executor = createClickHouseHttpExecutor({
+    url: config.clickhouse.url,
+    username: config.clickhouse.user,
+    password: config.clickhouse.password,
+    requestTimeoutMs: 1_800_000,
+  });
+  await runClickHouseMigrations(executor, { database, dir: resolve(__dirname, '../migrations/clickhouse') });
+  return {
+    database,
+    executor,
+    drop: async () => {
+      try {
+        await executor.command(sql`DROP DATABASE IF EXISTS ${lit.databaseName(database)}`);
+      } finally {
+        await executor.close();
+      }
+    },
+  };
+}
+
 export async function createClickHouseDatabase(config: LoupeConfig, prefix: string): Promise<BenchClickHouse> {
   const database = `loupe_bench_${prefix}_${randomUUID().replace(/-/g, '').slice(0, 10)}`;
   const executor = createClickHouseHttpExecutor({

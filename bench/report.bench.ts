@@ -1,8 +1,13 @@
 import {
   lit,
+  REACH_HOURLY_TABLES,
   recomputeRollupHour,
+  ROLLUP_DAILY_TABLES,
   ROLLUP_IVT_COLUMNS,
+  ROLLUP_KEY_COLUMNS,
   ROLLUP_SUM_COLUMNS,
+  ROLLUP_TABLES,
+  ROLLUP_UNATTRIBUTED_COLUMNS,
   sql,
   tableRef,
   type ClickHouseExecutor,
@@ -11,7 +16,7 @@ import {
   type SqlFragment,
 } from '@loupe/analytics';
 import { loadConfig, MeasureStore, type LoupeConfig } from '@loupe/server-core';
-import { createClickHouseDatabase } from './clickhouse-bench-db';
+import { createClickHouseDatabase, openClickHouseDatabase } from './clickhouse-bench-db';
 import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 
 /*
@@ -28,16 +33,27 @@ import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './
  *    (events deduplicated by GROUP BY event_id, latest ingested_at's price and IVT
  *    flag), grouped by toStartOfHour(event_time) instead of one statement per hour;
  *    then campaign, ad group and account levels from the ad level FINAL, as
- *    rollupParentHourSql / rollupAccountHourSql do. There are no conversions, so the
- *    attribution parts contribute nothing. Recomputing 44,160 (account, hour) pairs
- *    one by one would take hours; to prove the bulk build equals the library's, three
- *    sample hours are then recomputed with recomputeRollupHour (a higher version
- *    replaces the bulk rows) and must read back identical.
- * 4. Each dashboard query through MeasureStore.read (rollupSql FINAL + the metrics
- *    library, exactly what the analytics endpoint and the report builder call),
- *    p95 over repeated runs, beside the same question of `events FINAL` (the
- *    deduplicated raw events, excluding invalid traffic as the rollups do); the
- *    totals of both must agree, or the benchmark fails.
+ *    rollupParentHourSql / rollupAccountHourSql do; then the 0003 tables: reach per
+ *    ad and hour (uniqHLL12) from the raw events, its parents, and every level's
+ *    daily rows from the hourly FINAL (version = sum of the hourly versions), as
+ *    reachAdHourSql / reachParentHourSql / rollupDaySql do. There are no
+ *    conversions, so the attribution parts contribute nothing. Recomputing 44,160
+ *    (account, hour) pairs one by one would take hours; to prove the bulk build
+ *    equals the library's, three sample hours are then recomputed with
+ *    recomputeRollupHour (a higher version replaces the bulk rows, and the hour's
+ *    day is rebuilt) and every level's hourly, reach and daily rows must read back
+ *    identical.
+ * 4. Each dashboard question through MeasureStore.read (rollupSql: whole UTC days
+ *    from the daily tables where the granularity allows, other hours hourly, FINAL,
+ *    + the metrics library, exactly what the analytics endpoint and the report
+ *    builder call), p95 over repeated runs, beside the same question of `events
+ *    FINAL` (the deduplicated raw events, excluding invalid traffic as the rollups
+ *    do); the totals of both must agree, or the benchmark fails. Diagnostics: the
+ *    account TOTAL read the way it was before 0003 (hourly table only, without and
+ *    with uniqMerge(users)).
+ *
+ * BENCH_REPORT_KEEP_DB=1 keeps the database; BENCH_REPORT_DATABASE=<name> reuses a
+ * kept one (its events, and whichever rollups it has; everything else is redone).
  */
 
 const ACCOUNTS = 4;
@@ -71,7 +87,8 @@ const accountId = (i: number): string => String(1001 + i);
 /** Column names the bench's own SQL may name (the allow-list lit.identifier checks against). */
 const SUMS = ROLLUP_SUM_COLUMNS as readonly string[];
 const IVT = ROLLUP_IVT_COLUMNS as readonly string[];
-const NAMES = [...SUMS, ...IVT, 'users', 'campaign_id', 'ad_group_id', 'ad_id'];
+const UNATTRIBUTED = ROLLUP_UNATTRIBUTED_COLUMNS as readonly string[];
+const NAMES = [...SUMS, ...IVT, ...UNATTRIBUTED, 'users', 'reach', 'campaign_id', 'ad_group_id', 'ad_id'];
 const id = (name: string): SqlFragment => lit.identifier(name, NAMES);
 
 async function loadEvents(ch: ClickHouseExecutor, database: string, plan: Plan): Promise<void> {
@@ -160,7 +177,63 @@ function bulkParentSql(database: string, level: 'campaign' | 'ad_group' | 'ad_ac
     GROUP BY ad_account_id, hour${keyList}`;
 }
 
-async function buildRollups(ch: ClickHouseExecutor, database: string): Promise<void> {
+/**
+ * reachAdHourSql for one account at once: one uniqHLL12 state per ad and hour, for
+ * every ad key the ad level has (every event type gives a key; only non-IVT
+ * impressions add a user). No GROUP BY event_id here: the generated event ids are
+ * unique and every row is final, so it changes nothing (the sample hours checked
+ * against recomputeRollupHour prove it) and saves a second deduplicating scan.
+ */
+function bulkReachAdSql(database: string, account: string): SqlFragment {
+  return sql`
+    INSERT INTO ${tableRef(database, 'reach_ad_hourly')} (ad_account_id, hour, campaign_id, ad_group_id, ad_id, reach, version)
+    SELECT ad_account_id, toStartOfHour(event_time) AS h, campaign_id, ad_group_id, ad_id,
+      uniqHLL12StateIf(user_id, event_type = 'IMPRESSION' AND ivt = 0 AND user_id != ''), toUInt64(1)
+    FROM ${tableRef(database, 'events')}
+    WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
+    GROUP BY ad_account_id, h, campaign_id, ad_group_id, ad_id`;
+}
+
+/** reachParentHourSql for every hour at once. */
+function bulkReachParentSql(database: string, level: 'campaign' | 'ad_group' | 'ad_account'): SqlFragment {
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+  return sql`
+    INSERT INTO ${tableRef(database, REACH_HOURLY_TABLES[level])} (ad_account_id, hour${keyList}, reach, version)
+    SELECT ad_account_id, hour${keyList}, uniqHLL12MergeState(reach), toUInt64(1)
+    FROM ${tableRef(database, 'reach_ad_hourly')} FINAL
+    GROUP BY ad_account_id, hour${keyList}`;
+}
+
+/** rollupDaySql for every UTC day at once: the hourly rollups and reach FINAL, summed per day; version = sum of the hourly versions. */
+function bulkDailySql(database: string, level: RollupLevel): SqlFragment {
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+  const others = [...IVT, ...(level === 'ad_account' ? UNATTRIBUTED : [])];
+  const all = [...SUMS, ...others];
+  const b = (name: string): SqlFragment => lit.identifier(`b_${name}`, all.map((n) => `b_${n}`));
+  const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
+  return sql`
+    INSERT INTO ${tableRef(database, ROLLUP_DAILY_TABLES[level])}
+      (ad_account_id, day${keyList}, ${sql.join(SUMS.map(id))}, reach, ${sql.join(others.map(id))}, version)
+    SELECT ad_account_id, day${keyList}, ${sql.join(SUMS.map((n) => sql`sum(${b(n)})`))}, uniqHLL12MergeState(b_reach),
+      ${sql.join(others.map((n) => sql`sum(${b(n)})`))}, sum(b_version)
+    FROM (
+      SELECT ad_account_id, toStartOfDay(hour, 'UTC') AS day${keyList}, ${sql.join(all.map((n) => sql`sum(${id(n)}) AS ${b(n)}`))},
+        uniqHLL12StateIf('', 0) AS b_reach, sum(version) AS b_version
+      FROM ${tableRef(database, ROLLUP_TABLES[level])} FINAL
+      GROUP BY ad_account_id, day${keyList}
+      UNION ALL
+      SELECT ad_account_id, toStartOfDay(hour, 'UTC') AS day${keyList}, ${sql.join(all.map((n) => sql`${zero(n)} AS ${b(n)}`))},
+        uniqHLL12MergeState(reach) AS b_reach, sum(version) AS b_version
+      FROM ${tableRef(database, REACH_HOURLY_TABLES[level])} FINAL
+      GROUP BY ad_account_id, day${keyList}
+    )
+    GROUP BY ad_account_id, day${keyList}`;
+}
+
+/** The 0002 hourly rollups, in bulk. */
+async function buildHourlyRollups(ch: ClickHouseExecutor, database: string): Promise<void> {
   for (let a = 0; a < ACCOUNTS; a++) {
     const first = new Date(START * 1000);
     for (let m = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1)); m.getTime() < END * 1000; ) {
@@ -174,26 +247,43 @@ async function buildRollups(ch: ClickHouseExecutor, database: string): Promise<v
   await ch.command(bulkParentSql(database, 'ad_account'));
 }
 
+/** The 0003 reach and daily tables, in bulk (the daily ones from the hourly FINAL). */
+async function buildReachAndDaily(ch: ClickHouseExecutor, database: string): Promise<void> {
+  for (let a = 0; a < ACCOUNTS; a++) await ch.command(bulkReachAdSql(database, accountId(a)));
+  for (const level of ['ad_group', 'campaign', 'ad_account'] as const) await ch.command(bulkReachParentSql(database, level));
+  for (const level of ['ad', 'ad_group', 'campaign', 'ad_account'] as const) await ch.command(bulkDailySql(database, level));
+}
+
+async function rowCount(ch: ClickHouseExecutor, database: string, table: 'events' | 'rollup_ad_account_hourly' | 'rollup_ad_account_daily'): Promise<number> {
+  const [row] = await ch.query<{ n: string }>(sql`SELECT count() AS n FROM ${tableRef(database, table)}`);
+  return Number(row?.n ?? 0);
+}
+
 type Row = Record<string, string | number>;
 
-/** Every rollup row of one hour at every level (FINAL, users merged), as text to compare. */
+/** Every rollup, reach and daily row of one hour (and its UTC day) at every level (FINAL, states merged), as text to compare. */
 async function hourSnapshot(ch: ClickHouseExecutor, database: string, account: string, hour: number): Promise<string> {
   const parts: string[] = [];
-  const levels = [
-    ['rollup_ad_account_hourly', ''],
-    ['rollup_campaign_hourly', 'campaign_id'],
-    ['rollup_ad_group_hourly', 'campaign_id, ad_group_id'],
-    ['rollup_ad_hourly', 'campaign_id, ad_group_id, ad_id'],
-  ] as const;
-  for (const [table, keys] of levels) {
-    const keyList = keys === '' ? sql`` : sql`, ${sql.join(keys.split(', ').map(id))}`;
-    const rows = await ch.query<Row>(sql`
-      SELECT ad_account_id${keyList}, ${sql.join([...SUMS, ...IVT].map(id))}, uniqMerge(users) AS merged_users
-      FROM ${tableRef(database, table)} FINAL
-      WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND hour = ${lit.dateTime(hour)}
-      GROUP BY ad_account_id${keyList}, ${sql.join([...SUMS, ...IVT].map(id))}
-      ORDER BY ad_account_id${keyList}`);
-    parts.push(`${table}: ${JSON.stringify(rows)}`);
+  const day = Math.floor(hour / DAY) * DAY;
+  const all = [...SUMS, ...IVT];
+  for (const level of ['ad_account', 'campaign', 'ad_group', 'ad'] as const) {
+    const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+    const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+    const where = (time: string, at: number): SqlFragment =>
+      sql`WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND ${lit.identifier(time, ['hour', 'day'])} = ${lit.dateTime(at)}`;
+    const sums = sql`, ${sql.join(all.map(id))}`;
+    const tables: [SqlFragment, SqlFragment, SqlFragment][] = [
+      [sums, sql`uniqMerge(users)`, sql`${tableRef(database, ROLLUP_TABLES[level])} FINAL ${where('hour', hour)}`],
+      [sql``, sql`uniqHLL12Merge(reach)`, sql`${tableRef(database, REACH_HOURLY_TABLES[level])} FINAL ${where('hour', hour)}`],
+      [sums, sql`uniqHLL12Merge(reach)`, sql`${tableRef(database, ROLLUP_DAILY_TABLES[level])} FINAL ${where('day', day)}`],
+    ];
+    for (const [group, merged, from] of tables) {
+      const rows = await ch.query<Row>(sql`
+        SELECT ad_account_id${keyList}${group}, ${merged} AS merged FROM ${from}
+        GROUP BY ad_account_id${keyList}${group}
+        ORDER BY ad_account_id${keyList}`);
+      parts.push(`${level}: ${JSON.stringify(rows)}`);
+    }
   }
   return parts.join('\n');
 }
@@ -267,16 +357,25 @@ export const reportBenchmark: Benchmark = {
   async run(size: BenchSize): Promise<BenchFigure[]> {
     const plan = PLANS[size];
     const base = loadConfig();
-    const bench = await createClickHouseDatabase(base, 'report');
+    // BENCH_REPORT_DATABASE: reuse a database an earlier run kept (BENCH_REPORT_KEEP_DB=1):
+    // its events (the same deterministic generator) and whatever rollups it has; the
+    // rest is built, migrations applied, and every read timed afresh in this run.
+    const reused = process.env.BENCH_REPORT_DATABASE;
+    const bench = reused ? await openClickHouseDatabase(base, reused) : await createClickHouseDatabase(base, 'report');
     const ch = bench.executor;
     try {
       const t0 = Date.now();
-      await loadEvents(ch, bench.database, plan);
+      const present = await rowCount(ch, bench.database, 'events');
+      if (present === 0) await loadEvents(ch, bench.database, plan);
+      else if (present !== plan.events) throw new Error(`report bench: ${bench.database} holds ${present} events, not ${plan.events}`);
       const loadedMs = Date.now() - t0;
-      await buildRollups(ch, bench.database);
+      if ((await rowCount(ch, bench.database, 'rollup_ad_account_hourly')) === 0) await buildHourlyRollups(ch, bench.database);
+      if ((await rowCount(ch, bench.database, 'rollup_ad_account_daily')) === 0) await buildReachAndDaily(ch, bench.database);
       const rolledMs = Date.now() - t0 - loadedMs;
       await checkBulkRollups(ch, bench.database);
-      process.stdout.write(`report: ${plan.events.toLocaleString('en-US')} events loaded in ${(loadedMs / 1000).toFixed(1)} s, rolled up in ${(rolledMs / 1000).toFixed(1)} s\n`);
+      process.stdout.write(
+        `report: ${plan.events.toLocaleString('en-US')} events ${present === 0 ? 'loaded' : 'reused'} in ${(loadedMs / 1000).toFixed(1)} s, rolled up in ${(rolledMs / 1000).toFixed(1)} s (${bench.database})\n`,
+      );
 
       const config: LoupeConfig = { ...base, clickhouse: { ...base.clickhouse, database: bench.database } };
       const store = new MeasureStore(ch, config);
@@ -289,7 +388,7 @@ export const reportBenchmark: Benchmark = {
         { name: 'account DAY series, 90 days', level: 'ad_account', granularity: 'DAY', reach: false, ...last90 },
         { name: 'campaign breakdown TOTAL, 90 days', level: 'campaign', granularity: 'TOTAL', reach: false, ...last90 },
         { name: 'QoQ: 5 quarters by QUARTER', level: 'ad_account', granularity: 'QUARTER', reach: false, ...quarters },
-        // Reach (TOTAL_IMPRESSION_USER) merges one uniq state per hour: the one read still slow.
+        // Reach (TOTAL_IMPRESSION_USER): uniqHLL12 states, daily where whole days allow.
         { name: 'account TOTAL with reach, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: true, ...last90 },
       ];
       const figures: BenchFigure[] = [];
@@ -326,29 +425,34 @@ export const reportBenchmark: Benchmark = {
           met: rollup.p95 <= 100 && ratio <= 0.01,
         });
       }
-      // Diagnostic: the first question read from the same rollup table without reach
-      // (uniqMerge(users)), to show what the reach states cost. No target: not a dashboard read.
+      // Diagnostics (no target, not dashboard reads): the account TOTAL as it was read
+      // before the daily and reach tables (0003), from the hourly table only, without
+      // and with reach (uniqMerge of one `uniq` state per hour), beside the same raw runs.
       const total = questions[0]!;
-      const sumsOnly = await timed(plan.runs, plan.budgetMs, () =>
-        ch.query<Row>(sql`
-          SELECT ${sql.join(SUMS.map((n) => sql`sum(${id(n)}) AS ${id(n)}`))}
-          FROM ${tableRef(bench.database, 'rollup_ad_account_hourly')} FINAL
-          WHERE ad_account_id IN ${lit.inList([account], 'UInt64')}
-            AND hour >= ${lit.dateTime(total.from)} AND hour < ${lit.dateTime(total.to)}`),
-      );
-      const rawTotal = figures[0]!.baselineValue;
-      figures.push({
-        benchmark: 'report',
-        metric: `diagnostic: ${total.name} from the rollups without reach (no uniqMerge(users)), p95 ms (${sumsOnly.runs} runs)`,
-        value: sumsOnly.p95,
-        unit: 'ms',
-        baseline: 'same question of raw events FINAL (above)',
-        baselineValue: rawTotal,
-        ratio: sumsOnly.p95 / rawTotal,
-      });
+      const withReach = questions.findIndex((q) => q.reach);
+      for (const [i, reach] of [[0, false], [withReach, true]] as const) {
+        const before = await timed(plan.runs, plan.budgetMs, () =>
+          ch.query<Row>(sql`
+            SELECT ${sql.join(SUMS.map((n) => sql`sum(${id(n)}) AS ${id(n)}`))}${reach ? sql`, uniqMerge(users) AS merged_users` : sql``}
+            FROM ${tableRef(bench.database, 'rollup_ad_account_hourly')} FINAL
+            WHERE ad_account_id IN ${lit.inList([account], 'UInt64')}
+              AND hour >= ${lit.dateTime(total.from)} AND hour < ${lit.dateTime(total.to)}`),
+        );
+        const rawValue = figures[i]!.baselineValue;
+        figures.push({
+          benchmark: 'report',
+          metric: `diagnostic: ${questions[i]!.name} from the hourly table only (the read before 0003${reach ? ', reach = uniqMerge(users)' : ''}), p95 ms (${before.runs} runs)`,
+          value: before.p95,
+          unit: 'ms',
+          baseline: 'same question of raw events FINAL (above)',
+          baselineValue: rawValue,
+          ratio: before.p95 / rawValue,
+        });
+      }
       return figures;
     } finally {
-      await bench.drop();
+      if (process.env.BENCH_REPORT_KEEP_DB === '1') process.stdout.write(`report: kept database ${bench.database}\n`);
+      else await bench.drop();
     }
   },
 };

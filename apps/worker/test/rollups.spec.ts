@@ -8,6 +8,7 @@ import {
   rollupSql,
   runClickHouseMigrations,
   sql,
+  tableRef,
   type ClickHouseExecutor,
 } from '@loupe/analytics';
 import { QUEUES, bullConnection, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
@@ -135,6 +136,17 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
     expect(await adGroupRollup(id, hour, hour + 3600)).toMatchObject([
       { ad_group_id: '2', impressions: '1', clicks: '1', spend_micros: '501234', billed_impressions: '1', billed_clicks: '1', users: '1' },
     ]);
+    // The whole UTC day is read from the daily rollups: the same job rebuilt the day.
+    const day = Math.floor(hour / 86_400) * 86_400;
+    expect(result?.days).toEqual([day]);
+    const [total] = await clickhouse.query(
+      rollupSql({ database: config.clickhouse.database, level: 'ad_account', adAccountIds: [id], from: new Date(day * 1000), to: new Date((day + 86_400) * 1000), granularity: 'TOTAL', timezone: 'UTC' }),
+    );
+    expect(total).toMatchObject({ impressions: '1', clicks: '1', spend_micros: '501234', users: '1' });
+    const [daily] = await clickhouse.query<{ n: string }>(
+      sql`SELECT count() AS n FROM ${tableRef(config.clickhouse.database, 'rollup_ad_account_daily')} FINAL WHERE ad_account_id = ${lit.int(id, 'UInt64')} AND impressions = 1`,
+    );
+    expect(daily?.n).toBe('1');
   });
 
   /** An ad account row in Postgres (the ledger takes its currency from it). */

@@ -43,6 +43,8 @@ export {
   ROLLUP_LEVELS,
   ROLLUP_SUM_COLUMNS,
   ROLLUP_TABLES,
+  REACH_HOURLY_TABLES,
+  ROLLUP_DAILY_TABLES,
   ROLLUP_UNATTRIBUTED_COLUMNS,
   tableRef,
   type AttributionWindowDays,
@@ -74,8 +76,14 @@ export {
 } from './attribution-sql';
 export { attributeHour, clickEventId, laterConversionHours, type AttributeHourOptions, type AttributeHourResult } from './attribution';
 export {
+  reachAdHourSql,
+  reachParentHourSql,
   rollupAccountHourSql,
   rollupAdHourSql,
+  rollupDaySql,
+  rollupDayStatements,
+  utcDaysOf,
+  rollupHourStages,
   rollupHourStatements,
   rollupParentHourSql,
   rollupSql,

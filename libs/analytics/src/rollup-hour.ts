@@ -1,6 +1,6 @@
 import { attributeHour, laterConversionHours, type AttributeHourResult } from './attribution';
 import { type ClickHouseExecutor } from './clickhouse.executor';
-import { rollupHourStatements } from './rollup-sql';
+import { rollupDayStatements, rollupHourStages, utcDaysOf } from './rollup-sql';
 
 export interface RecomputeHourOptions {
   database: string;
@@ -17,6 +17,8 @@ export interface RecomputeHourResult {
   reattributedHours: number[];
   /** Every hour whose rollups were rewritten: the hour itself, then the others in ascending order. */
   hours: number[];
+  /** The UTC days (unix seconds) whose daily rollups were rebuilt: those of `hours`, ascending. */
+  days: number[];
 }
 
 /**
@@ -27,8 +29,10 @@ export interface RecomputeHourResult {
  * When a touch of this hour arrived after conversions it now wins (a late or
  * retried batch), those later conversion hours are attributed again too.
  * The other hours are rolled up here, not re-attributed from their own
- * touches, so nothing cascades. Idempotent and safe to run concurrently: the
- * highest version wins.
+ * touches, so nothing cascades. Last, the daily rollups of every UTC day those
+ * hours fall in are rebuilt from the hourly tables. Idempotent and safe to run
+ * concurrently: the highest version wins (for a day, the build that read the
+ * newest hours).
  */
 export async function recomputeRollupHour(executor: ClickHouseExecutor, options: RecomputeHourOptions): Promise<RecomputeHourResult> {
   const attribution = await attributeHour(executor, options);
@@ -41,7 +45,12 @@ export async function recomputeRollupHour(executor: ClickHouseExecutor, options:
   others.delete(options.hour);
   const hours = [options.hour, ...[...others].sort((a, b) => a - b)];
   for (const hour of hours) {
-    for (const statement of rollupHourStatements({ ...options, hour })) await executor.command(statement);
+    // The statements of a stage are independent: running them at once keeps a job (and the freshness of its hour) short.
+    for (const stage of rollupHourStages({ ...options, hour })) await Promise.all(stage.map((statement) => executor.command(statement)));
   }
-  return { attribution, reattributedHours, hours };
+  const days = utcDaysOf(hours);
+  await Promise.all(
+    days.flatMap((day) => rollupDayStatements({ database: options.database, adAccountId: options.adAccountId, day })).map((statement) => executor.command(statement)),
+  );
+  return { attribution, reattributedHours, hours, days };
 }

@@ -8,6 +8,8 @@ import {
   ROLLUP_KEY_COLUMN_NAMES,
   ROLLUP_KEY_COLUMNS,
   ROLLUP_SUM_COLUMNS,
+  REACH_HOURLY_TABLES,
+  ROLLUP_DAILY_TABLES,
   ROLLUP_TABLES,
   ROLLUP_UNATTRIBUTED_COLUMNS,
   tableRef,
@@ -30,10 +32,13 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
  */
 
 const HOUR_SECONDS = 3600;
+const DAY_SECONDS = 86_400;
 const SUM_COLUMNS = ROLLUP_SUM_COLUMNS as readonly string[];
 const ROLLUP_COLUMN_NAMES = [
   'ad_account_id',
   'hour',
+  'day',
+  'reach',
   ...ROLLUP_KEY_COLUMN_NAMES,
   ...SUM_COLUMNS,
   'users',
@@ -41,8 +46,8 @@ const ROLLUP_COLUMN_NAMES = [
   ...ROLLUP_UNATTRIBUTED_COLUMNS,
   'version',
 ];
-/** Rollup columns, and the `c_` (contribution) and `m_` (merged) aliases built from them. */
-const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...ROLLUP_COLUMN_NAMES.map((n) => `c_${n}`), ...ROLLUP_COLUMN_NAMES.map((n) => `m_${n}`)];
+/** Rollup columns, and the `c_` (contribution), `b_` (branch) and `m_` (merged) aliases built from them. */
+const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...['c_', 'b_', 'm_'].flatMap((prefix) => ROLLUP_COLUMN_NAMES.map((n) => `${prefix}${n}`))];
 const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
 
 export interface RollupHour {
@@ -235,9 +240,124 @@ export function rollupAccountHourSql(target: RollupHour): SqlFragment {
     WHERE ad_account_id = ${account} AND hour = ${start}`;
 }
 
-/** Every level of one hour, in the order they must run (each parent reads the ad level). */
+
+/**
+ * The ad level's reach of the hour: one uniqHLL12 state of the non-IVT impression
+ * users per ad with any raw event in the hour (deduplicated as rollupAdHourSql's),
+ * plus an empty state for every ad key the reach table already has in the hour, so
+ * an ad whose users moved away (or turned out invalid) is rewritten empty. It
+ * reads nothing rollupAdHourSql writes, so both run at once. An ad with only
+ * conversions in the hour has no reach row: it reached nobody.
+ */
+export function reachAdHourSql(target: RollupHour): SqlFragment {
+  const { account, start } = hourBounds(target);
+  return sql`
+    INSERT INTO ${tableRef(target.database, 'reach_ad_hourly')} (ad_account_id, hour, campaign_id, ad_group_id, ad_id, reach, version)
+    SELECT ${account}, ${start}, campaign_id, ad_group_id, ad_id, uniqHLL12StateIf(c_reach_user, c_reach_user != ''), ${lit.int(target.version, 'UInt64')}
+    FROM (
+      SELECT d_campaign_id AS campaign_id, d_ad_group_id AS ad_group_id, d_ad_id AS ad_id,
+        if(d_event_type = 'IMPRESSION' AND d_ivt = 0, d_user_id, '') AS c_reach_user
+      FROM (${dedupedHourEventsSql(target, sql`('IMPRESSION', 'CLICK', 'ENGAGEMENT')`)})
+      UNION ALL
+      SELECT DISTINCT campaign_id, ad_group_id, ad_id, materialize('') AS c_reach_user
+      FROM ${tableRef(target.database, 'reach_ad_hourly')}
+      WHERE ad_account_id = ${account} AND hour = ${start}
+    )
+    GROUP BY campaign_id, ad_group_id, ad_id`;
+}
+
+/** Reach of the ad group, campaign or account level of the hour, merged from the ad level's latest states. */
+export function reachParentHourSql(target: RollupHour, level: 'ad_group' | 'campaign' | 'ad_account'): SqlFragment {
+  const { account, start } = hourBounds(target);
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+  // The account level has no GROUP BY: always one row, even for an hour with nothing in it.
+  return sql`
+    INSERT INTO ${tableRef(target.database, REACH_HOURLY_TABLES[level])} (ad_account_id, hour${keyList}, reach, version)
+    SELECT ${account}, ${start}${keyList}, uniqHLL12MergeState(reach), ${lit.int(target.version, 'UInt64')}
+    FROM ${tableRef(target.database, 'reach_ad_hourly')} FINAL
+    WHERE ad_account_id = ${account} AND hour = ${start}
+    ${keys.length > 0 ? sql`GROUP BY ${sql.join(keys)}` : sql``}`;
+}
+
+/**
+ * Every level of one hour, as stages: the statements of a stage are independent
+ * and may run at once; a stage runs after the one before it (each parent reads the
+ * ad level). Rollups and reach are separate tables, written side by side.
+ */
+export function rollupHourStages(target: RollupHour): SqlFragment[][] {
+  return [
+    [rollupAdHourSql(target), reachAdHourSql(target)],
+    [
+      rollupParentHourSql(target, 'ad_group'),
+      rollupParentHourSql(target, 'campaign'),
+      rollupAccountHourSql(target),
+      reachParentHourSql(target, 'ad_group'),
+      reachParentHourSql(target, 'campaign'),
+      reachParentHourSql(target, 'ad_account'),
+    ],
+  ];
+}
+
+/** rollupHourStages one after another. */
 export function rollupHourStatements(target: RollupHour): SqlFragment[] {
-  return [rollupAdHourSql(target), rollupParentHourSql(target, 'ad_group'), rollupParentHourSql(target, 'campaign'), rollupAccountHourSql(target)];
+  return rollupHourStages(target).flat();
+}
+
+export interface RollupDay {
+  database: string;
+  adAccountId: string;
+  /** Start of the UTC day, unix seconds (a multiple of 86,400). */
+  day: number;
+}
+
+/** The UTC days (unix seconds at their start) of some hours, ascending and distinct. */
+export function utcDaysOf(hours: readonly number[]): number[] {
+  return [...new Set(hours.map((hour) => Math.floor(hour / DAY_SECONDS) * DAY_SECONDS))].sort((a, b) => a - b);
+}
+
+/**
+ * One level of one UTC day, rebuilt from the hourly rollups and reach FINAL: every
+ * column summed over the day's hours, the reach states merged. Its version is the
+ * sum of the versions of the hourly rows it read, so of two builds the one that
+ * saw newer hours wins whatever order they finish in (per key, an hour's latest
+ * version only grows and hourly rows are never removed, so a later build's sum is
+ * at least as large, and equal only when it read exactly the same rows).
+ */
+export function rollupDaySql(target: RollupDay, level: RollupLevel): SqlFragment {
+  if (!Number.isSafeInteger(target.day) || target.day % DAY_SECONDS !== 0) {
+    throw new SqlLiteralError(`rollup day must be unix seconds at the start of a UTC day, got ${target.day}`);
+  }
+  const account = lit.int(target.adAccountId, 'UInt64');
+  const start = lit.dateTime(target.day);
+  const end = lit.dateTime(target.day + DAY_SECONDS);
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
+  const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
+  const where = sql`WHERE ad_account_id = ${account} AND hour >= ${start} AND hour < ${end}`;
+  const keySelect = keys.length > 0 ? sql`${sql.join(keys)}, ` : sql``;
+  const groupBy = keys.length > 0 ? sql`GROUP BY ${sql.join(keys)}` : sql``;
+  return sql`
+    INSERT INTO ${tableRef(target.database, ROLLUP_DAILY_TABLES[level])}
+      (${sql.join([sql`ad_account_id`, sql`day`, ...keys, ...SUM_COLUMNS.map(id), sql`reach`, ...sums.slice(SUM_COLUMNS.length).map(id), sql`version`])})
+    SELECT ${sql.join([account, start, ...keys, ...SUM_COLUMNS.map((n) => sql`sum(${id(`b_${n}`)})`), sql`uniqHLL12MergeState(b_reach)`, ...sums.slice(SUM_COLUMNS.length).map((n) => sql`sum(${id(`b_${n}`)})`), sql`sum(b_version)`])}
+    FROM (
+      SELECT ${keySelect}${sql.join([...sums.map((n) => sql`sum(${id(n)}) AS ${id(`b_${n}`)}`), sql`uniqHLL12StateIf('', 0) AS b_reach`, sql`sum(version) AS b_version`])}
+      FROM ${tableRef(target.database, ROLLUP_TABLES[level])} FINAL
+      ${where}
+      ${groupBy}
+      UNION ALL
+      SELECT ${keySelect}${sql.join([...sums.map((n) => sql`${zero(n)} AS ${id(`b_${n}`)}`), sql`uniqHLL12MergeState(reach) AS b_reach`, sql`sum(version) AS b_version`])}
+      FROM ${tableRef(target.database, REACH_HOURLY_TABLES[level])} FINAL
+      ${where}
+      ${groupBy}
+    )
+    ${groupBy}`;
+}
+
+/** Every level of one UTC day; run after the hourly statements of its hours. Independent of each other: they may run at once. */
+export function rollupDayStatements(target: RollupDay): SqlFragment[] {
+  return (['ad', 'ad_group', 'campaign', 'ad_account'] as const).map((level) => rollupDaySql(target, level));
 }
 
 // ------------------------------------------------------------------ reading
@@ -257,9 +377,9 @@ export interface RollupQuery {
   timezone: string;
   filter?: Partial<Record<RollupKeyColumn, readonly string[]>>;
   /**
-   * Whether to read reach (`users`, uniqMerge of the hourly uniq states). Default true.
-   * Merging one state per hour is nearly all of a rollup read's cost (bench/report), so
-   * readers that show no reach column leave it out.
+   * Whether to read reach (`users`, uniqHLL12Merge of the reach states). Default true.
+   * Readers that show no reach column leave it out: the states are the largest part
+   * of a read.
    */
   reach?: boolean;
 }
@@ -267,35 +387,74 @@ export interface RollupQuery {
 /**
  * Reads a rollup level following the read rule (FINAL): one row per ad
  * account, the level's ids and `period` (absent for TOTAL), with every
- * additive metric summed under its column name, `users` = uniqMerge(users)
- * (unique users across the whole slice, not a sum of hours), the IVT counts,
- * and at the ad_account level the unattributed conversions.
+ * additive metric summed under its column name, `users` = uniqHLL12Merge of
+ * the reach states (unique users across the whole slice, not a sum of hours),
+ * the IVT counts, and at the ad_account level the unattributed conversions.
+ *
+ * Each UTC day wholly inside [from, to) and inside one period (any day for
+ * TOTAL; for DAY only when the timezone cuts days at UTC midnight; never for
+ * HOUR) is read from the daily tables, every other hour from the hourly ones:
+ * the same figures, from 24 times fewer rows.
  */
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
-  const period = periodSql(sql`hour`, query.granularity, query.timezone);
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
-  const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
-  const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
+  const outKeys = [...keyColumns, ...(query.granularity === 'TOTAL' ? [] : [sql`period`])];
   // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
   // to its own column would be substituted back into the aggregate's argument.
   const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(query.level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
   const filters = Object.entries(query.filter ?? {})
     .filter(([, ids]) => ids !== undefined)
     .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const accounts = sql`ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}`;
+  const from = Math.floor(query.from.getTime() / 1000);
+  const to = Math.floor(query.to.getTime() / 1000);
+  // Whole UTC days inside [from, to); a day is read from the daily tables if its first and last hour share a period.
+  const firstDay = Math.ceil(from / DAY_SECONDS) * DAY_SECONDS;
+  const endDay = Math.floor(to / DAY_SECONDS) * DAY_SECONDS;
+  const useDays = query.granularity !== 'HOUR' && endDay > firstDay;
+  const dayInOnePeriod = (dayStart: SqlFragment): SqlFragment => {
+    const first = periodSql(dayStart, query.granularity, query.timezone);
+    const last = periodSql(sql`(${dayStart} + ${lit.int(DAY_SECONDS - HOUR_SECONDS, 'UInt32')})`, query.granularity, query.timezone);
+    return first === null || last === null ? sql`1` : sql`${first} = ${last}`;
+  };
+  const fromDaily = sql`day >= ${lit.dateTime(firstDay)} AND day < ${lit.dateTime(endDay)} AND ${dayInOnePeriod(sql`day`)}`;
+  const hourStart = sql`toStartOfDay(hour, 'UTC')`;
+  const hourInDaily = useDays ? sql`AND NOT (hour >= ${lit.dateTime(firstDay)} AND hour < ${lit.dateTime(endDay)} AND ${dayInOnePeriod(hourStart)})` : sql``;
+
+  /** One branch: a table's rows in the range, grouped by key and period, metrics as b_<name>. */
+  const branch = (table: SqlFragment, time: 'hour' | 'day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both'): SqlFragment => {
+    const period = periodSql(time === 'hour' ? sql`hour` : sql`day`, query.granularity, query.timezone);
+    const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
+    const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
+    const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
+    const columns = [
+      ...sums.map((name) => sql`${metrics === 'reach' ? zero(name) : sql`sum(${id(name)})`} AS ${id(`b_${name}`)}`),
+      ...(reach ? [metrics === 'sums' ? sql`uniqHLL12StateIf('', 0) AS b_reach` : sql`uniqHLL12MergeState(reach) AS b_reach`] : []),
+    ];
+    return sql`
+      SELECT ${sql.join(selectKeys)}, ${sql.join(columns)}
+      FROM ${table} FINAL
+      WHERE ${accounts} AND ${where}
+        ${sql.join(filters, sql` `)}
+      GROUP BY ${sql.join(groupKeys)}`;
+  };
+  const hourly = sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
+  const branches = [
+    ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both')] : []),
+    branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums'),
+    ...(reach ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach')] : []),
+  ];
   return sql`
-    SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])},
+    SELECT ${sql.join(outKeys)},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
     FROM (
-      SELECT ${sql.join(selectKeys)},
-        ${sql.join([...sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqMerge(users) AS m_users`] : [])])}
-      FROM ${tableRef(query.database, ROLLUP_TABLES[query.level])} FINAL
-      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
-        AND hour >= ${lit.dateTime(query.from)} AND hour < ${lit.dateTime(query.to)}
-        ${sql.join(filters, sql` `)}
-      GROUP BY ${sql.join(groupKeys)}
+      SELECT ${sql.join(outKeys)},
+        ${sql.join([...sums.map((name) => sql`sum(${id(`b_${name}`)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqHLL12Merge(b_reach) AS m_users`] : [])])}
+      FROM (${sql.join(branches, sql` UNION ALL `)})
+      GROUP BY ${sql.join(outKeys)}
     )
-    ORDER BY ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])}`;
+    ORDER BY ${sql.join(outKeys)}`;
 }

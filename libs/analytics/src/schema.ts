@@ -14,6 +14,14 @@ export const CLICKHOUSE_TABLES = [
   'rollup_ad_group_hourly',
   'rollup_ad_hourly',
   'attributed_conversions',
+  'reach_ad_account_hourly',
+  'reach_campaign_hourly',
+  'reach_ad_group_hourly',
+  'reach_ad_hourly',
+  'rollup_ad_account_daily',
+  'rollup_campaign_daily',
+  'rollup_ad_group_daily',
+  'rollup_ad_daily',
 ] as const;
 export type ClickHouseTable = (typeof CLICKHOUSE_TABLES)[number];
 
@@ -71,6 +79,22 @@ export const ROLLUP_TABLES = {
   campaign: 'rollup_campaign_hourly',
   ad_group: 'rollup_ad_group_hourly',
   ad: 'rollup_ad_hourly',
+} as const satisfies Record<RollupLevel, ClickHouseTable>;
+
+/** Hourly reach (uniqHLL12 states) per level (0003_reach_and_daily_rollups.sql). */
+export const REACH_HOURLY_TABLES = {
+  ad_account: 'reach_ad_account_hourly',
+  campaign: 'reach_campaign_hourly',
+  ad_group: 'reach_ad_group_hourly',
+  ad: 'reach_ad_hourly',
+} as const satisfies Record<RollupLevel, ClickHouseTable>;
+
+/** Daily rollups (UTC days, with reach) per level (0003_reach_and_daily_rollups.sql). */
+export const ROLLUP_DAILY_TABLES = {
+  ad_account: 'rollup_ad_account_daily',
+  campaign: 'rollup_campaign_daily',
+  ad_group: 'rollup_ad_group_daily',
+  ad: 'rollup_ad_daily',
 } as const satisfies Record<RollupLevel, ClickHouseTable>;
 
 /** Id columns identifying a row of each level besides ad_account_id and hour, in sort-key order. */

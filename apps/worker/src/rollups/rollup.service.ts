@@ -6,6 +6,8 @@ import { SpendLedgerService } from './spend-ledger.service';
 export interface RollupHourResult {
   /** Hours whose rollups and ledger rows were rewritten (the job's hour first). */
   hours: number[];
+  /** UTC days (unix seconds) whose daily rollups were rebuilt. */
+  days: number[];
   conversions: number;
   ledgerRows: number;
   version: number;
@@ -31,6 +33,6 @@ export class RollupService {
     const result = await recomputeRollupHour(this.clickhouse, { database: this.config.clickhouse.database, adAccountId, hour, version });
     let ledgerRows = 0;
     for (const h of result.hours) ledgerRows += await this.ledger.writeHour(adAccountId, h);
-    return { hours: result.hours, conversions: result.attribution.conversions, ledgerRows, version };
+    return { hours: result.hours, days: result.days, conversions: result.attribution.conversions, ledgerRows, version };
   }
 }
