@@ -60,7 +60,8 @@ describe('backfill through the real pipeline', () => {
       log: () => undefined,
       progressEveryMs: 0,
     });
-    await waitForPipeline(config, () => undefined);
+    const waited = await waitForPipeline(config, () => undefined);
+    console.log('DEBUG', report.elapsedMs, waited, JSON.stringify([...report.byAccount]), report.requests, report.adsServed, report.conversionsAfterPeriod);
   }, 600_000);
 
   afterAll(async () => {

@@ -8,22 +8,41 @@
  * `(seed, 'backfill-impression', h / 1000, j, s)`. So any hour can be generated alone,
  * in any order, and gives the same requests and reactions.
  */
-import { pickRequest, populationTrafficMultiplier, type SimRequest } from './requests';
+import { pickRequest, type SimRequest } from './requests';
 import type { SimulatedPopulation } from './population';
 import { streamRandom, type Random } from './random';
+import { localTime, PLACEMENT_MIX, trafficMultiplier } from './traffic';
 
 export const HOUR_MS = 3_600_000;
 const WEEK_HOURS = 168;
 
 /**
- * The population's traffic multiplier for each hour of the week (index = UTC weekday ×
- * 24 + UTC hour, weekday 0 = Sunday): the multiplier depends only on that, since every
- * person keeps one UTC offset. 168 O(people) passes, once per run.
+ * The population's traffic multiplier (`populationTrafficMultiplier`) for each hour of
+ * the week (index = UTC weekday × 24 + UTC hour, weekday 0 = Sunday): it depends only on
+ * that, since every person keeps one UTC offset. Computed from the activity per offset
+ * (a few dozen offsets rather than every person at every hour).
  */
 export function weeklyTrafficMultipliers(population: SimulatedPopulation): number[] {
+  const activityByOffset = new Map<number, number>();
+  let total = 0;
+  for (const user of population.users) {
+    activityByOffset.set(user.utcOffsetMinutes, (activityByOffset.get(user.utcOffsetMinutes) ?? 0) + user.activity);
+    total += user.activity;
+  }
   // 2026-11-29 is a Sunday: hour k of that week has UTC weekday ⌊k / 24⌋ and hour k mod 24.
   const sunday = Date.UTC(2026, 10, 29);
-  return Array.from({ length: WEEK_HOURS }, (_, k) => populationTrafficMultiplier(population, sunday + k * HOUR_MS));
+  return Array.from({ length: WEEK_HOURS }, (_, k) => {
+    let weighted = 0;
+    for (const [offset, activity] of activityByOffset) {
+      const { day, hour } = localTime(sunday + k * HOUR_MS, offset);
+      const mixed =
+        PLACEMENT_MIX.BROWSE * trafficMultiplier('BROWSE', day, hour) +
+        PLACEMENT_MIX.SEARCH * trafficMultiplier('SEARCH', day, hour) +
+        PLACEMENT_MIX.OTHER * trafficMultiplier('OTHER', day, hour);
+      weighted += activity * mixed;
+    }
+    return total > 0 ? weighted / total : 0;
+  });
 }
 
 /** The hour-of-week index of an instant (UTC weekday × 24 + UTC hour). */

@@ -214,15 +214,6 @@ interface PendingConversion {
   event: Record<string, unknown>;
 }
 
-/** Runs `work` over `items` with at most `limit` at once, starting them in order. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  });
-  await Promise.all(runners);
-}
-
 /** Generates [fromMs, toMs) in simulated time through the real services (an application context of their own). */
 export async function runBackfill(config: LoupeConfig, options: BackfillOptions): Promise<BackfillReport> {
   const runId = randomUUID().slice(0, 8);
@@ -338,27 +329,55 @@ async function backfillWith(app: INestApplicationContext, options: BackfillOptio
     }
   }
 
-  let lastPacingMs = -Infinity;
+  // One stream of requests over the whole period, `concurrency` in flight, started in time
+  // order. Crossing a pacing boundary or an hour holds back new requests (not those in
+  // flight) until the pacing update, or the conversions due, are done: a barrier per
+  // boundary rather than per batch keeps the pipeline full.
+  function* requestsOf(): Generator<{ hourMs: number; request: BackfillRequest }> {
+    for (const hourMs of hours) for (const request of backfillHour(options.seed, population, multipliers, options.requestsPerDay, hourMs)) yield { hourMs, request };
+  }
+  const stream = requestsOf();
+  const pacingMs = options.pacingEveryMinutes * 60_000;
+  let nextPacingMs = options.fromMs;
+  let currentHourMs = hours[0] ?? options.toMs;
+  let gate: Promise<void> = Promise.resolve();
+  let hoursDone = 0;
   let lastProgress = Date.now();
-  for (const [i, hourMs] of hours.entries()) {
-    for (let m = 0; m < 60; m += options.pacingEveryMinutes) {
-      const at = hourMs + m * 60_000;
-      if (at - lastPacingMs >= options.pacingEveryMinutes * 60_000) {
-        await pacing.update(at);
-        lastPacingMs = at;
+
+  async function boundaries(atMs: number): Promise<void> {
+    while (nextPacingMs <= atMs) {
+      await pacing.update(nextPacingMs);
+      nextPacingMs += pacingMs;
+    }
+    while (currentHourMs + HOUR_MS <= atMs) {
+      currentHourMs += HOUR_MS;
+      hoursDone++;
+      await sendConversions(currentHourMs);
+      if (hoursDone % 24 === 0) await explain.flush().catch((err: unknown) => fail('explain flush', err));
+      if (options.progressEveryMs > 0 && Date.now() - lastProgress >= options.progressEveryMs) {
+        lastProgress = Date.now();
+        options.log(progressLine(report, hoursDone, hours.length, Date.now() - started));
       }
     }
-    // Requests within the hour run `concurrency` at a time, started in time order; pacing between
-    // updates reads its throttles from memory, as in the API.
-    const requests = backfillHour(options.seed, population, multipliers, options.requestsPerDay, hourMs);
-    await pool(requests, options.concurrency, (r) => session(hourMs, r).catch((err: unknown) => fail('serve', err)));
-    await sendConversions(Math.min(hourMs + HOUR_MS, options.toMs));
-    if ((i + 1) % 24 === 0 || i === hours.length - 1) await explain.flush().catch((err: unknown) => fail('explain flush', err));
-    if (options.progressEveryMs > 0 && Date.now() - lastProgress >= options.progressEveryMs) {
-      lastProgress = Date.now();
-      options.log(progressLine(report, i + 1, hours.length, Date.now() - started));
+  }
+
+  async function runner(): Promise<void> {
+    for (;;) {
+      await gate;
+      const next = stream.next();
+      if (next.done) return;
+      const { hourMs, request } = next.value;
+      if (request.atMs >= nextPacingMs || request.atMs >= currentHourMs + HOUR_MS) {
+        const crossing = gate.then(() => boundaries(request.atMs));
+        gate = crossing;
+        await crossing;
+      }
+      await session(hourMs, request).catch((err: unknown) => fail('serve', err));
     }
   }
+  await Promise.all(Array.from({ length: options.concurrency }, runner));
+  await boundaries(options.toMs);
+  await explain.flush().catch((err: unknown) => fail('explain flush', err));
   report.conversionsAfterPeriod = pending.length;
   report.elapsedMs = Date.now() - started;
   return report;
@@ -481,9 +500,11 @@ async function main(): Promise<void> {
   const options = parseBackfillArgs(process.argv.slice(2), Date.now(), log);
   const config = loadConfig();
   if (options.ifEmpty) {
-    const stored = await storedEventsBefore(config, options.toMs);
+    // Only a backfill writes events that old (live traffic is at the wall clock): history is already loaded.
+    const firstDayEnd = options.fromMs + 86_400_000;
+    const stored = await storedEventsBefore(config, firstDayEnd);
     if (stored > 0) {
-      log(`backfill: ${stored} events before ${new Date(options.toMs).toISOString()} already stored; skipping (drop --if-empty to add more)`);
+      log(`backfill: ${stored} events before ${new Date(firstDayEnd).toISOString()} already stored: history already loaded, skipping (drop --if-empty to add more)`);
       return;
     }
   }
