@@ -41,10 +41,10 @@ DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/a
 history="off (DEMO_BACKFILL_DAYS=0)"
 if [ "${DEMO_BACKFILL_DAYS:-365}" != "0" ]; then
   echo "start: loading ${DEMO_BACKFILL_DAYS:-365} days of demo history (tmp/logs/backfill.log)"
-  backfill_args=(--days "${DEMO_BACKFILL_DAYS:-365}" --seed "${SIMULATOR_SEED:-1}" --if-empty --wait)
+  backfill_args=(--days "${DEMO_BACKFILL_DAYS:-365}" --seed "${SIMULATOR_SEED:-1}" --if-empty)
   if [ -n "${DEMO_BACKFILL_REQUESTS_PER_DAY:-}" ]; then backfill_args+=(--requests-per-day "$DEMO_BACKFILL_REQUESTS_PER_DAY"); fi
   if SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/backfill.ts "${backfill_args[@]}" 2>&1 | tee -a tmp/logs/backfill.log; then
-    history="$(grep -E '^backfill: (generated|the worker|.*already stored)' tmp/logs/backfill.log | tail -1)"
+    history="$(grep -E '^backfill: (generated|.*already loaded)' tmp/logs/backfill.log | tail -1)"
   else
     history="failed; see tmp/logs/backfill.log"
   fi

@@ -56,7 +56,7 @@ import {
   type CatalogAdGroupEntry,
 } from '@loupe/simulator';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis as IORedis, type Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import type { AdAccountScope } from '../auth/request-context';
 import { ConversionsService } from '../conversions/conversions.service';
@@ -64,7 +64,7 @@ import { API_ENTITIES } from '../entities';
 import { EventPublisher, GROUP_COMMIT_OPTIONS, type GroupCommitOptions } from '../events/event-publisher';
 import { BudgetStore } from '../serving/budget-store';
 import { ExplainCounters } from '../serving/explain';
-import { PACING_KEY_PREFIX, PacingService } from '../serving/pacing.service';
+import { PacingService } from '../serving/pacing.service';
 import { QualityScores } from '../serving/quality-scores';
 import { SERVING_RANDOM, ServeService } from '../serving/serve.service';
 import { ServingIndex } from '../serving/serving-index';
@@ -109,6 +109,8 @@ export interface BackfillOptions {
   catalogSeed: number;
   /** Serve requests (with their beacons) in flight at once. */
   concurrency: number;
+  /** Multiplies every engagement and conversion propensity (capped at 1), as live mode's `--boost`: a test or demo knob; 1 is the model. */
+  boost: number;
   /** Simulated minutes between pacing updates (the API's loop runs every minute). */
   pacingEveryMinutes: number;
   log: (line: string) => void;
@@ -117,12 +119,13 @@ export interface BackfillOptions {
 }
 
 export const BACKFILL_DEFAULTS = {
-  requestsPerDay: 1_500,
+  requestsPerDay: 800,
   seed: 1,
   populationSize: 20_000,
   catalogSeed: DEMO_SEED,
-  concurrency: 48,
-  pacingEveryMinutes: 60,
+  concurrency: 128,
+  boost: 1,
+  pacingEveryMinutes: 240,
   progressEveryMs: 10_000,
 } as const;
 
@@ -191,12 +194,18 @@ export class BackfillModule {
       providers: [
         ServingIndex,
         ServeService,
-        PacingService,
+        // The pacing loop on a connection of its own, as if in another process: its updates do
+        // not queue behind the requests' commands, so simulated time is not held up by them.
+        { provide: PACING_REDIS, inject: [LOUPE_CONFIG], useFactory: (c: LoupeConfig) => new IORedis(c.redis.url, { connectionName: 'loupe-backfill-pacing', maxRetriesPerRequest: 3 }) },
+        {
+          provide: PacingService,
+          inject: [ServingIndex, PACING_REDIS],
+          useFactory: (index: ServingIndex, redis: Redis) => new PacingService(index, new BudgetStore(redis), redis, `loupe:backfill:${options.runId}`),
+        },
         QualityScores,
         { provide: BudgetStore, inject: [REDIS], useFactory: (redis: Redis) => new BudgetStore(redis) },
         { provide: ExplainCounters, inject: [REDIS], useFactory: (redis: Redis) => new ExplainCounters(redis) },
         { provide: SERVING_RANDOM, useFactory: () => seededRandom(options.seed) },
-        { provide: PACING_KEY_PREFIX, useValue: `loupe:backfill:${options.runId}` },
         CountingEventPublisher,
         { provide: EventPublisher, useExisting: CountingEventPublisher },
         TrackingService,
@@ -207,6 +216,8 @@ export class BackfillModule {
     };
   }
 }
+
+const PACING_REDIS = Symbol('BACKFILL_PACING_REDIS');
 
 interface PendingConversion {
   atMs: number;
@@ -220,9 +231,14 @@ export async function runBackfill(config: LoupeConfig, options: BackfillOptions)
   const app = await NestFactory.createApplicationContext(BackfillModule.forRoot(config, { seed: options.seed, runId }), { logger: ['error', 'warn'] });
   try {
     return await backfillWith(app, options, runId);
+  } catch (err) {
+    options.log(`backfill: stopped by ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    throw err;
   } finally {
-    await app.get<Redis>(REDIS).del(`loupe:backfill:${runId}:pacing:state`, `loupe:backfill:${runId}:pacing:lock`);
+    const pacingRedis = app.get<Redis>(PACING_REDIS);
+    await pacingRedis.del(`loupe:backfill:${runId}:pacing:state`, `loupe:backfill:${runId}:pacing:lock`).catch(() => undefined);
     await app.close();
+    pacingRedis.disconnect();
   }
 }
 
@@ -264,7 +280,7 @@ async function backfillWith(app: INestApplicationContext, options: BackfillOptio
     await tracking.impression(hit(request.atMs));
     const simAd = simAdOfServed(catalogByAdGroupId.get(ad.ad_group_id), ad.pin.link, ad.currency);
     if (!simAd) return;
-    const plan = decideLiveImpression(backfillImpressionRandom(options.seed, hourMs, request.index, ad.slot), request.user, simAd, { placement: request.placement, search: request.search });
+    const plan = decideLiveImpression(backfillImpressionRandom(options.seed, hourMs, request.index, ad.slot), request.user, simAd, { placement: request.placement, search: request.search }, options.boost);
     // The person's reactions in their own time order.
     const steps: { afterMs: number; run: (nowMs: number) => Promise<void> }[] = [];
     if (plan.closeup) steps.push({ afterMs: plan.closeupAfterMs, run: (t) => tracking.engagement(hit(t), 'CLOSEUP') });
@@ -330,53 +346,73 @@ async function backfillWith(app: INestApplicationContext, options: BackfillOptio
   }
 
   // One stream of requests over the whole period, `concurrency` in flight, started in time
-  // order. Crossing a pacing boundary or an hour holds back new requests (not those in
-  // flight) until the pacing update, or the conversions due, are done: a barrier per
-  // boundary rather than per batch keeps the pipeline full.
+  // order. The clock's other work runs beside it, as the API's loops run beside its
+  // requests: when the stream passes a pacing boundary the pacing loop updates the
+  // throttles for that instant, and when it passes an hour the conversions due by then
+  // are sent. Each runs one at a time and, if the stream has moved on meanwhile, catches
+  // up to the latest boundary at once (as the API's loop skips a tick while one runs).
   function* requestsOf(): Generator<{ hourMs: number; request: BackfillRequest }> {
     for (const hourMs of hours) for (const request of backfillHour(options.seed, population, multipliers, options.requestsPerDay, hourMs)) yield { hourMs, request };
   }
   const stream = requestsOf();
   const pacingMs = options.pacingEveryMinutes * 60_000;
-  let nextPacingMs = options.fromMs;
-  let currentHourMs = hours[0] ?? options.toMs;
-  let gate: Promise<void> = Promise.resolve();
-  let hoursDone = 0;
+  let pacedAt = -Infinity;
+  let hourDone = hours[0] ?? options.toMs;
   let lastProgress = Date.now();
+  let clockWork: Promise<void> | null = null;
+  let clockAgain = false;
+  let latestMs = options.fromMs;
 
-  async function boundaries(atMs: number): Promise<void> {
-    while (nextPacingMs <= atMs) {
-      await pacing.update(nextPacingMs);
-      nextPacingMs += pacingMs;
+  async function tick(atMs: number): Promise<void> {
+    const boundary = options.fromMs + Math.floor((atMs - options.fromMs) / pacingMs) * pacingMs;
+    if (boundary > pacedAt) {
+      await pacing.update(boundary);
+      pacedAt = boundary;
     }
-    while (currentHourMs + HOUR_MS <= atMs) {
-      currentHourMs += HOUR_MS;
-      hoursDone++;
-      await sendConversions(currentHourMs);
-      if (hoursDone % 24 === 0) await explain.flush().catch((err: unknown) => fail('explain flush', err));
+    const hourStart = Math.floor(atMs / HOUR_MS) * HOUR_MS;
+    if (hourStart > hourDone) {
+      const crossedDays = Math.floor(hourStart / 86_400_000) > Math.floor(hourDone / 86_400_000);
+      hourDone = hourStart;
+      await sendConversions(hourStart);
+      if (crossedDays) await explain.flush().catch((err: unknown) => fail('explain flush', err));
       if (options.progressEveryMs > 0 && Date.now() - lastProgress >= options.progressEveryMs) {
         lastProgress = Date.now();
-        options.log(progressLine(report, hoursDone, hours.length, Date.now() - started));
+        options.log(progressLine(report, (hourStart - hours[0]!) / HOUR_MS, hours.length, Date.now() - started));
       }
     }
+  }
+
+  /** Runs the clock's work for the stream's latest instant, one run at a time. */
+  function advance(atMs: number): void {
+    latestMs = Math.max(latestMs, atMs);
+    if (clockWork) {
+      clockAgain = true;
+      return;
+    }
+    clockWork = (async () => {
+      do {
+        clockAgain = false;
+        await tick(latestMs).catch((err: unknown) => fail('clock', err));
+      } while (clockAgain);
+      clockWork = null;
+    })();
   }
 
   async function runner(): Promise<void> {
     for (;;) {
-      await gate;
       const next = stream.next();
       if (next.done) return;
       const { hourMs, request } = next.value;
-      if (request.atMs >= nextPacingMs || request.atMs >= currentHourMs + HOUR_MS) {
-        const crossing = gate.then(() => boundaries(request.atMs));
-        gate = crossing;
-        await crossing;
-      }
+      if (request.atMs >= pacedAt + pacingMs || request.atMs >= hourDone + HOUR_MS) advance(request.atMs);
+      // The stream may run ahead of the pacing loop by one interval, no more (else its
+      // requests would meet the throttles of a day long gone): wait for the loop to catch up.
+      while (clockWork && request.atMs >= pacedAt + 2 * pacingMs) await clockWork;
       await session(hourMs, request).catch((err: unknown) => fail('serve', err));
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, runner));
-  await boundaries(options.toMs);
+  while (clockWork) await clockWork;
+  await tick(options.toMs).catch((err: unknown) => fail('clock', err));
   await explain.flush().catch((err: unknown) => fail('explain flush', err));
   report.conversionsAfterPeriod = pending.length;
   report.elapsedMs = Date.now() - started;
@@ -487,6 +523,7 @@ export function parseBackfillArgs(args: readonly string[], nowMs = Date.now(), l
     populationSize: numberArg(args, 'population', BACKFILL_DEFAULTS.populationSize),
     catalogSeed: numberArg(args, 'catalog-seed', BACKFILL_DEFAULTS.catalogSeed),
     concurrency: Math.max(1, numberArg(args, 'concurrency', BACKFILL_DEFAULTS.concurrency)),
+    boost: Math.max(1, numberArg(args, 'boost', BACKFILL_DEFAULTS.boost)),
     pacingEveryMinutes,
     progressEveryMs: numberArg(args, 'progress-every', BACKFILL_DEFAULTS.progressEveryMs / 1000) * 1000,
     log,
