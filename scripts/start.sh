@@ -20,7 +20,8 @@ trap cleanup EXIT INT TERM
 
 SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/main.ts >>tmp/logs/api.log 2>&1 &
 pids+=($!)
-SWC_NODE_PROJECT=apps/worker/tsconfig.json node -r @swc-node/register apps/worker/src/main.ts >>tmp/logs/worker.log 2>&1 &
+# History (hours ended over a day ago: the backfill, late batches) is rolled up by the week (docs/pipeline.md).
+ROLLUP_RANGE_AFTER_HOURS=${ROLLUP_RANGE_AFTER_HOURS:-24} SWC_NODE_PROJECT=apps/worker/tsconfig.json node -r @swc-node/register apps/worker/src/main.ts >>tmp/logs/worker.log 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 60); do

@@ -45,7 +45,8 @@ describe('backfill through the real pipeline', () => {
     seeded = await seedDemoMarketplace({ baseUrl, emailDomain: `backfill-${randomUUID().slice(0, 8)}.test.loupe.dev` });
     worker = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
       cwd: ROOT,
-      env: { ...testEnv(env), SWC_NODE_PROJECT: 'apps/worker/tsconfig.json', LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv,
+      // History is rolled up by the week (all but the last hour here), the last hour hour by hour: both paths must agree with the simulator.
+      env: { ...testEnv(env), SWC_NODE_PROJECT: 'apps/worker/tsconfig.json', LOG_LEVEL: 'warn', ROLLUP_RANGE_AFTER_HOURS: '1' } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     worker.stdout?.on('data', (d: Buffer) => (workerOutput += d.toString()));
