@@ -71,7 +71,7 @@ import { ServingIndex } from '../serving/serving-index';
 import { AdLookup } from '../tracking/ad-lookup';
 import { TrackingService } from '../tracking/tracking.service';
 import { DEMO_SEED } from './demo-seed';
-import { clientAddressOf, epikOf, USER_AGENTS } from './simulate';
+import { argValue, clientAddressOf, epikOf, USER_AGENTS } from './simulate';
 
 /** What the pipeline acknowledged for one ad account (valid events only; IVT counted apart). */
 export interface BackfillTotals {
@@ -480,14 +480,6 @@ export async function storedEventsBefore(config: LoupeConfig, beforeMs: number):
 // ------------------------------------------------------------------ CLI
 
 export class BackfillOptionsError extends Error {}
-
-function argValue(args: readonly string[], name: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === `--${name}`) return args[i + 1];
-    if (args[i]!.startsWith(`--${name}=`)) return args[i]!.slice(name.length + 3);
-  }
-  return undefined;
-}
 
 function numberArg(args: readonly string[], name: string, fallback: number): number {
   const raw = argValue(args, name);

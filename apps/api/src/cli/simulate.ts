@@ -483,7 +483,7 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
 }
 
 /** `--name value` or `--name=value`. */
-function argValue(args: readonly string[], name: string): string | undefined {
+export function argValue(args: readonly string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === `--${name}`) return args[i + 1];
     if (args[i]!.startsWith(`--${name}=`)) return args[i]!.slice(name.length + 3);
