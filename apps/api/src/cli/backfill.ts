@@ -556,7 +556,8 @@ if (require.main === module) {
   main().then(
     () => process.exit(0),
     (err: unknown) => {
-      process.stderr.write(`backfill failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      const detail = err instanceof BackfillOptionsError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err);
+      process.stderr.write(`backfill failed: ${detail}\n`);
       process.exit(err instanceof BackfillOptionsError ? 2 : 1);
     },
   );
