@@ -20,7 +20,8 @@ trap cleanup EXIT INT TERM
 
 SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/main.ts >>tmp/logs/api.log 2>&1 &
 pids+=($!)
-SWC_NODE_PROJECT=apps/worker/tsconfig.json node -r @swc-node/register apps/worker/src/main.ts >>tmp/logs/worker.log 2>&1 &
+# History (hours ended over a day ago: the backfill, late batches) is rolled up by the week (docs/pipeline.md).
+ROLLUP_RANGE_AFTER_HOURS=${ROLLUP_RANGE_AFTER_HOURS:-24} SWC_NODE_PROJECT=apps/worker/tsconfig.json node -r @swc-node/register apps/worker/src/main.ts >>tmp/logs/worker.log 2>&1 &
 pids+=($!)
 
 for _ in $(seq 1 60); do
@@ -33,6 +34,22 @@ curl -fsS "$url/health" >/dev/null || { echo "The API did not become healthy; se
 # The demo marketplace (an SMB, an agency with several accounts, a finance user), created
 # through the real API so every object obeys the same rules as a client's; idempotent.
 DEMO=$(SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/demo-seed.ts "$url")
+
+# History: DEMO_BACKFILL_DAYS (default 365; 0 turns it off) of simulated traffic up to the
+# current hour, generated in simulated time through the real serve, tracking and
+# conversions code into the real pipeline (docs/simulator.md, "Backfill mode"). Skipped
+# when a previous start already loaded history (--if-empty), so a restart is quick.
+history="off (DEMO_BACKFILL_DAYS=0)"
+if [ "${DEMO_BACKFILL_DAYS:-365}" != "0" ]; then
+  echo "start: loading ${DEMO_BACKFILL_DAYS:-365} days of demo history (tmp/logs/backfill.log)"
+  backfill_args=(--days "${DEMO_BACKFILL_DAYS:-365}" --seed "${SIMULATOR_SEED:-1}" --if-empty)
+  if [ -n "${DEMO_BACKFILL_REQUESTS_PER_DAY:-}" ]; then backfill_args+=(--requests-per-day "$DEMO_BACKFILL_REQUESTS_PER_DAY"); fi
+  if SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/backfill.ts "${backfill_args[@]}" 2>&1 | tee -a tmp/logs/backfill.log; then
+    history="$(grep -E '^backfill: (generated|.*already loaded)' tmp/logs/backfill.log | tail -1)"
+  else
+    history="failed; see tmp/logs/backfill.log"
+  fi
+fi
 
 # Live traffic: the simulator drives serve, beacons, clicks and conversions over loopback
 # HTTP at a gentle rate, forever (docs/simulator.md, "Live mode"); the trap stops it. Its
@@ -59,8 +76,9 @@ cat <<MSG
   Health               $url/health
 $DEMO
   (POST $url/v5/auth/login for a bearer token)
+  History              $history
   Live traffic         $live
-  Logs                 tmp/logs/api.log, tmp/logs/worker.log, tmp/logs/simulator.log
+  Logs                 tmp/logs/api.log, tmp/logs/worker.log, tmp/logs/backfill.log, tmp/logs/simulator.log
 
   Press Ctrl-C to stop the API, the worker and the simulator.
 MSG

@@ -244,6 +244,21 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
     expect(jobs.find((job) => job.id === first[0])?.data).toEqual({ ad_account_id: id, hour: hour / 1000 });
   });
 
+  it('schedules history by the week when ranges are on (ROLLUP_RANGE_AFTER_HOURS), recent hours by the hour', async () => {
+    const id = account();
+    const now = Math.ceil(Date.now() / 30_000) * 30_000 + 120_000; // a bucket no other call uses
+    const week = (Math.floor(now / 1000 / (168 * 3600)) - 1) * 168 * 3600;
+    const old = (week + 10 * 3600) * 1000;
+    const recent = now - 30 * 60_000;
+    const ids = await scheduleRollups(rollups, [{ ad_account_id: id, event_time_ms: old }, { ad_account_id: id, event_time_ms: old + 3_600_000 }, { ad_account_id: id, event_time_ms: recent }], now, 24 * 3_600_000);
+    const recentHour = Math.floor(recent / 3_600_000) * 3600;
+    expect(ids).toEqual([`rollup-${id}-${week}-r168-${now / 30_000}`, `rollup-${id}-${recentHour}-${now / 2000}`]);
+    expect((await Job.fromId(rollups, ids[0]!))?.data).toEqual({ ad_account_id: id, hour: week, hours: 168 });
+    expect((await Job.fromId(rollups, ids[1]!))?.data).toEqual({ ad_account_id: id, hour: recentHour });
+    // Off (the default), the same events are hour jobs.
+    expect(await scheduleRollups(rollups, [{ ad_account_id: id, event_time_ms: old }], now)).toEqual([`rollup-${id}-${week + 10 * 3600}-${now / 2000}`]);
+  });
+
   it('fails a malformed job at once instead of retrying it', async () => {
     const job = await rollups.add('recompute', { ad_account_id: 'x', hour: 12 });
     await expect(job.waitUntilFinished(rollupEvents, 30_000)).rejects.toThrow(/invalid rollups job payload/);

@@ -92,6 +92,7 @@ export {
   type RollupQuery,
 } from './rollup-sql';
 export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
+export { recomputeRollupRange, type RecomputeRangeOptions, type RecomputeRangeResult } from './rollup-range';
 export { insertEvents, type RawEvent } from './raw-events';
 export {
   SEGMENT_DIMENSIONS,

@@ -90,5 +90,7 @@ export const rollupJobSchema = z.object({
   ad_account_id: numericId,
   /** Start of the UTC hour, unix seconds (a multiple of 3600). */
   hour: z.number().int().min(0).multipleOf(3600),
+  /** Recompute this many hours from `hour` as one range (history, late batches); one when absent. */
+  hours: z.number().int().min(1).max(744).optional(),
 });
 export type RollupJob = z.infer<typeof rollupJobSchema>;

@@ -17,3 +17,4 @@ export * from './engagement';
 export * from './advertisers';
 export * from './requests';
 export * from './live';
+export * from './backfill';

@@ -138,7 +138,7 @@ interface Reply {
 }
 
 /** Realistic user agents per app type (no crawler pattern, so tracking takes them for people). */
-const USER_AGENTS: Readonly<Record<string, string>> = {
+export const USER_AGENTS: Readonly<Record<string, string>> = {
   iphone: 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
   ipad: 'Mozilla/5.0 (iPad; CPU OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1',
   android_mobile: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36',
@@ -483,7 +483,7 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
 }
 
 /** `--name value` or `--name=value`. */
-function argValue(args: readonly string[], name: string): string | undefined {
+export function argValue(args: readonly string[], name: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
     if (args[i] === `--${name}`) return args[i + 1];
     if (args[i]!.startsWith(`--${name}=`)) return args[i]!.slice(name.length + 3);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { FLAT_PROFILE, INITIAL_PACING, nextPacing, type PacingState } from '@loupe/auction';
 import { REDIS } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
@@ -23,6 +23,12 @@ export interface PacingRecord {
 const MIN_INTERVAL_MS = 10_000;
 const LOCK_TTL_MS = 90_000;
 const STALE_AFTER_MS = 3 * 86_400_000;
+/**
+ * The Redis key prefix of the pacing state and lock ('loupe' unless provided): the
+ * simulator's backfill paces simulated days under a prefix of its own, so a running
+ * API's loop (wall-clock days) and the backfill never overwrite each other's states.
+ */
+export const PACING_KEY_PREFIX = Symbol('PACING_KEY_PREFIX');
 
 /**
  * STANDARD pacing and LIFETIME budget spreading (docs/serving.md "Pacing").
@@ -44,8 +50,8 @@ export class PacingService {
     private readonly index: ServingIndex,
     private readonly budgets: BudgetStore,
     @Inject(REDIS) private readonly redis: Redis,
+    @Optional() @Inject(PACING_KEY_PREFIX) prefix = 'loupe',
   ) {
-    const prefix = 'loupe';
     this.stateKey = `${prefix}:pacing:state`;
     this.lockKey = `${prefix}:pacing:lock`;
   }

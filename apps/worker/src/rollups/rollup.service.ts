@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { recomputeRollupHour } from '@loupe/analytics';
+import { recomputeRollupHour, recomputeRollupRange } from '@loupe/analytics';
 import { CLICKHOUSE, LOUPE_CONFIG, type ClickHouseExecutor, type LoupeConfig } from '@loupe/server-core';
 import { SpendLedgerService } from './spend-ledger.service';
 
@@ -34,5 +34,19 @@ export class RollupService {
     let ledgerRows = 0;
     for (const h of result.hours) ledgerRows += await this.ledger.writeHour(adAccountId, h);
     return { hours: result.hours, days: result.days, conversions: result.attribution.conversions, ledgerRows, version };
+  }
+
+  /**
+   * Recomputes `hours` hours from `fromHour` as one range (recomputeRollupRange: the same
+   * figures as hour by hour), then the ledger of the range and of any other hour rewritten.
+   */
+  async recomputeRange(adAccountId: string, fromHour: number, hours: number): Promise<RollupHourResult> {
+    const version = Date.now();
+    const toHour = fromHour + hours * 3600;
+    const result = await recomputeRollupRange(this.clickhouse, { database: this.config.clickhouse.database, adAccountId, fromHour, toHour, version });
+    let ledgerRows = await this.ledger.writeRange(adAccountId, fromHour, toHour);
+    for (const h of result.hourlyHours) if (h < fromHour || h >= toHour) ledgerRows += await this.ledger.writeHour(adAccountId, h);
+    const all = [...new Set([...result.bulkHours, ...result.hourlyHours])].sort((a, b) => a - b);
+    return { hours: all, conversions: 0, ledgerRows, version };
   }
 }

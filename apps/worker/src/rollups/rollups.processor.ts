@@ -5,7 +5,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { RollupService, type RollupHourResult } from './rollup.service';
 
 /**
- * Consumes `rollups` jobs ({ad_account_id, hour}), added by the ingest worker
+ * Consumes `rollups` jobs ({ad_account_id, hour[, hours]}), added by the ingest worker
  * through scheduleRollups(). A few run at once: each is mostly ClickHouse time.
  */
 @Processor(QUEUES.rollups, { concurrency: 4 })
@@ -18,6 +18,7 @@ export class RollupsProcessor extends WorkerHost {
     const parsed = rollupJobSchema.safeParse(job.data);
     // A malformed payload will never succeed: fail it at once instead of retrying.
     if (!parsed.success) throw new UnrecoverableError(`invalid rollups job payload: ${parsed.error.message}`);
-    return this.rollups.recomputeHour(parsed.data.ad_account_id, parsed.data.hour);
+    const { ad_account_id: adAccountId, hour, hours } = parsed.data;
+    return hours !== undefined && hours > 1 ? this.rollups.recomputeRange(adAccountId, hour, hours) : this.rollups.recomputeHour(adAccountId, hour);
   }
 }

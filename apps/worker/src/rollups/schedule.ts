@@ -3,6 +3,14 @@ import type { Queue } from 'bullmq';
 
 /** Jobs for one (ad account, hour) added within this many ms share one recompute. */
 export const ROLLUP_COALESCE_MS = 2000;
+/**
+ * With `rangeAfterMs` (config ROLLUP_RANGE_AFTER_HOURS), hours that ended more than that
+ * long before the add are history (a backfill, a late batch): they are recomputed as
+ * week ranges (`recomputeRollupRange`: a handful of statements for the whole week
+ * instead of a dozen per hour, the same figures), coalesced over 30 s.
+ */
+export const RANGE_HOURS = 168;
+export const RANGE_COALESCE_MS = 30_000;
 
 /**
  * Retries for ~10 minutes at a steady pace rather than the default exponential 8:
@@ -27,15 +35,25 @@ export async function scheduleRollups(
   queue: Queue,
   events: readonly Pick<AdEvent, 'ad_account_id' | 'event_time_ms'>[],
   now: number = Date.now(),
+  rangeAfterMs: number | null = null,
 ): Promise<string[]> {
   const bucket = Math.floor(now / ROLLUP_COALESCE_MS);
   const delay = (bucket + 1) * ROLLUP_COALESCE_MS - now;
-  const targets = new Map<string, RollupJob>();
+  const rangeBucket = Math.floor(now / RANGE_COALESCE_MS);
+  const rangeDelay = (rangeBucket + 1) * RANGE_COALESCE_MS - now;
+  const targets = new Map<string, { data: RollupJob; jobId: string; delay: number }>();
   for (const event of events) {
     const hour = Math.floor(event.event_time_ms / 3_600_000) * 3600;
-    targets.set(`${event.ad_account_id}-${hour}`, { ad_account_id: event.ad_account_id, hour });
+    if (rangeAfterMs !== null && (hour + 3600) * 1000 <= now - rangeAfterMs) {
+      const start = Math.floor(hour / (RANGE_HOURS * 3600)) * RANGE_HOURS * 3600;
+      const key = `${event.ad_account_id}-${start}-r${RANGE_HOURS}`;
+      targets.set(key, { data: { ad_account_id: event.ad_account_id, hour: start, hours: RANGE_HOURS }, jobId: `rollup-${key}-${rangeBucket}`, delay: rangeDelay });
+    } else {
+      const key = `${event.ad_account_id}-${hour}`;
+      targets.set(key, { data: { ad_account_id: event.ad_account_id, hour }, jobId: `rollup-${key}-${bucket}`, delay });
+    }
   }
-  const jobs = [...targets.entries()].map(([key, data]) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId: `rollup-${key}-${bucket}`, delay } }));
+  const jobs = [...targets.values()].map(({ data, jobId, delay: wait }) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId, delay: wait } }));
   if (jobs.length > 0) await queue.addBulk(jobs);
   return jobs.map((job) => job.opts.jobId);
 }

@@ -56,6 +56,8 @@ export const envSchema = z.object({
   REPORTS_URL_TTL_SECONDS: z.coerce.number().int().min(10).max(24 * 3600).default(300),
   /** How long a finished report's file is kept (Pinterest: one hour); then EXPIRED and deleted. */
   REPORTS_FILE_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
+  /** Events of hours older than this are rolled up by the week (docs/pipeline.md, "Scheduling"); unset: hour by hour. The start command sets it for the backfill. */
+  ROLLUP_RANGE_AFTER_HOURS: z.coerce.number().int().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -73,6 +75,8 @@ export interface LoupeConfig {
   serving: { serviceKey: string };
   tracking: { secret: string; ttlSeconds: number };
   reports: { dir: string; secret: string; urlTtlSeconds: number; fileTtlSeconds: number };
+  /** Absent or null: every rollup job is one hour. */
+  rollups?: { rangeAfterHours: number | null };
 }
 
 export class ConfigError extends Error {
@@ -128,5 +132,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     serving: { serviceKey: e.SERVICE_KEY },
     tracking: { secret: e.TRACKING_SECRET, ttlSeconds: e.TRACKING_TTL_SECONDS },
     reports: { dir: e.REPORTS_DIR, secret: e.REPORTS_SECRET, urlTtlSeconds: e.REPORTS_URL_TTL_SECONDS, fileTtlSeconds: e.REPORTS_FILE_TTL_SECONDS },
+    rollups: { rangeAfterHours: e.ROLLUP_RANGE_AFTER_HOURS ?? null },
   };
 }

@@ -1,0 +1,176 @@
+import { attributionTouchSql } from './attribution-sql';
+import { type ClickHouseExecutor } from './clickhouse.executor';
+import { recomputeRollupHour } from './rollup-hour';
+import {
+  DEFAULT_CLICK_WINDOW_DAYS,
+  DEFAULT_VIEW_WINDOW_DAYS,
+  MAX_ATTRIBUTION_WINDOW_DAYS,
+  ROLLUP_IVT_COLUMNS,
+  ROLLUP_KEY_COLUMN_NAMES,
+  ROLLUP_KEY_COLUMNS,
+  ROLLUP_SUM_COLUMNS,
+  ROLLUP_TABLES,
+  ROLLUP_UNATTRIBUTED_COLUMNS,
+  tableRef,
+} from './schema';
+import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
+
+/**
+ * Recomputes a range of UTC hours of one ad account — history loaded at once (the
+ * simulator's backfill), late batches — with the figures `recomputeRollupHour` gives
+ * hour by hour, in a handful of statements instead of a dozen per hour:
+ *
+ * 1. the raw-event part of every hour in one INSERT per level (the ad level from the
+ *    deduplicated raw events grouped by hour, exactly rollupAdHourSql's expressions;
+ *    the parents from the ad level FINAL, as rollupParentHourSql / rollupAccountHourSql);
+ * 2. then, hour by hour with `recomputeRollupHour` under a later version, every hour
+ *    where conversions enter: the range's conversion hours (attribution, unattributed
+ *    counts), the hours their touches are in (stored under any version, so a conversion
+ *    that moved is taken out of its old hour), and the later conversion hours of people
+ *    or click ids with touches in the range (a touch that arrived after its conversion
+ *    was attributed — a superset of what the hourly job finds, harmless to redo).
+ *
+ * The hours of step 1 without conversions therefore get the hourly job's rows: with no
+ * conversion contributions, its ad level is the raw events' (the keys it already had
+ * are among them: raw events are never removed). An hour with no events at all gets no
+ * new row (the hourly job writes a zero account row; reads sum nothing either way).
+ */
+
+const HOUR_SECONDS = 3600;
+const SUM_COLUMNS = ROLLUP_SUM_COLUMNS as readonly string[];
+const IDENTIFIERS = ['ad_account_id', 'hour', ...ROLLUP_KEY_COLUMN_NAMES, ...SUM_COLUMNS, 'users', ...ROLLUP_IVT_COLUMNS, ...ROLLUP_UNATTRIBUTED_COLUMNS, 'version'];
+const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
+
+export interface RecomputeRangeOptions {
+  database: string;
+  adAccountId: string;
+  /** Start of the first UTC hour, unix seconds. */
+  fromHour: number;
+  /** End of the range (exclusive), unix seconds, a whole number of hours after fromHour. */
+  toHour: number;
+  /** Written to the bulk rows; the hourly recomputes of step 2 take later versions. */
+  version: number;
+  /** The version of step 2's hourly recomputes (default: Date.now() when they start, at least version + 1). */
+  nextVersion?: () => number;
+}
+
+export interface RecomputeRangeResult {
+  /** Hours with raw events, rolled up in bulk. */
+  bulkHours: number[];
+  /** Hours recomputed one by one (step 2), and any other hour those runs rewrote. */
+  hourlyHours: number[];
+}
+
+function checkRange(options: RecomputeRangeOptions): void {
+  const { fromHour, toHour } = options;
+  if (!Number.isSafeInteger(fromHour) || fromHour % HOUR_SECONDS !== 0 || !Number.isSafeInteger(toHour) || toHour % HOUR_SECONDS !== 0 || toHour <= fromHour) {
+    throw new SqlLiteralError(`a rollup range is whole UTC hours, from before to; got ${fromHour}–${toHour}`);
+  }
+}
+
+function rangeWhere(options: RecomputeRangeOptions): SqlFragment {
+  return sql`ad_account_id = ${lit.int(options.adAccountId, 'UInt64')}
+      AND event_date >= ${lit.date(new Date(options.fromHour * 1000))} AND event_date <= ${lit.date(new Date((options.toHour - 1) * 1000))}
+      AND event_time >= ${lit.dateTime(options.fromHour)} AND event_time < ${lit.dateTime(options.toHour)}`;
+}
+
+/** rollupAdHourSql's raw-event contributions for every hour of the range, grouped by hour (no conversions: step 2 adds them). */
+function bulkAdLevelSql(options: RecomputeRangeOptions): SqlFragment {
+  const valid = sql`d_ivt = 0`;
+  const engagement = (type: string): SqlFragment => sql`toUInt64(d_event_type = 'ENGAGEMENT' AND d_engagement_type = ${lit.string(type)} AND ${valid})`;
+  const expressions: Record<string, SqlFragment> = {
+    impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND ${valid})`,
+    clicks: sql`toUInt64(d_event_type = 'CLICK' AND ${valid})`,
+    outbound_clicks: engagement('OUTBOUND_CLICK'),
+    saves: engagement('SAVE'),
+    closeups: engagement('CLOSEUP'),
+    shares: engagement('SHARE'),
+    spend_micros: sql`toInt64(if(${valid}, d_price_micros, 0))`,
+    billed_impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND ${valid} AND d_price_micros > 0)`,
+    billed_clicks: sql`toUInt64(d_event_type = 'CLICK' AND ${valid} AND d_price_micros > 0)`,
+    ivt_impressions: sql`toUInt64(d_event_type = 'IMPRESSION' AND d_ivt != 0)`,
+    ivt_clicks: sql`toUInt64(d_event_type = 'CLICK' AND d_ivt != 0)`,
+  };
+  const sumOf = (name: string): SqlFragment => (expressions[name] ? sql`sum(${expressions[name]})` : name.includes('micros') ? sql`toInt64(0)` : sql`toUInt64(0)`);
+  const reach = sql`d_event_type = 'IMPRESSION' AND ${valid}`;
+  return sql`
+    INSERT INTO ${tableRef(options.database, 'rollup_ad_hourly')}
+      (ad_account_id, hour, campaign_id, ad_group_id, ad_id, ${sql.join(SUM_COLUMNS.map(id))}, users, ${sql.join(ROLLUP_IVT_COLUMNS.map(id))}, version)
+    SELECT ${lit.int(options.adAccountId, 'UInt64')}, toStartOfHour(d_event_time) AS h, d_campaign_id, d_ad_group_id, d_ad_id,
+      ${sql.join(SUM_COLUMNS.map(sumOf))},
+      uniqStateIf(if(${reach}, d_user_id, ''), if(${reach}, d_user_id, '') != ''),
+      ${sql.join(ROLLUP_IVT_COLUMNS.map(sumOf))},
+      ${lit.int(options.version, 'UInt64')}
+    FROM (
+      SELECT event_id,
+        any(event_type) AS d_event_type, any(engagement_type) AS d_engagement_type, any(event_time) AS d_event_time,
+        any(campaign_id) AS d_campaign_id, any(ad_group_id) AS d_ad_group_id, any(ad_id) AS d_ad_id, any(user_id) AS d_user_id,
+        argMax(price_micros, ingested_at) AS d_price_micros, argMax(ivt, ingested_at) AS d_ivt
+      FROM ${tableRef(options.database, 'events')}
+      WHERE ${rangeWhere(options)} AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
+      GROUP BY event_id
+    )
+    GROUP BY h, d_campaign_id, d_ad_group_id, d_ad_id`;
+}
+
+/** rollupParentHourSql / rollupAccountHourSql for every hour of the range: the ad level FINAL summed to the level's key. */
+function bulkParentSql(options: RecomputeRangeOptions, level: 'ad_group' | 'campaign' | 'ad_account'): SqlFragment {
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+  const unattributed = level === 'ad_account' ? { columns: sql`, ${sql.join(ROLLUP_UNATTRIBUTED_COLUMNS.map(id))}`, values: sql`, toUInt64(0), toInt64(0)` } : { columns: sql``, values: sql`` };
+  return sql`
+    INSERT INTO ${tableRef(options.database, ROLLUP_TABLES[level])}
+      (ad_account_id, hour${keyList}, ${sql.join(SUM_COLUMNS.map(id))}, users, ${sql.join(ROLLUP_IVT_COLUMNS.map(id))}${unattributed.columns}, version)
+    SELECT ad_account_id, hour${keyList}, ${sql.join(SUM_COLUMNS.map((n) => sql`sum(${id(n)})`))}, uniqMergeState(users),
+      ${sql.join(ROLLUP_IVT_COLUMNS.map((n) => sql`sum(${id(n)})`))}${unattributed.values}, ${lit.int(options.version, 'UInt64')}
+    FROM ${tableRef(options.database, 'rollup_ad_hourly')} FINAL
+    WHERE ad_account_id = ${lit.int(options.adAccountId, 'UInt64')} AND hour >= ${lit.dateTime(options.fromHour)} AND hour < ${lit.dateTime(options.toHour)}
+    GROUP BY ad_account_id, hour${keyList}`;
+}
+
+/** Hours (unix seconds) where conversions enter the range's rollups; see step 2 above. */
+async function conversionHours(executor: ClickHouseExecutor, options: RecomputeRangeOptions): Promise<number[]> {
+  const { database, fromHour, toHour } = options;
+  const account = lit.int(options.adAccountId, 'UInt64');
+  const events = tableRef(database, 'events');
+  const conversions = tableRef(database, 'attributed_conversions');
+  const touch = attributionTouchSql({ clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS, viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS });
+  const lookbackEnd = toHour + MAX_ATTRIBUTION_WINDOW_DAYS * 86_400;
+  const touches = sql`FROM ${events} WHERE ${rangeWhere(options)} AND event_type IN ('CLICK', 'IMPRESSION') AND ivt = 0`;
+  const rows = await executor.query<{ h: number }>(sql`
+    SELECT DISTINCT toUInt32(toStartOfHour(event_time)) AS h FROM ${events}
+    WHERE ${rangeWhere(options)} AND event_type = 'CONVERSION'
+    UNION ALL
+    SELECT DISTINCT toUInt32(toStartOfHour(${touch.touchTime})) AS h FROM ${conversions}
+    WHERE ad_account_id = ${account} AND conversion_date >= ${lit.date(new Date(fromHour * 1000))}
+      AND conversion_date <= ${lit.date(new Date(lookbackEnd * 1000))}
+      AND ${touch.attributed} AND ${touch.touchTime} >= ${lit.dateTime(fromHour)} AND ${touch.touchTime} < ${lit.dateTime(toHour)}
+    UNION ALL
+    SELECT DISTINCT toUInt32(toStartOfHour(conversion_time)) AS h FROM ${conversions} FINAL
+    WHERE ad_account_id = ${account} AND conversion_date >= ${lit.date(new Date(fromHour * 1000))}
+      AND conversion_date <= ${lit.date(new Date(lookbackEnd * 1000))}
+      AND conversion_time >= ${lit.dateTime(fromHour)} AND conversion_time < ${lit.dateTime(lookbackEnd)}
+      AND ((user_id != '' AND user_id IN (SELECT user_id ${touches} AND user_id != ''))
+        OR (click_id != '' AND (click_id IN (SELECT event_id ${touches}) OR concat('c:', click_id) IN (SELECT event_id ${touches}))))`);
+  return [...new Set(rows.map((r) => Number(r.h)))].sort((a, b) => a - b);
+}
+
+export async function recomputeRollupRange(executor: ClickHouseExecutor, options: RecomputeRangeOptions): Promise<RecomputeRangeResult> {
+  checkRange(options);
+  const { database, adAccountId } = options;
+  const hoursWithEvents = await executor.query<{ h: number }>(sql`
+    SELECT DISTINCT toUInt32(toStartOfHour(event_time)) AS h FROM ${tableRef(database, 'events')}
+    WHERE ${rangeWhere(options)} AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT') ORDER BY h`);
+  const bulkHours = hoursWithEvents.map((r) => Number(r.h));
+  if (bulkHours.length > 0) {
+    await executor.command(bulkAdLevelSql(options));
+    for (const level of ['ad_group', 'campaign', 'ad_account'] as const) await executor.command(bulkParentSql(options, level));
+  }
+  const hourly = new Set<number>();
+  const nextVersion = options.nextVersion ?? (() => Math.max(Date.now(), options.version + 1));
+  for (const hour of await conversionHours(executor, options)) {
+    const result = await recomputeRollupHour(executor, { database, adAccountId, hour, version: nextVersion() });
+    for (const h of result.hours) hourly.add(h);
+  }
+  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b) };
+}
