@@ -1,10 +1,12 @@
 import { attributionTouchSql } from './attribution-sql';
 import { type ClickHouseExecutor } from './clickhouse.executor';
 import { recomputeRollupHour } from './rollup-hour';
+import { rollupDayStatements, utcDaysOf } from './rollup-sql';
 import {
   DEFAULT_CLICK_WINDOW_DAYS,
   DEFAULT_VIEW_WINDOW_DAYS,
   MAX_ATTRIBUTION_WINDOW_DAYS,
+  REACH_HOURLY_TABLES,
   ROLLUP_IVT_COLUMNS,
   ROLLUP_KEY_COLUMN_NAMES,
   ROLLUP_KEY_COLUMNS,
@@ -30,6 +32,10 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
  *    or click ids with touches in the range (a touch that arrived after its conversion
  *    was attributed — a superset of what the hourly job finds, harmless to redo).
  *
+ * Step 1 also writes the reach tables (uniqHLL12 states, as reachAdHourSql /
+ * reachParentHourSql), and last the daily rollups of every UTC day the range touched are
+ * rebuilt from the hourly tables (rollupDayStatements), as the hourly job does for its days.
+ *
  * The hours of step 1 without conversions therefore get the hourly job's rows: with no
  * conversion contributions, its ad level is the raw events' (the keys it already had
  * are among them: raw events are never removed). An hour with no events at all gets no
@@ -38,7 +44,7 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
 
 const HOUR_SECONDS = 3600;
 const SUM_COLUMNS = ROLLUP_SUM_COLUMNS as readonly string[];
-const IDENTIFIERS = ['ad_account_id', 'hour', ...ROLLUP_KEY_COLUMN_NAMES, ...SUM_COLUMNS, 'users', ...ROLLUP_IVT_COLUMNS, ...ROLLUP_UNATTRIBUTED_COLUMNS, 'version'];
+const IDENTIFIERS = ['ad_account_id', 'hour', 'reach', ...ROLLUP_KEY_COLUMN_NAMES, ...SUM_COLUMNS, 'users', ...ROLLUP_IVT_COLUMNS, ...ROLLUP_UNATTRIBUTED_COLUMNS, 'version'];
 const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
 
 export interface RecomputeRangeOptions {
@@ -74,6 +80,18 @@ function rangeWhere(options: RecomputeRangeOptions): SqlFragment {
       AND event_time >= ${lit.dateTime(options.fromHour)} AND event_time < ${lit.dateTime(options.toHour)}`;
 }
 
+/** The range's impressions, clicks and engagements, one row per event id (dedupedHourEventsSql's rule). */
+function dedupedRangeEventsSql(options: RecomputeRangeOptions): SqlFragment {
+  return sql`
+      SELECT event_id,
+        any(event_type) AS d_event_type, any(engagement_type) AS d_engagement_type, any(event_time) AS d_event_time,
+        any(campaign_id) AS d_campaign_id, any(ad_group_id) AS d_ad_group_id, any(ad_id) AS d_ad_id, any(user_id) AS d_user_id,
+        argMax(price_micros, ingested_at) AS d_price_micros, argMax(ivt, ingested_at) AS d_ivt
+      FROM ${tableRef(options.database, 'events')}
+      WHERE ${rangeWhere(options)} AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
+      GROUP BY event_id`;
+}
+
 /** rollupAdHourSql's raw-event contributions for every hour of the range, grouped by hour (no conversions: step 2 adds them). */
 function bulkAdLevelSql(options: RecomputeRangeOptions): SqlFragment {
   const valid = sql`d_ivt = 0`;
@@ -101,15 +119,7 @@ function bulkAdLevelSql(options: RecomputeRangeOptions): SqlFragment {
       uniqStateIf(if(${reach}, d_user_id, ''), if(${reach}, d_user_id, '') != ''),
       ${sql.join(ROLLUP_IVT_COLUMNS.map(sumOf))},
       ${lit.int(options.version, 'UInt64')}
-    FROM (
-      SELECT event_id,
-        any(event_type) AS d_event_type, any(engagement_type) AS d_engagement_type, any(event_time) AS d_event_time,
-        any(campaign_id) AS d_campaign_id, any(ad_group_id) AS d_ad_group_id, any(ad_id) AS d_ad_id, any(user_id) AS d_user_id,
-        argMax(price_micros, ingested_at) AS d_price_micros, argMax(ivt, ingested_at) AS d_ivt
-      FROM ${tableRef(options.database, 'events')}
-      WHERE ${rangeWhere(options)} AND event_type IN ('IMPRESSION', 'CLICK', 'ENGAGEMENT')
-      GROUP BY event_id
-    )
+    FROM (${dedupedRangeEventsSql(options)})
     GROUP BY h, d_campaign_id, d_ad_group_id, d_ad_id`;
 }
 
@@ -124,6 +134,29 @@ function bulkParentSql(options: RecomputeRangeOptions, level: 'ad_group' | 'camp
     SELECT ad_account_id, hour${keyList}, ${sql.join(SUM_COLUMNS.map((n) => sql`sum(${id(n)})`))}, uniqMergeState(users),
       ${sql.join(ROLLUP_IVT_COLUMNS.map((n) => sql`sum(${id(n)})`))}${unattributed.values}, ${lit.int(options.version, 'UInt64')}
     FROM ${tableRef(options.database, 'rollup_ad_hourly')} FINAL
+    WHERE ad_account_id = ${lit.int(options.adAccountId, 'UInt64')} AND hour >= ${lit.dateTime(options.fromHour)} AND hour < ${lit.dateTime(options.toHour)}
+    GROUP BY ad_account_id, hour${keyList}`;
+}
+
+/** reachAdHourSql for every hour of the range: one uniqHLL12 state of the valid impression users per ad and hour. */
+function bulkReachAdSql(options: RecomputeRangeOptions): SqlFragment {
+  const reachUser = sql`if(d_event_type = 'IMPRESSION' AND d_ivt = 0, d_user_id, '')`;
+  return sql`
+    INSERT INTO ${tableRef(options.database, 'reach_ad_hourly')} (ad_account_id, hour, campaign_id, ad_group_id, ad_id, reach, version)
+    SELECT ${lit.int(options.adAccountId, 'UInt64')}, toStartOfHour(d_event_time) AS h, d_campaign_id, d_ad_group_id, d_ad_id,
+      uniqHLL12StateIf(${reachUser}, ${reachUser} != ''), ${lit.int(options.version, 'UInt64')}
+    FROM (${dedupedRangeEventsSql(options)})
+    GROUP BY h, d_campaign_id, d_ad_group_id, d_ad_id`;
+}
+
+/** reachParentHourSql for every hour of the range, merged from the ad level's latest states. */
+function bulkReachParentSql(options: RecomputeRangeOptions, level: 'ad_group' | 'campaign' | 'ad_account'): SqlFragment {
+  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const keyList = keys.length > 0 ? sql`, ${sql.join(keys)}` : sql``;
+  return sql`
+    INSERT INTO ${tableRef(options.database, REACH_HOURLY_TABLES[level])} (ad_account_id, hour${keyList}, reach, version)
+    SELECT ad_account_id, hour${keyList}, uniqHLL12MergeState(reach), ${lit.int(options.version, 'UInt64')}
+    FROM ${tableRef(options.database, 'reach_ad_hourly')} FINAL
     WHERE ad_account_id = ${lit.int(options.adAccountId, 'UInt64')} AND hour >= ${lit.dateTime(options.fromHour)} AND hour < ${lit.dateTime(options.toHour)}
     GROUP BY ad_account_id, hour${keyList}`;
 }
@@ -164,13 +197,21 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
   const bulkHours = hoursWithEvents.map((r) => Number(r.h));
   if (bulkHours.length > 0) {
     await executor.command(bulkAdLevelSql(options));
-    for (const level of ['ad_group', 'campaign', 'ad_account'] as const) await executor.command(bulkParentSql(options, level));
+    await executor.command(bulkReachAdSql(options));
+    for (const level of ['ad_group', 'campaign', 'ad_account'] as const) {
+      await executor.command(bulkParentSql(options, level));
+      await executor.command(bulkReachParentSql(options, level));
+    }
   }
   const hourly = new Set<number>();
   const nextVersion = options.nextVersion ?? (() => Math.max(Date.now(), options.version + 1));
   for (const hour of await conversionHours(executor, options)) {
     const result = await recomputeRollupHour(executor, { database, adAccountId, hour, version: nextVersion() });
     for (const h of result.hours) hourly.add(h);
+  }
+  // Last, the days: each build reads the newest hourly rows of its day (version = their sum).
+  for (const day of utcDaysOf([...bulkHours, ...hourly])) {
+    await Promise.all(rollupDayStatements({ database, adAccountId, day }).map((statement) => executor.command(statement)));
   }
   return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b) };
 }

@@ -79,6 +79,35 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
       const nonZero = rows.filter((row) => sums.some((n) => row[n] !== '0'));
       parts.push(`${table}: ${JSON.stringify(nonZero)}`);
     }
+    // Reach (uniqHLL12 states) per hour and the daily rollups the dashboard reads.
+    for (const [table, keys, time] of [
+      ['reach_ad_account_hourly', [], 'hour'],
+      ['reach_campaign_hourly', KEYS.slice(0, 1), 'hour'],
+      ['reach_ad_group_hourly', KEYS.slice(0, 2), 'hour'],
+      ['reach_ad_hourly', KEYS, 'hour'],
+    ] as const) {
+      const keyList = keys.length > 0 ? sql`, ${sql.join(keys.map(ident))}` : sql``;
+      const rows = await executor.query<Record<string, string>>(sql`
+        SELECT toString(hour) AS h ${keyList}, toString(uniqHLL12Merge(reach)) AS r
+        FROM ${tableRef(database, table)} FINAL WHERE ad_account_id = ${lit.int(account, 'UInt64')}
+        GROUP BY h ${keyList} HAVING r != '0' ORDER BY h ${keyList}`);
+      parts.push(`${table} (${time}): ${JSON.stringify(rows)}`);
+    }
+    for (const [table, keys] of [
+      ['rollup_ad_account_daily', []],
+      ['rollup_campaign_daily', KEYS.slice(0, 1)],
+      ['rollup_ad_group_daily', KEYS.slice(0, 2)],
+      ['rollup_ad_daily', KEYS],
+    ] as const) {
+      const sums = table === 'rollup_ad_account_daily' ? [...SUMS, ...UNATTRIBUTED] : SUMS;
+      const keyList = keys.length > 0 ? sql`, ${sql.join(keys.map(ident))}` : sql``;
+      const rows = await executor.query<Record<string, string>>(sql`
+        SELECT toString(day) AS d ${keyList}, ${sql.join(sums.map((n) => sql`toString(sum(${ident(n)})) AS ${ident(n)}`))}, toString(uniqHLL12Merge(reach)) AS r
+        FROM ${tableRef(database, table)} FINAL WHERE ad_account_id = ${lit.int(account, 'UInt64')}
+        GROUP BY d ${keyList} ORDER BY d ${keyList}`);
+      const nonZero = rows.filter((row) => sums.some((n) => row[n] !== '0') || row.r !== '0');
+      parts.push(`${table}: ${JSON.stringify(nonZero)}`);
+    }
     const attributed = await executor.query<Record<string, unknown>>(sql`
       SELECT replaceOne(conversion_event_id, ${lit.string(account)}, 'A') AS e, has_click, has_view, toString(click_time) AS ct, toString(view_time) AS vt, toString(click_ad_id) AS ca, toString(view_ad_id) AS va
       FROM ${tableRef(database, 'attributed_conversions')} FINAL WHERE ad_account_id = ${lit.int(account, 'UInt64')} ORDER BY e`);
@@ -108,6 +137,8 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
     const hourly = await snapshot(HOURLY);
     expect(hourly).toContain('"conversions_checkout":"1"');
     expect(await snapshot(RANGED)).toBe(hourly);
+    expect(hourly).toMatch(/reach_ad_hourly \(hour\): \[\{"h"/);
+    expect(hourly).toMatch(/rollup_ad_account_daily: \[\{"d"/);
   });
 
   it('takes a touch that arrived after its conversion into account, as the hourly job does', async () => {
