@@ -9,9 +9,9 @@ import { buildWebApp, startApi, startWorker, workspaceRoot, type RunningApi, typ
 
 /**
  * Finance in a real browser against the real API, worker and services. An advertiser's
- * shop (USD, America/New_York) delivers an impression-billed ad through the real
- * pipeline: the test serves it (`POST /internal/serve`), fires its tracking URLs as a
- * phone would, and the worker ingests the events, rolls them up and writes the spend
+ * shop (USD, America/New_York) delivers a click-billed (CPC) ad through the real
+ * pipeline: the test serves it (`POST /internal/serve`), fires its impression and click
+ * URLs as a phone would, and the worker ingests the events, rolls them up and writes the spend
  * ledger. The shop's finance manager then signs in, reads billed spend, closes last
  * month and downloads the quarterly CSV, whose totals must equal the API's figures.
  */
@@ -21,7 +21,8 @@ const PHONE_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWe
 const TZ = 'America/New_York';
 /** The country only this test's ad group targets, so the auction serves it and nobody else's. */
 const COUNTRY = 'IS';
-const IMPRESSIONS = 6;
+/** Served ads, each seen and clicked: billed clicks at the auction's price, so spend is whole cents and more. */
+const CLICKS = 6;
 
 interface User {
   email: string;
@@ -34,7 +35,7 @@ interface User {
 interface SpendJson {
   currency: string;
   timezone: string;
-  periods: { period: string; status: string; billed_impressions: number; spend_in_micro_currency: number; total_spend_in_micro_currency: number }[];
+  periods: { period: string; status: string; billed_impressions: number; billed_clicks: number; spend_in_micro_currency: number; total_spend_in_micro_currency: number }[];
   totals: { billed_impressions: number; billed_clicks: number; spend_in_micro_currency: number; total_spend_in_micro_currency: number };
 }
 
@@ -91,12 +92,13 @@ describe('finance journey in Chromium', () => {
     return { email, password, token: res.access_token, userId: res.user_id, adAccountId: res.ad_account_id };
   }
 
-  /** Serves ads to a person in COUNTRY until our ad group wins, then fires its impression (and every third click) as a phone. */
+  /** Serves ads to people in COUNTRY until our ad group has won CLICKS times, firing each win's impression and click as a phone. */
   async function deliver(adGroupId: string): Promise<number> {
     let delivered = 0;
+    const clickUrls: string[] = [];
     const deadline = Date.now() + 90_000;
-    while (delivered < IMPRESSIONS) {
-      if (Date.now() > deadline) throw new Error(`only ${delivered} impressions of ad group ${adGroupId} were served within 90 s`);
+    while (delivered < CLICKS) {
+      if (Date.now() > deadline) throw new Error(`only ${delivered} clicks of ad group ${adGroupId} were served within 90 s`);
       const served = await call<{ ads: { ad_group_id: string; impression_url: string; click_url: string }[] }>(
         'POST',
         '/internal/serve',
@@ -111,11 +113,14 @@ describe('finance journey in Chromium', () => {
       }
       const seen = await fetch(ad.impression_url, { headers: { 'user-agent': PHONE_UA } });
       expect(seen.status, await seen.text()).toBe(200);
-      if (delivered % 3 === 0) {
-        const click = await fetch(ad.click_url, { headers: { 'user-agent': PHONE_UA }, redirect: 'manual' });
-        expect(click.status).toBe(302);
-      }
+      clickUrls.push(ad.click_url);
       delivered += 1;
+    }
+    // A click sooner than a person could manage after its impression is invalid traffic (CLICK_TOO_FAST, not billed).
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (const url of clickUrls) {
+      const click = await fetch(url, { headers: { 'user-agent': PHONE_UA }, redirect: 'manual' });
+      expect(click.status).toBe(302);
     }
     return delivered;
   }
@@ -137,7 +142,7 @@ describe('finance journey in Chromium', () => {
     await call('POST', `/v5/ad_accounts/${owner.adAccountId}/members`, owner.token, { email: analyst.email, role: 'ANALYST' }, [201]);
 
     const campaigns = await call<{ items: { data?: { id: string } }[] }>('POST', `/v5/ad_accounts/${owner.adAccountId}/campaigns`, owner.token, [
-      { name: 'Wool hats', objective_type: 'AWARENESS', status: 'ACTIVE' },
+      { name: 'Wool hats', objective_type: 'CONSIDERATION', status: 'ACTIVE' },
     ]);
     campaignId = campaigns.items[0]?.data?.id ?? '';
     const adGroups = await call<{ items: { data?: { id: string } }[] }>('POST', `/v5/ad_accounts/${owner.adAccountId}/ad_groups`, owner.token, [
@@ -145,8 +150,10 @@ describe('finance journey in Chromium', () => {
         name: 'Wool hats · Iceland',
         campaign_id: campaignId,
         status: 'ACTIVE',
-        billable_event: 'IMPRESSION',
-        budget_in_micro_currency: 50_000_000,
+        billable_event: 'CLICKTHROUGH',
+        // A bid that outranks whatever else targets Iceland (an earlier run that crashed before pausing
+        // its campaign), and a budget the CLICKS can never exhaust even at that price.
+        budget_in_micro_currency: 500_000_000,
         bid_in_micro_currency: 20_000_000,
         // Delivered as fast as the auction allows, not spread over the day.
         pacing_delivery_type: 'ACCELERATED',
@@ -169,8 +176,8 @@ describe('finance journey in Chromium', () => {
     const deadline = Date.now() + 90_000;
     for (;;) {
       const spend = await call<SpendJson>('GET', spendPath('QUARTER'), owner.token);
-      if (spend.totals.billed_impressions === delivered && spend.totals.total_spend_in_micro_currency > 0) break;
-      if (Date.now() > deadline) throw new Error(`the ledger never showed ${delivered} billed impressions: ${JSON.stringify(spend.totals)}; worker: ${worker.stderr()}`);
+      if (spend.totals.billed_clicks === delivered && spend.totals.total_spend_in_micro_currency > 0) break;
+      if (Date.now() > deadline) throw new Error(`the ledger never showed ${delivered} billed clicks: ${JSON.stringify(spend.totals)}; worker: ${worker.stderr()}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }, 300_000);
@@ -205,7 +212,7 @@ describe('finance journey in Chromium', () => {
       return new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(decimal as Intl.StringNumericLiteral);
     };
     const current = figures.periods.find((p) => p.period === thisMonth)!;
-    await table.getByRole('row', { name: new RegExp(`^${monthName(thisMonth)} .* Open ${current.billed_impressions} `) }).waitFor();
+    await table.getByRole('row', { name: new RegExp(`^${monthName(thisMonth)} .* Open ${current.billed_impressions} ${current.billed_clicks} `) }).waitFor();
     await expect(table.locator('tfoot').textContent()).resolves.toContain(money(figures.totals.total_spend_in_micro_currency));
     await screenshot(page, 'finance-01-spend-by-month');
   });
@@ -248,6 +255,8 @@ describe('finance journey in Chromium', () => {
     expect(sum('Total billed')).toBe(BigInt(figures.totals.total_spend_in_micro_currency));
     expect(sum('Spend')).toBe(BigInt(figures.totals.spend_in_micro_currency));
     expect(rows.reduce((s, r) => s + Number(r['Billed impressions']), 0)).toBe(figures.totals.billed_impressions);
+    expect(rows.reduce((s, r) => s + Number(r['Billed clicks']), 0)).toBe(figures.totals.billed_clicks);
+    expect(figures.totals.billed_clicks).toBe(CLICKS);
     expect(figures.totals.total_spend_in_micro_currency).toBeGreaterThan(0);
     for (const [i, row] of rows.entries()) expect(decimalToMicros(row['Total billed']!)).toBe(BigInt(figures.periods[i]!.total_spend_in_micro_currency));
     await screenshot(page, 'finance-04-spend-by-quarter');

@@ -219,6 +219,12 @@ describe('finance screen', () => {
     let dialog = screen.getByRole('dialog', { name: 'Close October 2026?' });
     expect(dialog).toHaveTextContent('Oct 1, 2026 to Oct 31, 2026 (Asia/Tokyo)');
     expect(within(dialog).getByLabelText('Note (optional)')).toHaveFocus();
+    // Tab stays inside the modal: from Cancel, the last control, back to the note.
+    within(dialog).getByRole('button', { name: 'Cancel' }).focus();
+    fireEvent.keyDown(dialog, { key: 'Tab' });
+    expect(within(dialog).getByLabelText('Note (optional)')).toHaveFocus();
+    fireEvent.keyDown(dialog, { key: 'Tab', shiftKey: true });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     fireEvent.keyDown(dialog, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
     expect(open).toHaveFocus();

@@ -97,7 +97,6 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
       headerName: 'Actions',
       colId: 'actions',
       minWidth: editFields ? 220 : 120,
-      flex: 1,
       cellRenderer: (params: ICellRendererParams<RowOf<L>>) => {
         const row = params.data as (RowOf<L> & Row) | undefined;
         if (!row) return null;
@@ -123,7 +122,9 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
         );
       },
     };
-    return [...columns, actions];
+    // Right after the status it changes, so it stays in view however many metric columns follow.
+    const at = columns.findIndex((c) => c.colId === 'status') + 1;
+    return at > 0 ? [...columns.slice(0, at), actions, ...columns.slice(at)] : [...columns, actions];
   }, [columns, can.canEditCampaigns, busy, editFields, account.id]);
 
   const fields = editing ? editFields?.(editing) : null;

@@ -26,6 +26,9 @@ const answer = () =>
     },
   ]);
 
+/** The first grid of a test file loads AG Grid's chunk cold; on a machine shared by many agents that can take a while. */
+const COLD_GRID = { timeout: 20_000 };
+
 const cell = (row: HTMLElement, colId: string) => row.querySelector(`[col-id="${colId}"]`)?.textContent;
 
 describe('campaigns grid metrics', () => {
@@ -41,7 +44,7 @@ describe('campaigns grid metrics', () => {
   it('shows spend, impressions, clicks, CTR, conversions, CPA and ROAS per row for the range, computed from the sums', async () => {
     const api = stub(answer);
     renderApp('/accounts/100/campaigns');
-    const spring = (await screen.findByRole('link', { name: 'Spring mugs' })).closest<HTMLElement>('[role="row"]')!;
+    const spring = (await screen.findByRole('link', { name: 'Spring mugs' }, COLD_GRID)).closest<HTMLElement>('[role="row"]')!;
     await vi.waitFor(() => expect(cell(spring, 'spend')).toBe('$12.35'));
     expect(cell(spring, 'impressions')).toBe('1,000');
     expect(cell(spring, 'clicks')).toBe('25');
@@ -66,7 +69,7 @@ describe('campaigns grid metrics', () => {
   it('asks again for the new range, keeping the server-side status filter and paging', async () => {
     const api = stub(answer);
     renderApp('/accounts/100/campaigns');
-    await screen.findByRole('link', { name: 'Spring mugs' });
+    await screen.findByRole('link', { name: 'Spring mugs' }, COLD_GRID);
     fireEvent.click(screen.getByRole('radio', { name: 'Last 7 days' }));
     await vi.waitFor(() => expect(api.callsTo('GET /v5/ad_accounts/100/campaigns/analytics').map((c: StubCall) => c.query.get('start_date'))).toContain('2026-11-21'));
     const pages = api.callsTo('GET /v5/ad_accounts/100/campaigns');
@@ -77,7 +80,7 @@ describe('campaigns grid metrics', () => {
   it('keeps the rows and shows the API’s message when the metrics cannot be read', async () => {
     stub(fail(400, 1, "Parameter 'start_date' is more than 90 days ago"));
     renderApp('/accounts/100/campaigns');
-    const spring = (await screen.findByRole('link', { name: 'Spring mugs' })).closest<HTMLElement>('[role="row"]')!;
+    const spring = (await screen.findByRole('link', { name: 'Spring mugs' }, COLD_GRID)).closest<HTMLElement>('[role="row"]')!;
     expect(await screen.findByRole('alert')).toHaveTextContent("could not be loaded: Parameter 'start_date' is more than 90 days ago");
     await vi.waitFor(() => expect(cell(spring, 'spend')).toBe('—'));
     expect(within(spring).queryByText('$0.00')).not.toBeInTheDocument();

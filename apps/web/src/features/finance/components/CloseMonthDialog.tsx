@@ -57,6 +57,18 @@ export function CloseMonthDialog({ period, onConfirm, onCancel }: Props) {
         className="dialog"
         onKeyDown={(e) => {
           if (e.key === 'Escape' && !busy) onCancel();
+          if (e.key !== 'Tab') return;
+          // Keep Tab inside the modal: from the last control back to the first, and the reverse.
+          const focusable = [...e.currentTarget.querySelectorAll<HTMLElement>('textarea, button:not([disabled])')];
+          const first = focusable[0];
+          const last = focusable[focusable.length - 1];
+          if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first?.focus();
+          } else if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last?.focus();
+          }
         }}
       >
         <h2 id={`${id}-title`}>Close {label}?</h2>
