@@ -1,6 +1,6 @@
 import { type FinanceGranularity } from '@loupe/contracts';
 import { formatMicros } from '@loupe/metrics';
-import { todayIn } from '../../lib/format';
+import { formatDateTime, todayIn } from '../../lib/format';
 import { type SpendRange } from './api';
 
 /*
@@ -48,16 +48,7 @@ export function localDateLabel(isoDate: string): string {
 
 /** An ISO instant (closing, detection, issue) in the account's timezone, naming the zone. */
 export function instantLabel(iso: string | null, timeZone: string): string {
-  if (iso === null) return '—';
-  return new Intl.DateTimeFormat('en-US', {
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(new Date(iso));
+  return iso === null ? '—' : formatDateTime(Math.floor(Date.parse(iso) / 1000), timeZone, 'en-US');
 }
 
 /** Integer micros in the account currency, exact (no float), "−" for negative restatements as Intl writes it. */

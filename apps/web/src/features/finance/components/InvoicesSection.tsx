@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../../components/States';
 import { fetchInvoice, fetchInvoices, financeKey, invoicePath } from '../api';
 import { count, instantLabel, money, periodLabel } from '../periods';
 import { DownloadButton } from './DownloadButton';
+import { NumHeader } from './NumHeader';
 
 function InvoiceLines({ account, invoice }: { account: AdAccount; invoice: BillingInvoice }) {
   const detail = useQuery({
@@ -20,15 +21,9 @@ function InvoiceLines({ account, invoice }: { account: AdAccount; invoice: Billi
         <tr>
           <th scope="col">Line</th>
           <th scope="col">Campaign</th>
-          <th scope="col" className="num">
-            Billed impressions
-          </th>
-          <th scope="col" className="num">
-            Billed clicks
-          </th>
-          <th scope="col" className="num">
-            Spend
-          </th>
+          <NumHeader>Billed impressions</NumHeader>
+          <NumHeader>Billed clicks</NumHeader>
+          <NumHeader>Spend</NumHeader>
         </tr>
       </thead>
       <tbody>
@@ -72,15 +67,9 @@ export function InvoicesSection({ account }: { account: AdAccount }) {
                 <th scope="col">Invoice</th>
                 <th scope="col">Period</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Spend
-                </th>
-                <th scope="col" className="num">
-                  Restatements
-                </th>
-                <th scope="col" className="num">
-                  Amount billed
-                </th>
+                <NumHeader>Spend</NumHeader>
+                <NumHeader>Restatements</NumHeader>
+                <NumHeader>Amount billed</NumHeader>
                 <th scope="col">
                   <span className="visually-hidden">Actions</span>
                 </th>
@@ -175,12 +164,8 @@ export function RestatementsSection({ account }: { account: AdAccount }) {
                 <th scope="col">Restated month</th>
                 <th scope="col">Booked in</th>
                 <th scope="col">Campaign</th>
-                <th scope="col" className="num">
-                  Billed impressions
-                </th>
-                <th scope="col" className="num">
-                  Spend
-                </th>
+                <NumHeader>Billed impressions</NumHeader>
+                <NumHeader>Spend</NumHeader>
               </tr>
             </thead>
             <tbody>

@@ -5,6 +5,7 @@ import { EmptyState, ErrorState, Skeleton } from '../../../components/States';
 import { financeKey, fetchSpend, spendPath } from '../api';
 import { count, currentMonthIn, localDateLabel, money, offeredYears, periodLabel, yearRange } from '../periods';
 import { DownloadButton } from './DownloadButton';
+import { NumHeader } from './NumHeader';
 
 /** Billed spend per month or quarter of a year, with its totals and the CSV of exactly those figures. */
 export function SpendSection({ account, now }: { account: AdAccount; now: Date }) {
@@ -72,21 +73,11 @@ export function SpendSection({ account, now }: { account: AdAccount; now: Date }
               <tr>
                 <th scope="col">{granularity === 'MONTH' ? 'Month' : 'Quarter'}</th>
                 <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Billed impressions
-                </th>
-                <th scope="col" className="num">
-                  Billed clicks
-                </th>
-                <th scope="col" className="num">
-                  Spend
-                </th>
-                <th scope="col" className="num">
-                  Restatements
-                </th>
-                <th scope="col" className="num">
-                  Total billed
-                </th>
+                <NumHeader>Billed impressions</NumHeader>
+                <NumHeader>Billed clicks</NumHeader>
+                <NumHeader>Spend</NumHeader>
+                <NumHeader>Restatements</NumHeader>
+                <NumHeader>Total billed</NumHeader>
               </tr>
             </thead>
             <tbody>
