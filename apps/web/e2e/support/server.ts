@@ -44,7 +44,7 @@ export interface RunningApi {
 }
 
 /** Starts the real API (apps/api/src/main.ts) serving the built web app from `webDistDir`, on a free port. */
-export async function startApi(webDistDir: string): Promise<RunningApi> {
+export async function startApi(webDistDir: string, extraEnv: Record<string, string> = {}): Promise<RunningApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('node', ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
@@ -59,6 +59,7 @@ export async function startApi(webDistDir: string): Promise<RunningApi> {
       RATE_LIMIT_READ_PER_MINUTE: '100000',
       RATE_LIMIT_WRITE_PER_MINUTE: '100000',
       RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      ...extraEnv,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -82,4 +83,33 @@ export async function startApi(webDistDir: string): Promise<RunningApi> {
   }
   await stop();
   throw new Error(`The API did not answer on ${url} within 90 s: ${stderr.slice(-2000)}`);
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+  /** What the worker wrote to stderr so far (for a failing test's message). */
+  stderr(): string;
+}
+
+/**
+ * Starts the real worker (apps/worker/src/main.ts) on the same Postgres, Redis queues
+ * and ClickHouse as the API: tracking events go through ingest, rollups and the spend
+ * ledger exactly as in production.
+ */
+export function startWorker(extraEnv: Record<string, string> = {}): RunningWorker {
+  const child: ChildProcess = spawn('node', ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+    cwd: workspaceRoot,
+    env: { ...process.env, SWC_NODE_PROJECT: 'apps/worker/tsconfig.json', LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  return {
+    stderr: () => stderr.slice(-2000),
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

@@ -27,7 +27,7 @@ export function AccountLayout() {
   }
   const value = currentAccountValue(account);
   const segment = pathname.split('/')[3];
-  const section = segment === 'settings' || segment === 'overview' ? segment : 'campaigns';
+  const section = segment === 'settings' || segment === 'overview' || segment === 'finance' ? segment : 'campaigns';
   return (
     <CurrentAccountContext.Provider value={value}>
       <div className="account-bar">
@@ -48,6 +48,13 @@ export function AccountLayout() {
                 </NavLink>
               </li>
             )}
+            {value.can.canSeeFinance && (
+              <li>
+                <NavLink to={`/accounts/${account.id}/finance`} className="nav-link">
+                  Finance
+                </NavLink>
+              </li>
+            )}
             <li>
               <NavLink to={`/accounts/${account.id}/settings`} className="nav-link">
                 Settings
@@ -61,8 +68,8 @@ export function AccountLayout() {
   );
 }
 
-/** An account's landing tab: the overview for roles that read reporting, settings for the others (finance). */
+/** An account's landing tab: the overview for roles that read reporting, finance for a finance manager, else settings. */
 export function AccountIndex() {
   const { can } = useCurrentAccount();
-  return <Navigate to={can.canSeeCampaigns ? 'overview' : 'settings'} replace />;
+  return <Navigate to={can.canSeeCampaigns ? 'overview' : can.canSeeFinance ? 'finance' : 'settings'} replace />;
 }

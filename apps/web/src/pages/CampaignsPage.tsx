@@ -32,7 +32,7 @@ export function CampaignsPage() {
       ) : (
         <>
           <p className="muted">
-            Amounts in {account.currency}; dates in {account.timezone}. Spend, impressions and ROAS per row arrive with reporting.
+            Amounts in {account.currency}; dates in {account.timezone}. Metrics per row cover the chosen range (the analytics API keeps the last 90 days).
           </p>
           <EntityTable
             level="campaigns"

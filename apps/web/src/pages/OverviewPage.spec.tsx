@@ -124,11 +124,11 @@ describe('overview', () => {
     expect(await screen.findByRole('row', { name: /2026-Q4 €100.00 €350.00 3.50× \+250.0%/ })).toBeInTheDocument();
   });
 
-  it('sends a finance manager, whose role reads no reporting, to settings instead', async () => {
+  it('sends a finance manager, whose role reads no reporting, to finance instead', async () => {
     stub(analytics(CURRENT, PREVIOUS), 'FINANCE_MANAGER');
     const { router } = renderAppWithRouter('/accounts/100');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Settings' })).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe('/accounts/100/settings');
+    expect(await screen.findByRole('heading', { level: 1, name: 'Finance' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/accounts/100/finance');
   });
 
   it('clamps last quarter to the API’s 90 days, says so, and compares with nothing rather than a shorter period', async () => {

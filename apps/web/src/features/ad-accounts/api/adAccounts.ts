@@ -45,6 +45,10 @@ export interface AccountAbilities {
   canSeeCampaigns: boolean;
   canManageMembers: boolean;
   canEditAccount: boolean;
+  /** finance:read: billed spend, invoices, restatements and their CSVs. */
+  canSeeFinance: boolean;
+  /** finance:write: closing a month. */
+  canCloseMonths: boolean;
 }
 
 export function abilities(account: Pick<AdAccount, 'permissions'>): AccountAbilities {
@@ -56,6 +60,8 @@ export function abilities(account: Pick<AdAccount, 'permissions'>): AccountAbili
     canSeeCampaigns: admin || has('CAMPAIGN_MANAGER') || has('ANALYST'),
     canManageMembers: admin,
     canEditAccount: admin,
+    canSeeFinance: admin || has('FINANCE_MANAGER'),
+    canCloseMonths: admin || has('FINANCE_MANAGER'),
   };
 }
 

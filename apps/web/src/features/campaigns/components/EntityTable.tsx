@@ -3,8 +3,11 @@ import { useQueryClient } from '@tanstack/react-query';
 import { type ColDef, type GridApi, type ICellRendererParams } from 'ag-grid-community';
 import { type ReactNode, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../lib/apiErrors';
+import { DateRangeControl } from '../../overview/components/DateRangeControl';
+import { presetRange, resolveRange, type DateRange, type RangePreset } from '../../overview/dateRange';
 import { useCurrentAccount } from '../../ad-accounts/hooks/useAdAccounts';
 import { fetchPage, setStatuses, updateOne, type Level, type RowOf } from '../api/campaigns';
+import { fetchRowMetrics } from '../api/metrics';
 import { EntityGrid } from './EntityGrid';
 import { MoneyEditForm, type MoneyField } from './MoneyEditForm';
 
@@ -43,6 +46,28 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
   const [busy, setBusy] = useState(false);
   const apiRef = useRef<GridApi<RowOf<L>> | null>(null);
   const statuses = STATUS_FILTERS[filter]!.statuses;
+  // The metrics' date range, in the account's timezone (the overview's presets and clamping to the API's 90 days).
+  const [now] = useState(() => new Date());
+  const [preset, setPreset] = useState<RangePreset>('last_30_days');
+  const [custom, setCustom] = useState<DateRange>(() => presetRange('last_30_days', account.timezone, now));
+  const range = useMemo(
+    () => resolveRange(preset === 'custom' ? custom : presetRange(preset, account.timezone, now), account.timezone, now),
+    [preset, custom, account.timezone, now],
+  );
+  const [metricsError, setMetricsError] = useState<string | null>(null);
+
+  /** A page of rows with each row's metrics for the range attached (null on every row when they could not be read). */
+  const pageWithMetrics = async (bookmark: string | null, pageSize: number, order: 'ASCENDING' | 'DESCENDING') => {
+    const page = await fetchPage(account.id, level, { bookmark, pageSize, order, statuses, parentIds });
+    try {
+      const metrics = await fetchRowMetrics(account.id, level, page.items.map((r) => (r as Row).id), range);
+      setMetricsError(null);
+      return { ...page, items: page.items.map((r) => ({ ...r, metrics: metrics.get((r as Row).id) ?? null })) };
+    } catch (error) {
+      setMetricsError(errorMessage(error));
+      return { ...page, items: page.items.map((r) => ({ ...r, metrics: null })) };
+    }
+  };
 
   const changeStatus = async (ids: string[], status: 'ACTIVE' | 'PAUSED') => {
     setBusy(true);
@@ -72,7 +97,6 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
       headerName: 'Actions',
       colId: 'actions',
       minWidth: editFields ? 220 : 120,
-      flex: 1,
       cellRenderer: (params: ICellRendererParams<RowOf<L>>) => {
         const row = params.data as (RowOf<L> & Row) | undefined;
         if (!row) return null;
@@ -98,7 +122,9 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
         );
       },
     };
-    return [...columns, actions];
+    // Right after the status it changes, so it stays in view however many metric columns follow.
+    const at = columns.findIndex((c) => c.colId === 'status') + 1;
+    return at > 0 ? [...columns.slice(0, at), actions, ...columns.slice(at)] : [...columns, actions];
   }, [columns, can.canEditCampaigns, busy, editFields, account.id]);
 
   const fields = editing ? editFields?.(editing) : null;
@@ -106,6 +132,20 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
 
   return (
     <div className="entity-table">
+      <DateRangeControl
+        preset={preset}
+        custom={custom}
+        resolved={range}
+        timeZone={account.timezone}
+        onPreset={setPreset}
+        onCustom={setCustom}
+        showComparison={false}
+      />
+      {metricsError && (
+        <div role="alert" className="callout callout--error">
+          <p>{`Metrics for ${range.start} → ${range.end} could not be loaded: ${metricsError}`}</p>
+        </div>
+      )}
       <div className="toolbar">
         <label className="toolbar__filter">
           Show{' '}
@@ -168,8 +208,8 @@ export function EntityTable<L extends Level>({ level, noun, columns, parentIds, 
         <EntityGrid<RowOf<L>>
           label={noun}
           columns={allColumns}
-          resetKey={`${account.id}:${level}:${statuses.join(',')}:${parentIds?.ids.join(',') ?? ''}`}
-          fetchPage={(bookmark, pageSize, order) => fetchPage(account.id, level, { bookmark, pageSize, order, statuses, parentIds })}
+          resetKey={`${account.id}:${level}:${statuses.join(',')}:${parentIds?.ids.join(',') ?? ''}:${range.start}:${range.end}`}
+          fetchPage={pageWithMetrics}
           selectable={can.canEditCampaigns}
           onSelectionChange={setSelected}
           onTotal={setTotal}

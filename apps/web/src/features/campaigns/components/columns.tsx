@@ -1,8 +1,10 @@
 import { type Ad, type AdGroup, type Campaign } from '@loupe/contracts';
 import { type ColDef, type ICellRendererParams } from 'ag-grid-community';
+import { cpaMicros, ctr, formatMicros, formatPercent, formatRatio, NOT_APPLICABLE, roas, totalConversions } from '@loupe/metrics';
 import { Link } from 'react-router';
 import { formatDate } from '../../../lib/format';
 import { formatMoney } from '../../../lib/money';
+import { type RowMetrics, type WithMetrics } from '../api/metrics';
 import { StatusBadge } from './StatusBadge';
 
 interface Ctx {
@@ -28,12 +30,42 @@ const created = <T extends { created_time: number }>(ctx: Ctx): ColDef<T> => ({
 });
 
 /**
- * Metric columns (spend, impressions, clicks, CTR, ROAS) join these lists when the
- * analytics API exists: `metricColumns` is the one place to add them, fed by a metrics
- * query keyed by the rows' ids. Until then the grid shows no numbers rather than fake ones.
+ * The key metrics per row for the grid's date range (spend, impressions, clicks, CTR,
+ * conversions, CPA, ROAS), from the analytics sums EntityTable attaches to each row as
+ * `metrics`. Ratios come from @loupe/metrics on those sums; money is exact micros in the
+ * account currency. "…" while a row's metrics load, "—" when undefined or unavailable.
+ * Not sortable: the API pages in creation order only.
  */
-export function metricColumns<T>(): ColDef<T>[] {
-  return [];
+export function metricColumns<T>(ctx: Ctx): ColDef<T>[] {
+  const metric = (headerName: string, colId: string, show: (m: RowMetrics) => string, headerTooltip?: string): ColDef<T> => ({
+    headerName,
+    colId,
+    width: 120,
+    type: 'rightAligned',
+    headerTooltip,
+    valueGetter: (p) => {
+      const row = p.data as WithMetrics<T> | undefined;
+      if (!row) return '';
+      if (row.metrics === undefined) return '…';
+      return row.metrics === null ? '—' : show(row.metrics);
+    },
+  });
+  const whole = (n: bigint) => new Intl.NumberFormat('en-US').format(n);
+  return [
+    metric('Spend', 'spend', (m) => formatMicros(m.spendMicros, ctx.currency)),
+    metric('Impressions', 'impressions', (m) => whole(m.impressions)),
+    metric('Clicks', 'clicks', (m) => whole(m.clicks), 'Pin clicks'),
+    metric('CTR', 'ctr', (m) => formatPercent(ctr(m)), 'Clicks ÷ impressions'),
+    metric('Conversions', 'conversions', (m) => whole(totalConversions(m)), 'All conversion types; 30-day click, 1-day view'),
+    metric('CPA', 'cpa', (m) => {
+      const cpa = cpaMicros(m);
+      return cpa === null ? NOT_APPLICABLE : formatMicros(cpa, ctx.currency);
+    }, 'Spend ÷ conversions'),
+    metric('ROAS', 'roas', (m) => {
+      const value = roas(m);
+      return value === null ? NOT_APPLICABLE : `${formatRatio(value)}×`;
+    }, 'Conversion value ÷ spend'),
+  ];
 }
 
 const statusCell = (p: ICellRendererParams<{ summary_status: string }>) => (p.data ? <StatusBadge status={p.data.summary_status} /> : null);
@@ -53,7 +85,7 @@ export function campaignColumns(ctx: Ctx): ColDef<Campaign>[] {
     { headerName: 'Daily cap', colId: 'daily', width: 120, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.daily_spend_cap) },
     { headerName: 'Lifetime cap', colId: 'lifetime', width: 130, type: 'rightAligned', valueGetter: (p) => money(ctx, p.data?.lifetime_spend_cap) },
     { headerName: 'Schedule', colId: 'schedule', minWidth: 180, flex: 1, valueGetter: (p) => (p.data ? schedule(ctx, p.data.start_time, p.data.end_time) : '') },
-    ...metricColumns<Campaign>(),
+    ...metricColumns<Campaign>(ctx),
     created<Campaign>(ctx),
   ];
 }
@@ -99,7 +131,7 @@ export function adGroupColumns(ctx: Ctx): ColDef<AdGroup>[] {
           </Link>
         ) : null,
     },
-    ...metricColumns<AdGroup>(),
+    ...metricColumns<AdGroup>(ctx),
     created<AdGroup>(ctx),
   ];
 }
@@ -123,7 +155,7 @@ export function adColumns(ctx: Ctx): ColDef<Ad>[] {
           '—'
         ),
     },
-    ...metricColumns<Ad>(),
+    ...metricColumns<Ad>(ctx),
     created<Ad>(ctx),
   ];
 }

@@ -8,10 +8,12 @@ interface Props {
   timeZone: string;
   onPreset: (preset: RangePreset) => void;
   onCustom: (range: DateRange) => void;
+  /** Whether to name the previous period the figures are compared with (the overview does; the grids do not compare). */
+  showComparison?: boolean;
 }
 
 /** Presets as a radio group (arrow keys move between them), custom dates as two date inputs. */
-export function DateRangeControl({ preset, custom, resolved, timeZone, onPreset, onCustom }: Props) {
+export function DateRangeControl({ preset, custom, resolved, timeZone, onPreset, onCustom, showComparison = true }: Props) {
   const id = useId();
   return (
     <div className="range-control">
@@ -38,9 +40,11 @@ export function DateRangeControl({ preset, custom, resolved, timeZone, onPreset,
       )}
       <p id={`${id}-range`} className="muted range-control__summary">
         {`${resolved.start} → ${resolved.end} (${resolved.days} ${resolved.days === 1 ? 'day' : 'days'}, ${timeZone})`}
-        {resolved.previous
-          ? ` · compared with ${resolved.previous.start} → ${resolved.previous.end}`
-          : ' · no comparison: the previous period of equal length starts before the 90 days the analytics API keeps'}
+        {!showComparison
+          ? ''
+          : resolved.previous
+            ? ` · compared with ${resolved.previous.start} → ${resolved.previous.end}`
+            : ' · no comparison: the previous period of equal length starts before the 90 days the analytics API keeps'}
       </p>
       {resolved.clampedBecause && (
         <p role="note" className="callout callout--warning">
