@@ -19,6 +19,7 @@ const AdsPage = lazy(() => import('../pages/AdsPage').then((m) => ({ default: m.
 const NewCampaignPage = lazy(() => import('../pages/NewCampaignPage').then((m) => ({ default: m.NewCampaignPage })));
 const OverviewPage = lazy(() => import('../pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const DeliveryPage = lazy(() => import('../pages/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
+const ReportsPage = lazy(() => import('../pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export const routes: RouteObject[] = [
@@ -48,6 +49,7 @@ export const routes: RouteObject[] = [
                   { path: 'campaigns/:campaignId', element: <AdGroupsPage /> },
                   { path: 'ad_groups/:adGroupId', element: <AdsPage /> },
                   { path: 'ad_groups/:adGroupId/delivery', element: <DeliveryPage /> },
+                  { path: 'reports', element: <ReportsPage /> },
                   { path: 'settings', element: <SettingsPage /> },
                 ],
               },

@@ -1,0 +1,211 @@
+import { type AdAccount, type ReportDefinition } from '@loupe/contracts';
+import { type LoupeMetric } from '@loupe/metrics';
+import { useId, useState, type FormEvent } from 'react';
+import {
+  BREAKDOWNS,
+  DIMENSION_LABELS,
+  FILTER_DEVICES,
+  FILTER_GENDERS,
+  GRANULARITIES,
+  GRANULARITY_LABELS,
+  METRIC_LABELS,
+  METRIC_OPTIONS,
+  rangeOf,
+  REPORT_PRESET_LABELS,
+  REPORT_PRESETS,
+  toDefinition,
+  type Breakdown,
+  type BuilderState,
+} from '../definition';
+
+interface Props {
+  state: BuilderState;
+  onChange: (state: BuilderState) => void;
+  /** Ad accounts the person may read reports on; the home account (the route's) cannot be removed. */
+  accounts: readonly Pick<AdAccount, 'id' | 'name' | 'currency' | 'timezone'>[];
+  homeAccountId: string;
+  timeZone: string;
+  now: Date;
+  onRun: (definition: ReportDefinition) => void;
+  running?: boolean;
+}
+
+const toggle = <T,>(list: readonly T[], item: T, on: boolean): T[] => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
+
+/**
+ * The report builder: ad accounts, dates (presets or custom), granularity, breakdowns,
+ * metrics and filters. Checked with the API's own schema on "Run report"; problems are
+ * shown beside the field they concern and the first one gets focus.
+ */
+export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZone, now, onRun, running = false }: Props) {
+  const id = useId();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const set = (patch: Partial<BuilderState>) => onChange({ ...state, ...patch });
+  const range = rangeOf(state, timeZone, now);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const result = toDefinition(state, timeZone, now);
+    if (!result.ok) {
+      setErrors(result.errors);
+      const first = Object.keys(result.errors)[0];
+      if (first) document.getElementById(`${id}-${first}`)?.focus();
+      return;
+    }
+    setErrors({});
+    onRun(result.definition);
+  };
+
+  const fieldError = (name: string) =>
+    errors[name] ? (
+      <p id={`${id}-${name}-error`} className="field__error">
+        {errors[name]}
+      </p>
+    ) : null;
+  const described = (name: string) => (errors[name] ? `${id}-${name}-error` : undefined);
+
+  return (
+    <form aria-label="Report builder" className="report-builder" onSubmit={submit} noValidate>
+      <fieldset className="report-builder__group" id={`${id}-accounts`} tabIndex={-1} aria-describedby={described('accounts')}>
+        <legend>Ad accounts</legend>
+        <div className="report-builder__options">
+          {accounts.map((account) => (
+            <label key={account.id} className="check">
+              <input
+                type="checkbox"
+                checked={state.accountIds.includes(account.id)}
+                disabled={account.id === homeAccountId && state.accountIds.length === 1 && state.accountIds[0] === homeAccountId}
+                onChange={(e) => set({ accountIds: toggle(state.accountIds, account.id, e.target.checked) })}
+              />
+              {`${account.name} · ${account.currency}`}
+            </label>
+          ))}
+        </div>
+        {fieldError('accounts')}
+      </fieldset>
+
+      <fieldset className="report-builder__group" id={`${id}-dates`} tabIndex={-1} aria-describedby={described('dates') ?? `${id}-range`}>
+        <legend>Date range</legend>
+        <div className="segmented" role="radiogroup" aria-label="Date range preset">
+          {REPORT_PRESETS.map((p) => (
+            <label key={p} className={state.preset === p ? 'segmented__option segmented__option--on' : 'segmented__option'}>
+              <input type="radio" name={`${id}-preset`} value={p} checked={state.preset === p} onChange={() => set({ preset: p, custom: p === 'custom' ? range : state.custom })} />
+              {REPORT_PRESET_LABELS[p]}
+            </label>
+          ))}
+        </div>
+        {state.preset === 'custom' && (
+          <div className="field-row">
+            <label className="field">
+              <span className="field__label">From</span>
+              <input type="date" value={state.custom.start} onChange={(e) => e.target.value && set({ custom: { ...state.custom, start: e.target.value } })} />
+            </label>
+            <label className="field">
+              <span className="field__label">To</span>
+              <input type="date" value={state.custom.end} onChange={(e) => e.target.value && set({ custom: { ...state.custom, end: e.target.value } })} />
+            </label>
+          </div>
+        )}
+        <p id={`${id}-range`} className="muted">{`${range.start} → ${range.end}, each account’s days in its own timezone`}</p>
+        {fieldError('dates')}
+      </fieldset>
+
+      <div className="field-row">
+        <label className="field">
+          <span className="field__label">Granularity</span>
+          <select value={state.granularity} onChange={(e) => set({ granularity: e.target.value as BuilderState['granularity'] })}>
+            {GRANULARITIES.map((g) => (
+              <option key={g} value={g}>
+                {GRANULARITY_LABELS[g]}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      <fieldset className="report-builder__group" id={`${id}-breakdowns`} tabIndex={-1} aria-describedby={described('breakdowns')}>
+        <legend>Break down by</legend>
+        <div className="report-builder__options">
+          {BREAKDOWNS.map((d: Breakdown) => (
+            <label key={d} className="check">
+              <input type="checkbox" checked={state.breakdowns.includes(d)} onChange={(e) => set({ breakdowns: toggle(state.breakdowns, d, e.target.checked) })} />
+              {DIMENSION_LABELS[d]}
+            </label>
+          ))}
+        </div>
+        {fieldError('breakdowns')}
+      </fieldset>
+
+      <fieldset className="report-builder__group" id={`${id}-metrics`} tabIndex={-1} aria-describedby={described('metrics')}>
+        <legend>Metrics</legend>
+        <div className="report-builder__options">
+          {METRIC_OPTIONS.map((m: LoupeMetric) => (
+            <label key={m} className="check">
+              <input type="checkbox" checked={state.metrics.includes(m)} onChange={(e) => set({ metrics: toggle(state.metrics, m, e.target.checked) })} />
+              {METRIC_LABELS[m]}
+            </label>
+          ))}
+        </div>
+        {fieldError('metrics')}
+      </fieldset>
+
+      <details className="report-builder__filters" open={Boolean(state.campaignIds || state.locations || state.genders.length || state.devices.length || errors.campaignIds || errors.locations)}>
+        <summary>Filters</summary>
+        <div className="field-row">
+          <label className={errors.campaignIds ? 'field field--invalid' : 'field'}>
+            <span className="field__label">Campaign ids</span>
+            <input
+              id={`${id}-campaignIds`}
+              value={state.campaignIds}
+              placeholder="e.g. 687194767360, 687194767361"
+              aria-invalid={errors.campaignIds ? true : undefined}
+              aria-describedby={described('campaignIds')}
+              onChange={(e) => set({ campaignIds: e.target.value })}
+            />
+            {fieldError('campaignIds')}
+          </label>
+          <label className={errors.locations ? 'field field--invalid' : 'field'}>
+            <span className="field__label">Countries</span>
+            <input
+              id={`${id}-locations`}
+              value={state.locations}
+              placeholder="e.g. US, DE"
+              aria-invalid={errors.locations ? true : undefined}
+              aria-describedby={described('locations')}
+              onChange={(e) => set({ locations: e.target.value })}
+            />
+            {fieldError('locations')}
+          </label>
+        </div>
+        <fieldset className="report-builder__group">
+          <legend>Gender</legend>
+          <div className="report-builder__options">
+            {FILTER_GENDERS.map((g) => (
+              <label key={g} className="check">
+                <input type="checkbox" checked={state.genders.includes(g)} onChange={(e) => set({ genders: toggle(state.genders, g, e.target.checked) })} />
+                {g}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+        <fieldset className="report-builder__group">
+          <legend>Device</legend>
+          <div className="report-builder__options">
+            {FILTER_DEVICES.map((d) => (
+              <label key={d} className="check">
+                <input type="checkbox" checked={state.devices.includes(d)} onChange={(e) => set({ devices: toggle(state.devices, d, e.target.checked) })} />
+                {d}
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </details>
+      {fieldError('form')}
+      <div className="button-row">
+        <button type="submit" className="button button--primary" disabled={running}>
+          {running ? 'Running…' : 'Run report'}
+        </button>
+      </div>
+    </form>
+  );
+}
