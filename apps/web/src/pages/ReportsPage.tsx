@@ -45,6 +45,8 @@ export function ReportsPage() {
     queryFn: ({ pageParam, signal }) => runReport(definition!, pageParam, signal),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.bookmark ?? undefined,
+    // The previous results stay on screen (dimmed by the running button) while a changed report runs.
+    placeholderData: (previous) => previous,
     enabled: definition !== null && can.canSeeCampaigns,
   });
   const first = report.data?.pages[0];

@@ -127,6 +127,17 @@ export function rangeOf(state: Pick<BuilderState, 'preset' | 'custom'>, timeZone
 
 const words = (text: string) => text.split(/[\s,]+/).filter((w) => w.length > 0);
 
+/** Where the schema's complaints are shown in the form. */
+const FIELD_OF_PATH: Record<string, string> = {
+  ad_account_ids: 'accounts',
+  start_date: 'dates',
+  end_date: 'dates',
+  dimensions: 'breakdowns',
+  metrics: 'metrics',
+  'filters.campaign_ids': 'campaignIds',
+  'filters.location': 'locations',
+};
+
 export type BuildResult = { ok: true; definition: ReportDefinition } | { ok: false; errors: Record<string, string> };
 
 /** The form as the API's report definition, or the problems to show beside each field. */
@@ -159,7 +170,8 @@ export function toDefinition(state: BuilderState, timeZone: string, now: Date): 
   const parsed = reportDefinitionSchema.safeParse(candidate);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const field = issue.path[0] === 'dimensions' ? 'breakdowns' : issue.path[0] === 'ad_account_ids' ? 'accounts' : String(issue.path[0] ?? 'form');
+      const [top, sub] = issue.path;
+      const field = FIELD_OF_PATH[top === 'filters' ? `filters.${String(sub)}` : String(top)] ?? 'form';
       errors[field] ??= issue.message;
     }
   }

@@ -1,6 +1,7 @@
 import { type AdAccount, type ReportDefinition } from '@loupe/contracts';
 import { type LoupeMetric } from '@loupe/metrics';
 import { useId, useState, type FormEvent } from 'react';
+import { Field } from '../../../components/Field';
 import {
   BREAKDOWNS,
   DIMENSION_LABELS,
@@ -30,6 +31,9 @@ interface Props {
   running?: boolean;
 }
 
+/** The fields in the order they appear, so the first problem on screen gets focus. */
+const FORM_ORDER = ['accounts', 'dates', 'breakdowns', 'metrics', 'campaignIds', 'locations'];
+
 const toggle = <T,>(list: readonly T[], item: T, on: boolean): T[] => (on ? [...list.filter((x) => x !== item), item] : list.filter((x) => x !== item));
 
 /**
@@ -43,13 +47,14 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
   const set = (patch: Partial<BuilderState>) => onChange({ ...state, ...patch });
   const range = rangeOf(state, timeZone, now);
 
-  const submit = (event: FormEvent) => {
+  const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    const form = event.currentTarget;
     const result = toDefinition(state, timeZone, now);
     if (!result.ok) {
       setErrors(result.errors);
-      const first = Object.keys(result.errors)[0];
-      if (first) document.getElementById(`${id}-${first}`)?.focus();
+      const first = FORM_ORDER.find((field) => result.errors[field] !== undefined);
+      if (first) form.querySelector<HTMLElement>(`[data-field="${first}"]`)?.focus();
       return;
     }
     setErrors({});
@@ -66,7 +71,7 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
 
   return (
     <form aria-label="Report builder" className="report-builder" onSubmit={submit} noValidate>
-      <fieldset className="report-builder__group" id={`${id}-accounts`} tabIndex={-1} aria-describedby={described('accounts')}>
+      <fieldset className="report-builder__group" data-field="accounts" tabIndex={-1} aria-describedby={described('accounts')}>
         <legend>Ad accounts</legend>
         <div className="report-builder__options">
           {accounts.map((account) => (
@@ -84,7 +89,7 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
         {fieldError('accounts')}
       </fieldset>
 
-      <fieldset className="report-builder__group" id={`${id}-dates`} tabIndex={-1} aria-describedby={described('dates') ?? `${id}-range`}>
+      <fieldset className="report-builder__group" data-field="dates" tabIndex={-1} aria-describedby={described('dates') ?? `${id}-range`}>
         <legend>Date range</legend>
         <div className="segmented" role="radiogroup" aria-label="Date range preset">
           {REPORT_PRESETS.map((p) => (
@@ -123,7 +128,7 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
         </label>
       </div>
 
-      <fieldset className="report-builder__group" id={`${id}-breakdowns`} tabIndex={-1} aria-describedby={described('breakdowns')}>
+      <fieldset className="report-builder__group" data-field="breakdowns" tabIndex={-1} aria-describedby={described('breakdowns')}>
         <legend>Break down by</legend>
         <div className="report-builder__options">
           {BREAKDOWNS.map((d: Breakdown) => (
@@ -136,7 +141,7 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
         {fieldError('breakdowns')}
       </fieldset>
 
-      <fieldset className="report-builder__group" id={`${id}-metrics`} tabIndex={-1} aria-describedby={described('metrics')}>
+      <fieldset className="report-builder__group" data-field="metrics" tabIndex={-1} aria-describedby={described('metrics')}>
         <legend>Metrics</legend>
         <div className="report-builder__options">
           {METRIC_OPTIONS.map((m: LoupeMetric) => (
@@ -152,30 +157,12 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
       <details className="report-builder__filters" open={Boolean(state.campaignIds || state.locations || state.genders.length || state.devices.length || errors.campaignIds || errors.locations)}>
         <summary>Filters</summary>
         <div className="field-row">
-          <label className={errors.campaignIds ? 'field field--invalid' : 'field'}>
-            <span className="field__label">Campaign ids</span>
-            <input
-              id={`${id}-campaignIds`}
-              value={state.campaignIds}
-              placeholder="e.g. 687194767360, 687194767361"
-              aria-invalid={errors.campaignIds ? true : undefined}
-              aria-describedby={described('campaignIds')}
-              onChange={(e) => set({ campaignIds: e.target.value })}
-            />
-            {fieldError('campaignIds')}
-          </label>
-          <label className={errors.locations ? 'field field--invalid' : 'field'}>
-            <span className="field__label">Countries</span>
-            <input
-              id={`${id}-locations`}
-              value={state.locations}
-              placeholder="e.g. US, DE"
-              aria-invalid={errors.locations ? true : undefined}
-              aria-describedby={described('locations')}
-              onChange={(e) => set({ locations: e.target.value })}
-            />
-            {fieldError('locations')}
-          </label>
+          <Field label="Campaign ids" error={errors.campaignIds}>
+            {(props) => <input {...props} data-field="campaignIds" value={state.campaignIds} placeholder="e.g. 687194767360, 687194767361" onChange={(e) => set({ campaignIds: e.target.value })} />}
+          </Field>
+          <Field label="Countries" error={errors.locations}>
+            {(props) => <input {...props} data-field="locations" value={state.locations} placeholder="e.g. US, DE" onChange={(e) => set({ locations: e.target.value })} />}
+          </Field>
         </div>
         <fieldset className="report-builder__group">
           <legend>Gender</legend>

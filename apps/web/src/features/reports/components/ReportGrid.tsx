@@ -1,4 +1,4 @@
-import { CellStyleModule, ClientSideRowModelModule, ModuleRegistry, PinnedRowModule, type ColDef } from 'ag-grid-community';
+import { CellStyleModule, ClientSideRowModelModule, ModuleRegistry, PinnedRowModule, RowStyleModule, type ColDef } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import { useMemo } from 'react';
 import { type ReportResponse } from '@loupe/contracts';
@@ -7,7 +7,7 @@ import { dimensionText, formatReportCell, totalsRows, type ReportRow } from '../
 
 // The rows of a report are loaded page by page from the builder and handed to the grid;
 // totals (one per currency) are pinned under them.
-ModuleRegistry.registerModules([CellStyleModule, ClientSideRowModelModule, PinnedRowModule]);
+ModuleRegistry.registerModules([CellStyleModule, ClientSideRowModelModule, PinnedRowModule, RowStyleModule]);
 
 const ROW_HEIGHT = 40;
 

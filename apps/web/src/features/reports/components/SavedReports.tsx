@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReportDefinition, type SavedReport } from '@loupe/contracts';
 import { useId, useState, type FormEvent } from 'react';
+import { Field } from '../../../components/Field';
 import { EmptyState, ErrorState, Skeleton } from '../../../components/States';
 import { errorMessage } from '../../../lib/apiErrors';
 import { formatDateTime } from '../../../lib/format';
@@ -63,7 +64,7 @@ export function SavedReports({ accountId, timeZone, definition, opened, onOpen }
     event?.preventDefault();
     if (name.trim() === '') {
       setNameError('Give the report a name.');
-      document.getElementById(`${id}-name`)?.focus();
+      document.querySelector<HTMLElement>(`[aria-label="Save report"] [data-field="name"]`)?.focus();
       return;
     }
     setNameError(null);
@@ -97,15 +98,9 @@ export function SavedReports({ accountId, timeZone, definition, opened, onOpen }
       )}
 
       <form aria-label="Save report" className="report-saved__form" onSubmit={submit(opened ? 'update' : 'create')} noValidate>
-        <label className={nameError ? 'field field--invalid' : 'field'}>
-          <span className="field__label">Report name</span>
-          <input id={`${id}-name`} value={name} maxLength={200} aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? `${id}-name-error` : undefined} onChange={(e) => setName(e.target.value)} />
-          {nameError && (
-            <span id={`${id}-name-error`} className="field__error">
-              {nameError}
-            </span>
-          )}
-        </label>
+        <Field label="Report name" error={nameError ?? undefined}>
+          {(props) => <input {...props} data-field="name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />}
+        </Field>
         <fieldset className="report-builder__group" disabled={!isOwner}>
           <legend>Share</legend>
           {!isOwner && <p className="muted">Only the report’s owner changes whom it is shared with.</p>}
