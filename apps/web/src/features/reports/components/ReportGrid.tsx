@@ -53,7 +53,7 @@ export function ReportGrid({ response, rows, accountNames }: { response: ReportR
         rowHeight={ROW_HEIGHT}
         headerHeight={48}
         getRowClass={(params) => (params.node.rowPinned ? 'report-grid__totals' : undefined)}
-        suppressCellFocus={false}
+        suppressColumnVirtualisation
       />
     </div>
   );
