@@ -97,7 +97,8 @@ describe('reports screen', () => {
   it('runs the report over two accounts and pins one totals row per currency, in that currency', async () => {
     const api = stub();
     renderApp('/accounts/100/reports');
-    expect(await screen.findByRole('heading', { level: 1, name: 'Reports' })).toBeInTheDocument();
+    // The first render of a lazy route chunk can be slow on a busy machine.
+    expect(await screen.findByRole('heading', { level: 1, name: 'Reports' }, { timeout: 20_000 })).toBeInTheDocument();
     await screen.findByRole('heading', { name: 'Results · 3 rows' });
     fireEvent.click(screen.getByLabelText('Clay Europe · EUR'));
     fireEvent.click(screen.getByRole('button', { name: 'Run report' }));
@@ -114,7 +115,7 @@ describe('reports screen', () => {
   it('shows the API’s message when the report is refused, and an empty state when nothing delivered', async () => {
     stub({ 'POST /v5/reports/query': [fail(403, 3, "Role FINANCE_MANAGER on ad account 200 may not read analytics."), ok({ ...report, rows: [], totals: [], total_rows: 0 })] });
     renderApp('/accounts/100/reports');
-    const alert = await screen.findByRole('alert');
+    const alert = await screen.findByRole('alert', {}, { timeout: 20_000 });
     expect(alert).toHaveTextContent("Role FINANCE_MANAGER on ad account 200 may not read analytics.");
     fireEvent.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('heading', { name: 'No delivery for this report' })).toBeInTheDocument();
@@ -126,7 +127,7 @@ describe('reports screen', () => {
       'POST /v5/ad_accounts/100/saved_reports': (call: StubCall) => jsonResponse(saved({ name: (call.body as { name: string }).name, shared_with_account: false, shared_with_user_ids: ['2'] })),
     });
     renderApp('/accounts/100/reports');
-    await screen.findByRole('heading', { name: 'Results · 3 rows' });
+    await screen.findByRole('heading', { name: 'Results · 3 rows' }, { timeout: 20_000 });
     const form = screen.getByRole('form', { name: 'Save report' });
     fireEvent.click(within(form).getByRole('button', { name: 'Save report' }));
     expect(within(form).getByLabelText('Report name')).toHaveAccessibleDescription('Give the report a name.');
@@ -161,7 +162,7 @@ describe('reports screen', () => {
       'GET /v5/ad_accounts/100/reports': status('tok-us'),
     });
     renderApp('/accounts/100/reports');
-    await screen.findByRole('heading', { name: 'Results · 2 rows' });
+    await screen.findByRole('heading', { name: 'Results · 2 rows' }, { timeout: 20_000 });
     fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
     const bar = await screen.findByRole('progressbar');
     await waitFor(() => expect(bar).toHaveAttribute('value', '40'));
