@@ -1,6 +1,5 @@
 import { type AdAccount, type ReportDefinition } from '@loupe/contracts';
-import { type LoupeMetric } from '@loupe/metrics';
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { Field } from '../../../components/Field';
 import {
   BREAKDOWNS,
@@ -15,7 +14,6 @@ import {
   REPORT_PRESET_LABELS,
   REPORT_PRESETS,
   toDefinition,
-  type Breakdown,
   type BuilderState,
 } from '../definition';
 
@@ -128,31 +126,26 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
         </label>
       </div>
 
-      <fieldset className="report-builder__group" data-field="breakdowns" tabIndex={-1} aria-describedby={described('breakdowns')}>
-        <legend>Break down by</legend>
-        <div className="report-builder__options">
-          {BREAKDOWNS.map((d: Breakdown) => (
-            <label key={d} className="check">
-              <input type="checkbox" checked={state.breakdowns.includes(d)} onChange={(e) => set({ breakdowns: toggle(state.breakdowns, d, e.target.checked) })} />
-              {DIMENSION_LABELS[d]}
-            </label>
-          ))}
-        </div>
-        {fieldError('breakdowns')}
-      </fieldset>
-
-      <fieldset className="report-builder__group" data-field="metrics" tabIndex={-1} aria-describedby={described('metrics')}>
-        <legend>Metrics</legend>
-        <div className="report-builder__options">
-          {METRIC_OPTIONS.map((m: LoupeMetric) => (
-            <label key={m} className="check">
-              <input type="checkbox" checked={state.metrics.includes(m)} onChange={(e) => set({ metrics: toggle(state.metrics, m, e.target.checked) })} />
-              {METRIC_LABELS[m]}
-            </label>
-          ))}
-        </div>
-        {fieldError('metrics')}
-      </fieldset>
+      <CheckboxGroup
+        legend="Break down by"
+        field="breakdowns"
+        options={BREAKDOWNS}
+        label={(d) => DIMENSION_LABELS[d]}
+        chosen={state.breakdowns}
+        onChange={(breakdowns) => set({ breakdowns })}
+        error={fieldError('breakdowns')}
+        describedBy={described('breakdowns')}
+      />
+      <CheckboxGroup
+        legend="Metrics"
+        field="metrics"
+        options={METRIC_OPTIONS}
+        label={(m) => METRIC_LABELS[m]}
+        chosen={state.metrics}
+        onChange={(metrics) => set({ metrics })}
+        error={fieldError('metrics')}
+        describedBy={described('metrics')}
+      />
 
       <details className="report-builder__filters" open={Boolean(state.campaignIds || state.locations || state.genders.length || state.devices.length || errors.campaignIds || errors.locations)}>
         <summary>Filters</summary>
@@ -164,28 +157,8 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
             {(props) => <input {...props} data-field="locations" value={state.locations} placeholder="e.g. US, DE" onChange={(e) => set({ locations: e.target.value })} />}
           </Field>
         </div>
-        <fieldset className="report-builder__group">
-          <legend>Gender</legend>
-          <div className="report-builder__options">
-            {FILTER_GENDERS.map((g) => (
-              <label key={g} className="check">
-                <input type="checkbox" checked={state.genders.includes(g)} onChange={(e) => set({ genders: toggle(state.genders, g, e.target.checked) })} />
-                {g}
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset className="report-builder__group">
-          <legend>Device</legend>
-          <div className="report-builder__options">
-            {FILTER_DEVICES.map((d) => (
-              <label key={d} className="check">
-                <input type="checkbox" checked={state.devices.includes(d)} onChange={(e) => set({ devices: toggle(state.devices, d, e.target.checked) })} />
-                {d}
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <CheckboxGroup legend="Gender" options={FILTER_GENDERS} label={(g) => g} chosen={state.genders} onChange={(genders) => set({ genders })} />
+        <CheckboxGroup legend="Device" options={FILTER_DEVICES} label={(d) => d} chosen={state.devices} onChange={(devices) => set({ devices })} />
       </details>
       {fieldError('form')}
       <div className="button-row">
@@ -194,5 +167,35 @@ export function ReportBuilder({ state, onChange, accounts, homeAccountId, timeZo
         </button>
       </div>
     </form>
+  );
+}
+
+interface CheckboxGroupProps<T extends string> {
+  legend: string;
+  options: readonly T[];
+  label: (option: T) => string;
+  chosen: readonly T[];
+  onChange: (chosen: T[]) => void;
+  /** Where a failed "Run report" sends focus (`data-field`), with its message and the id describing the group. */
+  field?: string;
+  error?: ReactNode;
+  describedBy?: string;
+}
+
+/** A fieldset of checkboxes choosing a list, in the order the person ticked them. */
+function CheckboxGroup<T extends string>({ legend, options, label, chosen, onChange, field, error, describedBy }: CheckboxGroupProps<T>) {
+  return (
+    <fieldset className="report-builder__group" data-field={field} tabIndex={field ? -1 : undefined} aria-describedby={describedBy}>
+      <legend>{legend}</legend>
+      <div className="report-builder__options">
+        {options.map((option) => (
+          <label key={option} className="check">
+            <input type="checkbox" checked={chosen.includes(option)} onChange={(e) => onChange(toggle(chosen, option, e.target.checked))} />
+            {label(option)}
+          </label>
+        ))}
+      </div>
+      {error}
+    </fieldset>
   );
 }
