@@ -79,7 +79,8 @@ function stub(overrides: Parameters<typeof stubApi>[0] = {}) {
   });
 }
 
-describe('reports screen', () => {
+// AG Grid and recharts render in jsdom; on a machine shared by many agents a test can pass the 30 s default.
+describe('reports screen', { timeout: 90_000 }, () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(NOW);
