@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
-import { LOUPE_CONFIG, signReportFileToken, sweepExpiredReports, type LoupeConfig } from '@loupe/server-core';
+import { bullConnection, LOUPE_CONFIG, QUEUES, signReportFileToken, sweepExpiredReports, type LoupeConfig } from '@loupe/server-core';
 import { parse } from 'csv-parse/sync';
-import type { Worker } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectPinterest } from './support/pinterest-schema';
 import { buildReportDataset, type ReportDataset } from './support/report-dataset';
@@ -37,12 +37,24 @@ describe('async reports', () => {
     // No worker yet: the job waits.
     const pending = await status(token);
     expectPinterest('AdsAnalyticsGetAsyncResponse', pending.body);
-    expect(pending.body).toEqual({ report_status: 'IN_PROGRESS', url: null, size: null });
+    expect(pending.body).toEqual({ report_status: 'IN_PROGRESS', url: null, size: null, progress: 0 });
+    // The worker reports progress on the job (runAsyncReportJob's updateProgress); the status carries it as an extension.
+    const config = t.app.get<LoupeConfig>(LOUPE_CONFIG);
+    const queue = new Queue(QUEUES.reports, { connection: bullConnection(config), prefix: config.redis.queuePrefix });
+    try {
+      await (await queue.getJob(token))!.updateProgress(40);
+    } finally {
+      await queue.close();
+    }
+    const midway = await status(token);
+    expectPinterest('AdsAnalyticsGetAsyncResponse', midway.body);
+    expect(midway.body).toEqual({ report_status: 'IN_PROGRESS', url: null, size: null, progress: 40 });
 
     worker = startReportWorker(t.app);
     const done = await waitForReport(t, ds.owner.auth, ds.a, token);
     expectPinterest('AdsAnalyticsGetAsyncResponse', done);
     expect(done.report_status).toBe('FINISHED');
+    expect(done.progress).toBe(100);
     const file = await t.http().get(pathOf(done.url!));
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toMatch(/^text\/csv/);
@@ -82,13 +94,13 @@ describe('async reports', () => {
     const token = (created.body as { token: string }).token;
     worker ??= startReportWorker(t.app);
     expect((await waitForReport(t, ds.owner.auth, ds.a, token)).report_status).toBe('FINISHED');
-    expect((await status(token, ds.b)).body).toEqual({ report_status: 'DOES_NOT_EXIST', url: null, size: null });
-    expect((await status('00000000-0000-0000-0000-000000000000')).body).toEqual({ report_status: 'DOES_NOT_EXIST', url: null, size: null });
+    expect((await status(token, ds.b)).body).toEqual({ report_status: 'DOES_NOT_EXIST', url: null, size: null, progress: null });
+    expect((await status('00000000-0000-0000-0000-000000000000')).body).toEqual({ report_status: 'DOES_NOT_EXIST', url: null, size: null, progress: null });
     expect((await status('not-a-token')).body).toMatchObject({ report_status: 'DOES_NOT_EXIST' });
     // The sweep removes files past their life (here: everything, as seen a day later).
     expect(await sweepExpiredReports(dir, 60, new Date(Date.now() + 86_400_000))).toBeGreaterThan(0);
     expect(existsSync(`${dir}/${token}.json`)).toBe(false);
-    expect((await status(token)).body).toEqual({ report_status: 'EXPIRED', url: null, size: null });
+    expect((await status(token)).body).toEqual({ report_status: 'EXPIRED', url: null, size: null, progress: null });
   });
 
   it('refuses bad requests with 400 {code, message}', async () => {

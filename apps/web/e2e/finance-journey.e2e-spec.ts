@@ -130,7 +130,7 @@ describe('finance journey in Chromium', () => {
   beforeAll(async () => {
     await buildWebApp(webDist);
     api = await startApi(webDist, { SERVICE_KEY });
-    worker = startWorker({ SERVICE_KEY });
+    worker = await startWorker({ SERVICE_KEY });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
 

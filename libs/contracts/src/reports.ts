@@ -164,7 +164,17 @@ export const asyncReportCreateSchema = z.object({
 export type AsyncReportCreate = z.infer<typeof asyncReportCreateSchema>;
 export const asyncReportCreateResponseSchema = z.object({ report_status: z.enum(ASYNC_REPORT_STATUSES), token: z.string(), message: z.string().nullable() });
 export const asyncReportQuerySchema = z.object({ token: z.string({ error: "Parameter 'token' is required" }).min(1).max(100) });
-export const asyncReportGetResponseSchema = z.object({ report_status: z.enum(ASYNC_REPORT_STATUSES), url: z.string().nullable(), size: z.number().nullable() });
+export const asyncReportGetResponseSchema = z.object({
+  report_status: z.enum(ASYNC_REPORT_STATUSES),
+  url: z.string().nullable(),
+  size: z.number().nullable(),
+  /**
+   * Loupe extension (Pinterest's object allows extra fields): how far the job has got, 0–100
+   * (0 while queued, the worker's `job.progress` while building, 100 when FINISHED); null
+   * when there is no job to measure (DOES_NOT_EXIST, FAILED, EXPIRED).
+   */
+  progress: z.number().int().min(0).max(100).nullable(),
+});
 export type AsyncReportGetResponse = z.infer<typeof asyncReportGetResponseSchema>;
 export const reportFileParamSchema = z.object({ file_token: z.string().min(1).max(100) });
 

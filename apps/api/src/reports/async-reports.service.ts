@@ -71,14 +71,14 @@ export class AsyncReportsService implements OnApplicationShutdown {
   }
 
   async status(scope: AdAccountScope, token: string, now = new Date()): Promise<AsyncReportGetResponse> {
-    const none: AsyncReportGetResponse = { report_status: 'DOES_NOT_EXIST', url: null, size: null };
+    const none: AsyncReportGetResponse = { report_status: 'DOES_NOT_EXIST', url: null, size: null, progress: null };
     if (!TOKEN.test(token)) return none;
     const job = await this.queue.getJob(token);
     // Another account's token is answered as unknown: tokens do not cross accounts.
     if (!job || job.data.adAccountId !== scope.id) return none;
     const state = await job.getState();
-    if (state === 'failed') return { report_status: 'FAILED', url: null, size: null };
-    if (state !== 'completed') return { report_status: 'IN_PROGRESS', url: null, size: null };
+    if (state === 'failed') return { report_status: 'FAILED', url: null, size: null, progress: null };
+    if (state !== 'completed') return { report_status: 'IN_PROGRESS', url: null, size: null, progress: progressOf(job.progress) };
     const result = job.returnvalue;
     const expiresAt = result.finishedAt + this.config.reports.fileTtlSeconds * 1000;
     const path = reportFilePath(this.config.reports.dir, token, result.format);
@@ -86,10 +86,10 @@ export class AsyncReportsService implements OnApplicationShutdown {
       () => true,
       () => false,
     );
-    if (now.getTime() >= expiresAt || !exists) return { report_status: 'EXPIRED', url: null, size: null };
+    if (now.getTime() >= expiresAt || !exists) return { report_status: 'EXPIRED', url: null, size: null, progress: null };
     const urlExpiry = Math.min(Math.floor(now.getTime() / 1000) + this.config.reports.urlTtlSeconds, Math.floor(expiresAt / 1000));
     const signed = signReportFileToken(this.config.reports.secret, { token, format: result.format }, urlExpiry);
-    return { report_status: 'FINISHED', url: `${this.config.api.publicUrl}/v5/report_files/${signed}`, size: result.size };
+    return { report_status: 'FINISHED', url: `${this.config.api.publicUrl}/v5/report_files/${signed}`, size: result.size, progress: 100 };
   }
 
   /** The file a signed token names; 404 for a forged, expired or deleted one (nothing tells them apart to a stranger). */
@@ -106,6 +106,11 @@ export class AsyncReportsService implements OnApplicationShutdown {
     if (!exists) throw new NotFoundException('Report file not found (it has expired).');
     return { stream: createReadStream(path), format: verified.format, token: verified.token };
   }
+}
+
+/** The worker reports a whole percentage (`job.progress`); anything else (an object, nothing yet) reads as 0. */
+function progressOf(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? Math.min(100, Math.max(0, Math.round(value))) : 0;
 }
 
 /** Pinterest's async limits, with messages that say what to send instead. */

@@ -31,10 +31,10 @@ export function startReportWorker(app: NestFastifyApplication): Worker<AsyncRepo
 }
 
 /** Polls the status route until the report leaves IN_PROGRESS (bounded, no timing assertion). */
-export async function waitForReport(t: TestApp, auth: string, adAccountId: string, token: string): Promise<{ report_status: string; url: string | null; size: number | null }> {
+export async function waitForReport(t: TestApp, auth: string, adAccountId: string, token: string): Promise<{ report_status: string; url: string | null; size: number | null; progress: number | null }> {
   for (let i = 0; i < 300; i++) {
     const res = await t.http().get(`/v5/ad_accounts/${adAccountId}/reports`).query({ token }).set('Authorization', auth);
-    const body = res.body as { report_status: string; url: string | null; size: number | null };
+    const body = res.body as { report_status: string; url: string | null; size: number | null; progress: number | null };
     if (body.report_status !== 'IN_PROGRESS') return body;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -44,7 +44,7 @@ export interface RunningApi {
 }
 
 /** Starts the real API (apps/api/src/main.ts) serving the built web app from `webDistDir`, on a free port. */
-export async function startApi(webDistDir: string, extraEnv: Record<string, string> = {}): Promise<RunningApi> {
+export async function startApi(webDistDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningApi> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn('node', ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
@@ -92,12 +92,13 @@ export interface RunningWorker {
 }
 
 /**
- * Starts the real worker (apps/worker/src/main.ts) on the same Postgres, Redis queues
- * and ClickHouse as the API: tracking events go through ingest, rollups and the spend
- * ledger exactly as in production.
+ * Starts the real worker (apps/worker/src/main.ts: event ingest into ClickHouse, rollups,
+ * the spend ledger, report files) on the same services and queue prefix as the API, so
+ * tracking events go through the pipeline exactly as in production. It listens on no
+ * port; it is taken as up once it has run a few seconds without exiting.
  */
-export function startWorker(extraEnv: Record<string, string> = {}): RunningWorker {
-  const child: ChildProcess = spawn('node', ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
+export async function startWorker(extraEnv: NodeJS.ProcessEnv = {}): Promise<RunningWorker> {
+  const child = spawn('node', ['-r', '@swc-node/register', 'apps/worker/src/main.ts'], {
     cwd: workspaceRoot,
     env: { ...process.env, SWC_NODE_PROJECT: 'apps/worker/tsconfig.json', LOG_LEVEL: 'warn', ...extraEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -105,11 +106,28 @@ export function startWorker(extraEnv: Record<string, string> = {}): RunningWorke
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  return {
-    stderr: () => stderr.slice(-2000),
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
   };
+  await new Promise((r) => setTimeout(r, 5_000));
+  if (child.exitCode !== null) throw new Error(`The worker exited with ${child.exitCode}: ${stderr.slice(-2000)}`);
+  return { stop, stderr: () => stderr.slice(-2000) };
+}
+
+/** Runs one of the API's command-line tools (apps/api/src/cli/<name>.ts) to the end; resolves with its stdout. */
+export function runApiCli(name: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn('node', ['-r', '@swc-node/register', `apps/api/src/cli/${name}.ts`, ...args], {
+      cwd: workspaceRoot,
+      env: { ...process.env, SWC_NODE_PROJECT: 'apps/api/tsconfig.json', ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done(stdout) : fail(new Error(`${name} ${args.join(' ')} exited with ${code}: ${stderr.slice(-2000)}`))));
+  });
 }

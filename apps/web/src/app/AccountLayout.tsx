@@ -27,7 +27,7 @@ export function AccountLayout() {
   }
   const value = currentAccountValue(account);
   const segment = pathname.split('/')[3];
-  const section = segment === 'settings' || segment === 'overview' || segment === 'finance' ? segment : 'campaigns';
+  const section = segment === 'settings' || segment === 'overview' || segment === 'finance' || segment === 'reports' ? segment : 'campaigns';
   return (
     <CurrentAccountContext.Provider value={value}>
       <div className="account-bar">
@@ -45,6 +45,13 @@ export function AccountLayout() {
               <li>
                 <NavLink to={`/accounts/${account.id}/campaigns`} className="nav-link">
                   Campaigns
+                </NavLink>
+              </li>
+            )}
+            {value.can.canSeeCampaigns && (
+              <li>
+                <NavLink to={`/accounts/${account.id}/reports`} className="nav-link">
+                  Reports
                 </NavLink>
               </li>
             )}

@@ -20,6 +20,7 @@ const NewCampaignPage = lazy(() => import('../pages/NewCampaignPage').then((m) =
 const OverviewPage = lazy(() => import('../pages/OverviewPage').then((m) => ({ default: m.OverviewPage })));
 const DeliveryPage = lazy(() => import('../pages/DeliveryPage').then((m) => ({ default: m.DeliveryPage })));
 const FinancePage = lazy(() => import('../pages/FinancePage').then((m) => ({ default: m.FinancePage })));
+const ReportsPage = lazy(() => import('../pages/ReportsPage').then((m) => ({ default: m.ReportsPage })));
 const SettingsPage = lazy(() => import('../pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 
 export const routes: RouteObject[] = [
@@ -49,6 +50,7 @@ export const routes: RouteObject[] = [
                   { path: 'campaigns/:campaignId', element: <AdGroupsPage /> },
                   { path: 'ad_groups/:adGroupId', element: <AdsPage /> },
                   { path: 'ad_groups/:adGroupId/delivery', element: <DeliveryPage /> },
+                  { path: 'reports', element: <ReportsPage /> },
                   { path: 'settings', element: <SettingsPage /> },
                   { path: 'finance', element: <FinancePage /> },
                 ],
