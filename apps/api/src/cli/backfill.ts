@@ -9,12 +9,14 @@
  * Simulated time is passed as each call's `nowMs`, as the routes pass the wall clock:
  * the auction's schedules and account-local budget days, the signed URLs' issue time and
  * expiry, the tracking events' times and the conversions API's 7-day window all follow
- * it. Pacing runs on simulated time too, under a Redis prefix of its own
- * (`PACING_KEY_PREFIX`), so a running API's pacing loop and the backfill never touch
- * each other's states. The worker must be running (the start command runs it).
+ * it. Pacing runs on simulated time too, on a Redis connection and key prefix of its
+ * own (PacingService's prefix parameter, `PACING_KEY_PREFIX`), so a running API's pacing
+ * loop and the backfill never touch each other's states. The worker must be running
+ * (the start command runs it, with ROLLUP_RANGE_AFTER_HOURS so history rolls up by the week).
  *
  *   SWC_NODE_PROJECT=apps/api/tsconfig.json node -r @swc-node/register apps/api/src/cli/backfill.ts \
- *     --days 365 [--to 2026-11-27T00:00:00Z] [--requests-per-day 1500] [--seed 1] [--wait] [--if-empty]
+ *     --days 365 [--to 2026-11-27T00:00:00Z | --from …] [--requests-per-day 800] [--seed 1] [--pacing-every 240]
+ *     [--concurrency 128] [--boost 1] [--wait] [--if-empty]
  */
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Module, Optional, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
