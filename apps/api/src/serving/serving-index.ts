@@ -13,6 +13,7 @@ import {
 import { targetingAudience, type PacingDeliveryType, type TargetingSpec } from '@loupe/contracts';
 import { DataSource } from 'typeorm';
 import { toAudienceRule } from '../audience/audience-rule';
+import { newExplainSlot, type ExplainSlot } from './explain';
 
 /** One deliverable ad (ACTIVE, review APPROVED) with what the response shows of its pin. */
 export interface IndexedAd {
@@ -55,10 +56,14 @@ export interface IndexedAdGroup {
   campaignLifetimeCapMicros: number | null;
   lifetimeFrequencyCap: number | null;
   dailyFrequencyCap: number | null;
+  /** Either frequency cap is set. */
+  frequencyCapped: boolean;
   rule: AudienceRule;
   /** Floors per billable event for each placement, in the account's currency. */
   reserveMicros: Readonly<Record<ServingPlacement, number>>;
   ads: readonly IndexedAd[];
+  /** The serve path's handle on this ad group's explain counts (see `ExplainSlot`). */
+  explainSlot: ExplainSlot;
 }
 
 interface AdGroupQueryRow {
@@ -233,11 +238,13 @@ export class ServingIndex {
         campaignLifetimeCapMicros: micros(row.lifetime_spend_cap),
         lifetimeFrequencyCap: row.lifetime_frequency_cap,
         dailyFrequencyCap: row.daily_frequency_cap,
+        frequencyCapped: row.lifetime_frequency_cap !== null || row.daily_frequency_cap !== null,
         rule: toAudienceRule(targetingAudience(row.targeting_spec ?? {})),
         reserveMicros: Object.fromEntries(
           SERVING_PLACEMENTS.map((p) => [p, reservePerEventMicros({ placement: p, billableEvent: row.billable_event, currency })]),
         ) as Record<ServingPlacement, number>,
         ads,
+        explainSlot: newExplainSlot(),
       });
     }
     return groups;
