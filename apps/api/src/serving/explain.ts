@@ -47,7 +47,14 @@ export class DayCounts {
   entered = 0;
   won = 0;
   readonly lost = [0, 0, 0, 0, 0, 0];
-  minBids: Map<number, number> | null = null;
+  /** Histogram of minimum bids to win: index = bucket (a few hundred at most), value = count. */
+  minBids: number[] | null = null;
+
+  addMinBid(bucket: number, n: number): void {
+    const histogram = (this.minBids ??= []);
+    while (histogram.length <= bucket) histogram.push(0);
+    histogram[bucket]! += n;
+  }
 
   fields(): [string, number][] {
     const out: [string, number][] = [];
@@ -56,7 +63,9 @@ export class DayCounts {
     REASONS.forEach((reason, i) => {
       if (this.lost[i]) out.push([`lost:${reason}`, this.lost[i]!]);
     });
-    for (const [bucket, n] of this.minBids ?? []) out.push([`mb:${bucket}`, n]);
+    this.minBids?.forEach((n, bucket) => {
+      if (n) out.push([`mb:${bucket}`, n]);
+    });
     return out;
   }
 }
@@ -117,9 +126,7 @@ export class ExplainCounters {
     c.entered += weight;
     c.lost[REASON_INDEX[reason]] += weight;
     if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
-      c.minBids ??= new Map();
-      const bucket = bidBucket(minBidToWin);
-      c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + 1);
+      c.addMinBid(bidBucket(minBidToWin), 1);
     }
   }
 
@@ -148,10 +155,9 @@ export class ExplainCounters {
           c.entered += counts.entered;
           c.won += counts.won;
           counts.lost.forEach((n, i) => (c.lost[i]! += n));
-          for (const [bucket, n] of counts.minBids ?? []) {
-            c.minBids ??= new Map();
-            c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + n);
-          }
+          counts.minBids?.forEach((n, bucket) => {
+            if (n) c.addMinBid(bucket, n);
+          });
         }
       }
       throw err;

@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { serveBodySchema, type ServeResponse } from '@loupe/contracts';
+import type { ServeResponse } from '@loupe/contracts';
 import { CORRELATION_HEADER, LOUPE_CONFIG, correlationId, type LoupeConfig } from '@loupe/server-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ServiceKey } from '../auth/service-key';
 import { mapError, type MappedError } from '../errors/error-mapper';
+import { parseServeBody } from './serve-body';
 import { ServeService } from './serve.service';
 
 export const SERVE_PATH = '/internal/serve';
@@ -19,7 +20,7 @@ const bodyError = (code: string, statusCode: number): Error => Object.assign(new
  * `ServeController` declares the route and its contract (docs, OpenAPI, route catalog)
  * and Nest registers it as usual. This provider then answers it with the same contract
  * and none of the per-request machinery (docs/serving.md "Performance"): the same
- * service-key check (`ServiceKey`, as the AuthGuard), the same zod body schema, the same
+ * service-key check (`ServiceKey`, as the AuthGuard), the same zod body schema (`parseServeBody`: a fast path for plainly valid bodies, checked against it), the same
  * `ServeService`, errors through the same `mapError` as the exception filter, the same
  * correlation id header, the same body limit.
  *
@@ -108,7 +109,7 @@ export class ServeRoute {
       let served: Promise<ServeResponse>;
       try {
         // The strict schema refuses unknown keys (a `__proto__` key included) and builds fresh objects.
-        served = this.serving.serve(serveBodySchema.parse(body));
+        served = this.serving.serve(parseServeBody(body));
       } catch (err) {
         return this.sendError(res, id, err, req, false);
       }
@@ -128,7 +129,7 @@ export class ServeRoute {
   private readonly handle = async (request: FastifyRequest, reply: FastifyReply): Promise<ServeResponse | FastifyReply> => {
     try {
       this.serviceKey.verify(request.headers);
-      return await this.serving.serve(serveBodySchema.parse(request.body));
+      return await this.serving.serve(parseServeBody(request.body));
     } catch (err) {
       const correlationId = String(request.id);
       const mapped = mapError(err, correlationId);

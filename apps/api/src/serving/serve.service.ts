@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  matchesAudience,
   normaliseWords,
   runAuction,
   type AuctionResult,
@@ -56,7 +55,6 @@ interface Placed {
 type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
 
 // Bound once: calls through the library's re-exports would go through a getter each time.
-const matches = matchesAudience;
 const auction = runAuction;
 
 /**
@@ -111,39 +109,50 @@ export class ServeService {
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
     const candidates: Candidate[] = [];
-    const groups = this.index.forPlacement(placement);
+    const { groups, audiences } = this.index.indexedForPlacement(placement);
+    // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
+    const audience = audiences.match(request);
     const exhaustedAny = this.exhausted.size > 0;
-    for (let i = 0; i < groups.length; i++) {
-      const group = groups[i]!;
-      // Schedules pass by time, not by a write: checked here, not when indexing.
-      if ((group.startSeconds !== null && nowSeconds < group.startSeconds) || (group.endSeconds !== null && nowSeconds >= group.endSeconds)) continue;
-      const day = days.of(group.timezone);
-      if (!matches(group.rule, request)) {
-        if (sampleTargeting) this.explain.lost(group.adGroupId, day, 'TARGETING', null, TARGETING_SAMPLE_RATE, group.explainSlot);
-        continue;
+    if (sampleTargeting) {
+      for (let i = 0; i < groups.length; i++) {
+        if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
+        const group = groups[i]!;
+        if (!inSchedule(group, nowSeconds)) continue;
+        this.explain.lost(group.adGroupId, days.of(group.timezone), 'TARGETING', null, TARGETING_SAMPLE_RATE, group.explainSlot);
       }
-      const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-      const localReserveMicros = group.reserveMicros[placement];
-      // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
-      const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
-      let ineligible: EligibilityLoss | undefined;
-      if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
-      else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
-      else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
-      // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
-      candidates.push({
-        id: group.adGroupId,
-        bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
-        reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
-        billableEvent: group.billableEvent,
-        eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
-        ineligible,
-        group,
-        ad,
-        day,
-        localBidMicros,
-        localReserveMicros,
-      });
+    }
+    for (let w = 0; w < audience.length; w++) {
+      let bits = audience[w]!;
+      while (bits !== 0) {
+        const bit = bits & -bits;
+        bits ^= bit;
+        const group = groups[w * 32 + (31 - Math.clz32(bit))]!;
+        // Schedules pass by time, not by a write: checked here, not when indexing.
+        if (!inSchedule(group, nowSeconds)) continue;
+        const day = days.of(group.timezone);
+        const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
+        const localReserveMicros = group.reserveMicros[placement];
+        // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
+        const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
+        let ineligible: EligibilityLoss | undefined;
+        if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
+        else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
+        else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
+        // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
+        candidates.push({
+          id: group.adGroupId,
+          bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
+          reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
+          billableEvent: group.billableEvent,
+          eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
+          ineligible,
+          group,
+          ad,
+          day,
+          localBidMicros,
+          localReserveMicros,
+        });
+      }
     }
 
     // The winners are admitted in one Redis script; a winner refused (budget, frequency
@@ -282,6 +291,10 @@ export class ServeService {
       engagement_url: `${this.publicUrl}/t/e/${token}`,
     };
   }
+}
+
+function inSchedule(group: IndexedAdGroup, nowSeconds: number): boolean {
+  return (group.startSeconds === null || nowSeconds >= group.startSeconds) && (group.endSeconds === null || nowSeconds < group.endSeconds);
 }
 
 function cappedKey(adGroupId: string, userKey: string, day: string): string {

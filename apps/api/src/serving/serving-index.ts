@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  AudienceIndex,
   isReserveCurrency,
   RESERVE_CURRENCIES,
   reservePerEventMicros,
@@ -66,6 +67,13 @@ export interface IndexedAdGroup {
   explainSlot: ExplainSlot;
 }
 
+/** A placement's deliverable ad groups and the inverted index of their audiences. */
+export interface PlacementIndex {
+  groups: readonly IndexedAdGroup[];
+  /** Bit i of `audiences.match(request)` = `groups[i]` targets the request's user. */
+  audiences: AudienceIndex;
+}
+
 interface AdGroupQueryRow {
   id: string;
   ad_account_id: string;
@@ -119,13 +127,18 @@ const earlier = (a: number | null, b: number | null): number | null => (a === nu
 export class ServingIndex {
   private readonly accounts = new Map<string, { seq: number; groups: IndexedAdGroup[] }>();
   private seq = 0;
-  private placements: Record<ServingPlacement, IndexedAdGroup[]> | null = null;
+  private placements: Record<ServingPlacement, PlacementIndex> | null = null;
   private all: IndexedAdGroup[] = [];
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Deliverable ad groups whose placement setting covers `placement` (ALL covers each). */
   forPlacement(placement: ServingPlacement): readonly IndexedAdGroup[] {
+    return this.derived()[placement].groups;
+  }
+
+  /** The same ad groups with the inverted index of their audiences (bit i = `groups[i]`). */
+  indexedForPlacement(placement: ServingPlacement): PlacementIndex {
     return this.derived()[placement];
   }
 
@@ -168,12 +181,15 @@ export class ServingIndex {
     else this.accounts.set(adAccountId, { seq, groups });
   }
 
-  private derived(): Record<ServingPlacement, IndexedAdGroup[]> {
+  private derived(): Record<ServingPlacement, PlacementIndex> {
     if (this.placements) return this.placements;
     const all = [...this.accounts.values()].flatMap((e) => e.groups);
     const placements = Object.fromEntries(
-      SERVING_PLACEMENTS.map((p) => [p, all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p)]),
-    ) as Record<ServingPlacement, IndexedAdGroup[]>;
+      SERVING_PLACEMENTS.map((p) => {
+        const groups = all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p);
+        return [p, { groups, audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
+      }),
+    ) as unknown as Record<ServingPlacement, PlacementIndex>;
     this.all = all;
     this.placements = placements;
     return placements;
