@@ -56,6 +56,7 @@ type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' 
 
 // Bound once: calls through the library's re-exports would go through a getter each time.
 const auction = runAuction;
+const NO_WORDS: readonly string[] = [];
 
 /**
  * Bids of ad accounts in different currencies compete in one auction, so the engine runs
@@ -104,7 +105,8 @@ export class ServeService {
       locale: user.locale,
       appType: user.device ?? user.app_type,
       interests: user.interests,
-      queryWords: normaliseWords(user.keywords ?? user.query ?? ''),
+      // Keywords decide only on SEARCH (targeting-match.ts): elsewhere the query is not read.
+      queryWords: placement === 'SEARCH' ? normaliseWords(user.keywords ?? user.query ?? '') : NO_WORDS,
     };
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
