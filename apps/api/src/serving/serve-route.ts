@@ -29,8 +29,8 @@ const bodyError = (code: string, statusCode: number): Error => Object.assign(new
  *   middleware engine (`@fastify/middie`, run for every request even where the logger
  *   middleware is excluded), its content-type parser and reply pipeline together cost
  *   more CPU than the auction itself.
- * - Any other spelling Fastify would still route there (a trailing slash) reaches the
- *   Fastify route, whose handler is swapped for the same logic when it is registered.
+ * - Requests that reach Fastify without passing through the server (`app.inject`) find
+ *   the Fastify route, whose handler is swapped for the same logic when it is registered.
  */
 @Injectable()
 export class ServeRoute {
