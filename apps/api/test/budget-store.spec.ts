@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetStore, type SpendLimits, type SpendScope } from '../src/serving/budget-store';
+import { BudgetStore, type SpendLimits, type SpendScope, type WinnerCommit } from '../src/serving/budget-store';
 
 const run = promisify(execFile);
 const ROOT = resolve(__dirname, '../../..');
@@ -82,6 +82,60 @@ describe('BudgetStore (real Redis)', () => {
     const daily = await Promise.all(Array.from({ length: 10 }, () => store.admitFrequency(s, 'user-2', { lifetime: null, daily: 3 })));
     expect(daily.filter(Boolean)).toHaveLength(3);
     expect(await store.admitFrequency({ ...s, day: '2026-11-23' }, 'user-2', { lifetime: null, daily: 3 })).toBe(true);
+  });
+
+  describe('commitWinners (all of a request\'s winners in one script)', () => {
+    const winner = (s: SpendScope, over: Partial<WinnerCommit> = {}): WinnerCommit => ({
+      scope: s,
+      limits: NO_LIMITS,
+      billableEvent: 'IMPRESSION',
+      micros: 1_000,
+      userKey: 'user-1',
+      lifetimeFrequencyCap: null,
+      dailyFrequencyCap: null,
+      ...over,
+    });
+
+    it('admits winners in order, so a later winner of the same campaign sees an earlier one\'s charge', async () => {
+      const a = scope();
+      const b = { ...a, adGroupId: '2' };
+      const capped = { ...NO_LIMITS, campaignDaily: 15_000 };
+      expect(await store.commitWinners([winner(a, { limits: capped, micros: 10_000 }), winner(b, { limits: capped, micros: 6_000 }), winner(b, { limits: capped, micros: 5_000 })])).toEqual([
+        'OK',
+        'BUDGET',
+        'OK',
+      ]);
+      expect((await store.spent(a)).campaignDay).toBe(15_000);
+      expect((await store.spent(b)).adGroupDay).toBe(5_000);
+    });
+
+    it('charges nothing for a winner refused by its frequency cap, and counts no impression for one refused by budget', async () => {
+      const s = scope();
+      const caps = { dailyFrequencyCap: 1 };
+      expect(await store.commitWinners([winner(s, caps)])).toEqual(['OK']);
+      expect(await store.commitWinners([winner(s, caps)])).toEqual(['FREQUENCY_CAP']);
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+      // Refused by budget: user-2's count is untouched, so it is admitted once the budget allows.
+      const tight = { ...NO_LIMITS, adGroupDaily: 1_500 };
+      expect(await store.commitWinners([winner(s, { ...caps, limits: tight, userKey: 'user-2' })])).toEqual(['BUDGET']);
+      expect(await store.commitWinners([winner(s, { ...caps, limits: tight, userKey: 'user-2', micros: 500 })])).toEqual(['OK']);
+      expect((await store.spent(s)).adGroupDay).toBe(1_500);
+    });
+
+    it('CLICKTHROUGH winners need room for one max bid and are charged nothing at serve time', async () => {
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 100_000 };
+      expect(await store.commitWinners([winner(s, { billableEvent: 'CLICKTHROUGH', limits, micros: 100_000 })])).toEqual(['OK']);
+      expect(await store.commitWinners([winner(s, { billableEvent: 'CLICKTHROUGH', limits, micros: 100_001 })])).toEqual(['BUDGET']);
+      expect((await store.spent(s)).adGroupDay).toBe(0);
+    });
+
+    it('holds frequency caps exactly under concurrent requests', async () => {
+      const s = scope();
+      const results = await Promise.all(Array.from({ length: 20 }, () => store.commitWinners([winner(s, { lifetimeFrequencyCap: 4 })])));
+      expect(results.filter(([r]) => r === 'OK')).toHaveLength(4);
+      expect((await store.spent(s)).adGroupDay).toBe(4_000);
+    });
   });
 
   it.each([

@@ -112,6 +112,25 @@ describe('ad serving (one API process)', () => {
     expect(notJson.status).toBe(400);
   });
 
+  it('answers the route with the API\'s body handling: 415 for other media types, 413 over the body limit, 400 for an empty JSON body, the correlation id, a query string still served', async () => {
+    const auth = `Bearer ${SERVICE_KEY}`;
+    const text = await http().post('/internal/serve').set('Authorization', auth).set('Content-Type', 'text/plain').send('placement=BROWSE');
+    expect(text.status).toBe(415);
+    expect(text.body.code).toBe(11);
+    const huge = await http()
+      .post('/internal/serve')
+      .set('Authorization', auth)
+      .send({ placement: 'BROWSE', slots: 1, user: { id: 'u', keywords: 'x'.repeat(2 * 1024 * 1024) } });
+    expect(huge.status).toBe(413);
+    expect(huge.body.code).toBe(10);
+    const empty = await http().post('/internal/serve').set('Authorization', auth).set('Content-Type', 'application/json').send('');
+    expect(empty.status).toBe(400);
+    expect(empty.body.code).toBe(1);
+    const traced = await http().post('/internal/serve?from=test').set('Authorization', auth).set('X-Request-Id', 'trace-serve-1').send(serveBody()).expect(200);
+    expect(traced.headers['x-request-id']).toBe('trace-serve-1');
+    expect(traced.headers['content-type']).toMatch(/^application\/json/);
+  });
+
   it('returns the winner at the second price plus 0.01 per thousand impressions, with its pin and tracking URLs signed over what it returned', async () => {
     const high = await world({ billable_event: 'IMPRESSION', bid_in_micro_currency: 10_000_000, budget_in_micro_currency: 100_000_000 });
     const low = await world({ billable_event: 'IMPRESSION', bid_in_micro_currency: 6_000_000, budget_in_micro_currency: 100_000_000 });

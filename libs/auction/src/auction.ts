@@ -84,70 +84,118 @@ function validate(bid: Bid): void {
  * rounded up to a whole micro. A winner with no competitor below pays its reserve
  * (+ nothing: the floor is a price, not a competitor). Candidates whose bid is below
  * their own reserve lose BELOW_FLOOR before ranking.
+ *
+ * Losers are listed in candidate order: first those ineligible or below the floor, then
+ * the outranked.
+ *
+ * Work and allocation are kept to what the answer needs (docs/performance.md, auction):
+ * one pass keeps each candidate's eCPM in a reused typed array and only the best k + 1
+ * in order (k winners and the runner-up who sets the last price: O(n·k), no sort); a
+ * second pass builds one loser record per non-winner and nothing else.
  */
 export function runAuction<B extends Bid>(candidates: readonly B[], options: AuctionOptions): AuctionResult<B> {
   if (!Number.isInteger(options.slots) || options.slots < 0) throw new RangeError('slots must be a non-negative integer');
-  if (!Number.isSafeInteger(options.minIncrementMicros) || options.minIncrementMicros < 0) {
-    throw new RangeError('minIncrementMicros must be a non-negative integer');
-  }
+  const increment = options.minIncrementMicros;
+  if (!Number.isSafeInteger(increment) || increment < 0) throw new RangeError('minIncrementMicros must be a non-negative integer');
   const tieBreak = options.tieBreak ?? byId;
-  const before = (x: Ranked<B>, y: Ranked<B>): boolean => x.ecpm > y.ecpm || (x.ecpm === y.ecpm && tieBreak(x.bid, y.bid) < 0);
-  const losers: Loser<B>[] = [];
-  const eligible: Ranked<B>[] = [];
-  // Only the best k + 1 need an order (k winners and the runner-up who sets the last price):
-  // an insertion-sorted window keeps the work O(n·k) instead of sorting every candidate.
-  const keep = options.slots + 1;
-  const top: Ranked<B>[] = [];
-  for (const bid of candidates) {
-    validate(bid);
-    if (bid.ineligible) {
-      losers.push({ bid, reason: bid.ineligible, ecpm: null, minBidToWinMicros: null });
-      continue;
+  const n = candidates.length;
+  // Scratch space reused across calls (an auction is synchronous; a re-entrant call, say
+  // from a tie-break, gets its own).
+  const reuse = !scratchBusy;
+  const ecpms = reuse ? scratchEcpms(n) : new Float64Array(n);
+  const kinds = reuse ? scratchKinds(n) : new Uint8Array(n);
+  scratchBusy = true;
+  try {
+    const keep = options.slots + 1;
+    // Indices of the best `keep` eligible candidates, best first.
+    const top: number[] = [];
+    let eligible = 0;
+    for (let i = 0; i < n; i++) {
+      const bid = candidates[i]!;
+      validate(bid);
+      if (bid.ineligible) {
+        kinds[i] = INELIGIBLE;
+        continue;
+      }
+      const ecpm = bid.bidMicros * bid.eventProbability * 1000;
+      ecpms[i] = ecpm;
+      if (bid.bidMicros < bid.reserveMicros) {
+        kinds[i] = BELOW_FLOOR;
+        continue;
+      }
+      kinds[i] = OUTRANKED;
+      eligible++;
+      let at = top.length;
+      if (at === keep) {
+        const last = top[keep - 1]!;
+        if (!(ecpm > ecpms[last]! || (ecpm === ecpms[last]! && tieBreak(bid, candidates[last]!) < 0))) continue;
+        at = keep - 1;
+      }
+      while (at > 0) {
+        const j = top[at - 1]!;
+        if (!(ecpm > ecpms[j]! || (ecpm === ecpms[j]! && tieBreak(bid, candidates[j]!) < 0))) break;
+        top[at] = j;
+        at--;
+      }
+      top[at] = i;
     }
-    if (bid.bidMicros < bid.reserveMicros) {
-      losers.push({ bid, reason: 'BELOW_FLOOR', ecpm: ecpmOf(bid), minBidToWinMicros: null });
-      continue;
-    }
-    const entry = { bid, ecpm: ecpmOf(bid) };
-    eligible.push(entry);
-    if (top.length === keep && !before(entry, top[keep - 1]!)) continue;
-    let i = top.length === keep ? keep - 1 : top.length;
-    while (i > 0 && before(entry, top[i - 1]!)) {
-      top[i] = top[i - 1]!;
-      i--;
-    }
-    top[i] = entry;
-  }
 
-  const slots = Math.min(options.slots, top.length);
-  const winners: Winner<B>[] = [];
-  for (let i = 0; i < slots; i++) {
-    const { bid, ecpm } = top[i]!;
-    const next = top[i + 1];
-    // The price that keeps slot i: tie the next eCPM, then one increment more.
-    const secondPrice = next ? next.ecpm / (1000 * bid.eventProbability) + options.minIncrementMicros : 0;
-    const price = Math.min(bid.bidMicros, Math.max(bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
-    winners.push({ bid, slot: i, ecpm, priceMicros: price });
-  }
-
-  // The last winning eCPM is the bar every loser had to clear (0 when a slot went unfilled).
-  const bar = winners.length === options.slots && winners.length > 0 ? winners[winners.length - 1]!.ecpm : 0;
-  const won = new Set<Ranked<B>>(top.slice(0, slots));
-  for (const entry of eligible) {
-    if (won.has(entry)) continue;
-    losers.push({ bid: entry.bid, reason: 'OUTRANKED', ecpm: entry.ecpm, minBidToWinMicros: minBidToBeat(bar, entry.bid, options.minIncrementMicros) });
-  }
-  for (const loser of losers) {
-    if (loser.reason === 'BELOW_FLOOR') {
-      loser.minBidToWinMicros = Math.max(loser.bid.reserveMicros, minBidToBeat(bar, loser.bid, options.minIncrementMicros));
+    const slots = Math.min(options.slots, top.length);
+    const winners: Winner<B>[] = [];
+    for (let s = 0; s < slots; s++) {
+      const i = top[s]!;
+      const bid = candidates[i]!;
+      const ecpm = ecpms[i]!;
+      // The price that keeps slot s: tie the next eCPM, then one increment more.
+      const secondPrice = s + 1 < top.length ? ecpms[top[s + 1]!]! / (1000 * bid.eventProbability) + increment : 0;
+      const price = Math.min(bid.bidMicros, Math.max(bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
+      winners.push({ bid, slot: s, ecpm, priceMicros: price });
+      kinds[i] = WON;
     }
+
+    // The last winning eCPM is the bar every loser had to clear (0 when a slot went unfilled).
+    const bar = winners.length === options.slots && winners.length > 0 ? winners[winners.length - 1]!.ecpm : 0;
+    const losers: Loser<B>[] = [];
+    if (eligible < n) {
+      for (let i = 0; i < n; i++) {
+        const kind = kinds[i]!;
+        if (kind === INELIGIBLE) {
+          const bid = candidates[i]!;
+          losers.push({ bid, reason: bid.ineligible!, ecpm: null, minBidToWinMicros: null });
+        } else if (kind === BELOW_FLOOR) {
+          const bid = candidates[i]!;
+          losers.push({ bid, reason: 'BELOW_FLOOR', ecpm: ecpms[i]!, minBidToWinMicros: Math.max(bid.reserveMicros, minBidToBeat(bar, bid, increment)) });
+        }
+      }
+    }
+    if (eligible > slots) {
+      for (let i = 0; i < n; i++) {
+        if (kinds[i] !== OUTRANKED) continue;
+        const bid = candidates[i]!;
+        losers.push({ bid, reason: 'OUTRANKED', ecpm: ecpms[i]!, minBidToWinMicros: minBidToBeat(bar, bid, increment) });
+      }
+    }
+    return { winners, losers };
+  } finally {
+    if (reuse) scratchBusy = false;
   }
-  return { winners, losers };
 }
 
-interface Ranked<B extends Bid> {
-  bid: B;
-  ecpm: number;
+const INELIGIBLE = 1;
+const BELOW_FLOOR = 2;
+const OUTRANKED = 3;
+const WON = 4;
+
+let scratchBusy = false;
+let ecpmScratch = new Float64Array(1024);
+let kindScratch = new Uint8Array(1024);
+function scratchEcpms(n: number): Float64Array {
+  if (ecpmScratch.length < n) ecpmScratch = new Float64Array(Math.max(n, ecpmScratch.length * 2));
+  return ecpmScratch;
+}
+function scratchKinds(n: number): Uint8Array {
+  if (kindScratch.length < n) kindScratch = new Uint8Array(Math.max(n, kindScratch.length * 2));
+  return kindScratch;
 }
 
 /** Smallest whole-micro bid whose eCPM beats `bar` by at least one increment's worth. */

@@ -10,3 +10,4 @@ export * from './reserve';
 export * from './targeting-match';
 export * from './audience-size';
 export * from './random';
+export * from './audience-index';

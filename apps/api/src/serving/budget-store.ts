@@ -75,6 +75,59 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return 1
 `;
 
+// Every winner of one serve request in one script, so a request costs one round trip
+// (docs/serving.md "Reservations"). Six KEYS per winner: its four spend counters, then
+// the user's lifetime and today's frequency counters for the ad group. ARGV[1] day TTL,
+// ARGV[2] lifetime TTL, then nine per winner: amount to charge, the four limits,
+// headroom that must remain, 1 = charge / 0 = only check, lifetime cap, daily cap
+// (-1 = none). Per winner, in order: the budget limits and the caps are checked, and only
+// if all pass are the charge and the impression counted — nothing is half done, so there
+// is nothing to give back. Answers one number per winner: 0 admitted, 1..4 the first
+// spend limit that would be passed, 5 a frequency cap reached.
+const COMMIT = `
+local dayTtl = ARGV[1]
+local lifetimeTtl = ARGV[2]
+local out = {}
+for w = 0, #KEYS / 6 - 1 do
+  local k = w * 6
+  local a = 2 + w * 9
+  local amount = tonumber(ARGV[a + 1])
+  local headroom = tonumber(ARGV[a + 6])
+  local result = 0
+  for i = 1, 4 do
+    local limit = tonumber(ARGV[a + 1 + i])
+    if limit >= 0 then
+      local current = tonumber(redis.call('GET', KEYS[k + i]) or '0')
+      if current + amount + headroom > limit then
+        result = i
+        break
+      end
+    end
+  end
+  local lifetimeCap = tonumber(ARGV[a + 8])
+  local dailyCap = tonumber(ARGV[a + 9])
+  if result == 0 and lifetimeCap >= 0 and tonumber(redis.call('GET', KEYS[k + 5]) or '0') >= lifetimeCap then result = 5 end
+  if result == 0 and dailyCap >= 0 and tonumber(redis.call('GET', KEYS[k + 6]) or '0') >= dailyCap then result = 5 end
+  if result == 0 then
+    if ARGV[a + 7] == '1' and amount > 0 then
+      for i = 1, 4 do
+        redis.call('INCRBY', KEYS[k + i], amount)
+      end
+      redis.call('EXPIRE', KEYS[k + 1], dayTtl)
+      redis.call('EXPIRE', KEYS[k + 3], dayTtl)
+    end
+    if lifetimeCap >= 0 or dailyCap >= 0 then
+      redis.call('INCR', KEYS[k + 5])
+      redis.call('EXPIRE', KEYS[k + 5], lifetimeTtl)
+      redis.call('INCR', KEYS[k + 6])
+      redis.call('EXPIRE', KEYS[k + 6], dayTtl)
+    end
+  end
+  out[w + 1] = result
+end
+return out
+`;
+
 const REFUND = `
 for i = 1, 4 do
   local current = tonumber(redis.call('GET', KEYS[i]) or '0')
@@ -108,6 +161,24 @@ class LuaScript {
 const RESERVE_SCRIPT = new LuaScript(RESERVE);
 const FREQUENCY_SCRIPT = new LuaScript(FREQUENCY);
 const REFUND_SCRIPT = new LuaScript(REFUND);
+const COMMIT_SCRIPT = new LuaScript(COMMIT);
+
+/** Frequency counters are kept this long (a lifetime cap outlives any campaign worth counting). */
+const FREQUENCY_LIFETIME_TTL_SECONDS = 400 * 24 * 3600;
+
+/** One winner of a serve request, as `BudgetStore.commitWinners` checks and charges it. */
+export interface WinnerCommit {
+  scope: SpendScope;
+  limits: SpendLimits;
+  billableEvent: 'IMPRESSION' | 'CLICKTHROUGH';
+  /** IMPRESSION: the price reserved. CLICKTHROUGH: the max bid that must still fit (nothing is charged). */
+  micros: number;
+  userKey: string;
+  lifetimeFrequencyCap: number | null;
+  dailyFrequencyCap: number | null;
+}
+
+export type CommitOutcome = 'OK' | 'BUDGET' | 'FREQUENCY_CAP';
 
 /**
  * The ad account's local date (YYYY-MM-DD) at `atMs`: the day its DAILY budgets and
@@ -176,6 +247,48 @@ export class BudgetStore {
     await REFUND_SCRIPT.run(this.redis, 4, [...this.keys(scope), String(amount)]);
   }
 
+  /**
+   * A serve request's winners in one atomic script and one round trip, in order (a later
+   * winner sees an earlier one's charge): each is admitted — its IMPRESSION charge
+   * reserved (or, CLICKTHROUGH, room for one more max-bid click found) and, with caps,
+   * the user's impression counted — or refused with nothing changed.
+   *
+   * The keys of several campaigns meet in this script, so it needs a single Redis (not a
+   * Cluster), as Loupe runs it.
+   */
+  async commitWinners(commits: readonly WinnerCommit[]): Promise<CommitOutcome[]> {
+    if (commits.length === 0) return [];
+    const keys: string[] = [];
+    const args: string[] = [String(DAY_TTL_SECONDS), String(FREQUENCY_LIFETIME_TTL_SECONDS)];
+    for (const c of commits) {
+      assertMicros(c.micros);
+      const { scope, limits } = c;
+      const tag = `${this.prefix}:{c${scope.campaignId}}`;
+      keys.push(
+        `${tag}:spend:ag:${scope.adGroupId}:${scope.day}`,
+        `${tag}:spend:ag:${scope.adGroupId}:lifetime`,
+        `${tag}:spend:c:${scope.day}`,
+        `${tag}:spend:c:lifetime`,
+        `${tag}:freq:${scope.adGroupId}:${c.userKey}`,
+        `${tag}:freq:${scope.adGroupId}:${c.userKey}:${scope.day}`,
+      );
+      const impression = c.billableEvent === 'IMPRESSION';
+      args.push(
+        impression ? String(c.micros) : '0',
+        String(limits.adGroupDaily),
+        String(limits.adGroupLifetime),
+        String(limits.campaignDaily),
+        String(limits.campaignLifetime),
+        impression ? '0' : String(c.micros),
+        impression ? '1' : '0',
+        String(c.lifetimeFrequencyCap ?? -1),
+        String(c.dailyFrequencyCap ?? -1),
+      );
+    }
+    const results = (await COMMIT_SCRIPT.run(this.redis, keys.length, [...keys, ...args])) as number[];
+    return results.map((r) => (r === 0 ? 'OK' : r === 5 ? 'FREQUENCY_CAP' : 'BUDGET'));
+  }
+
   async spent(scope: SpendScope): Promise<{ adGroupDay: number; adGroupLifetime: number; campaignDay: number; campaignLifetime: number }> {
     const values = await this.redis.mget(...this.keys(scope));
     const [adGroupDay, adGroupLifetime, campaignDay, campaignLifetime] = values.map((v) => Number(v ?? 0));
@@ -190,7 +303,7 @@ export class BudgetStore {
     scope: SpendScope,
     userKey: string,
     caps: { lifetime: number | null; daily: number | null },
-    lifetimeTtlSeconds = 400 * 24 * 3600,
+    lifetimeTtlSeconds = FREQUENCY_LIFETIME_TTL_SECONDS,
   ): Promise<boolean> {
     if (caps.lifetime === null && caps.daily === null) return true;
     const tag = `${this.prefix}:{c${scope.campaignId}}`;

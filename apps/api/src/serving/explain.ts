@@ -43,11 +43,18 @@ const REASON_INDEX: Readonly<Record<LossReason, number>> = { TARGETING: 0, BUDGE
 const REASONS = Object.keys(REASON_INDEX) as LossReason[];
 
 /** One ad group's counts for one day since the last flush: plain fields, so the serve path only adds numbers. */
-class DayCounts {
+export class DayCounts {
   entered = 0;
   won = 0;
   readonly lost = [0, 0, 0, 0, 0, 0];
-  minBids: Map<number, number> | null = null;
+  /** Histogram of minimum bids to win: index = bucket (a few hundred at most), value = count. */
+  minBids: number[] | null = null;
+
+  addMinBid(bucket: number, n: number): void {
+    const histogram = (this.minBids ??= []);
+    while (histogram.length <= bucket) histogram.push(0);
+    histogram[bucket]! += n;
+  }
 
   fields(): [string, number][] {
     const out: [string, number][] = [];
@@ -56,21 +63,39 @@ class DayCounts {
     REASONS.forEach((reason, i) => {
       if (this.lost[i]) out.push([`lost:${reason}`, this.lost[i]!]);
     });
-    for (const [bucket, n] of this.minBids ?? []) out.push([`mb:${bucket}`, n]);
+    this.minBids?.forEach((n, bucket) => {
+      if (n) out.push([`mb:${bucket}`, n]);
+    });
     return out;
   }
 }
 
+/**
+ * Where the serve path keeps an ad group's counts at hand (one per indexed ad group): the
+ * counts of `day` in the flush generation `generation`, found without two map lookups per
+ * candidate. Stale after a flush or at a new day, and then looked up again.
+ */
+export interface ExplainSlot {
+  generation: number;
+  day: string;
+  counts: DayCounts | null;
+}
+
+export const newExplainSlot = (): ExplainSlot => ({ generation: -1, day: '', counts: null });
+
 export class ExplainCounters {
   /** ad group id → day → counts. */
   private pending = new Map<string, Map<string, DayCounts>>();
+  /** Bumped when `pending` is swapped for a flush: slots of an older generation are stale. */
+  private generation = 0;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'loupe',
   ) {}
 
-  private counts(adGroupId: string, day: string): DayCounts {
+  private counts(adGroupId: string, day: string, slot?: ExplainSlot): DayCounts {
+    if (slot && slot.counts !== null && slot.generation === this.generation && slot.day === day) return slot.counts;
     let days = this.pending.get(adGroupId);
     if (!days) {
       days = new Map();
@@ -81,24 +106,27 @@ export class ExplainCounters {
       counts = new DayCounts();
       days.set(day, counts);
     }
+    if (slot) {
+      slot.generation = this.generation;
+      slot.day = day;
+      slot.counts = counts;
+    }
     return counts;
   }
 
-  won(adGroupId: string, day: string): void {
-    const c = this.counts(adGroupId, day);
+  won(adGroupId: string, day: string, slot?: ExplainSlot): void {
+    const c = this.counts(adGroupId, day, slot);
     c.entered++;
     c.won++;
   }
 
   /** `weight` > 1 for sampled TARGETING losses; `minBidToWin` in the ad group's bid units. */
-  lost(adGroupId: string, day: string, reason: LossReason, minBidToWin: number | null, weight = 1): void {
-    const c = this.counts(adGroupId, day);
+  lost(adGroupId: string, day: string, reason: LossReason, minBidToWin: number | null, weight = 1, slot?: ExplainSlot): void {
+    const c = this.counts(adGroupId, day, slot);
     c.entered += weight;
     c.lost[REASON_INDEX[reason]] += weight;
     if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
-      c.minBids ??= new Map();
-      const bucket = bidBucket(minBidToWin);
-      c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + 1);
+      c.addMinBid(bidBucket(minBidToWin), 1);
     }
   }
 
@@ -107,6 +135,7 @@ export class ExplainCounters {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
+    this.generation++;
     const pipeline = this.redis.pipeline();
     for (const [adGroupId, days] of batch) {
       for (const [day, counts] of days) {
@@ -126,10 +155,9 @@ export class ExplainCounters {
           c.entered += counts.entered;
           c.won += counts.won;
           counts.lost.forEach((n, i) => (c.lost[i]! += n));
-          for (const [bucket, n] of counts.minBids ?? []) {
-            c.minBids ??= new Map();
-            c.minBids.set(bucket, (c.minBids.get(bucket) ?? 0) + n);
-          }
+          counts.minBids?.forEach((n, bucket) => {
+            if (n) c.addMinBid(bucket, n);
+          });
         }
       }
       throw err;

@@ -35,9 +35,20 @@ export function remainingLocalDays(timezone: string, atMs: number, endSeconds: n
  */
 export class DayCache {
   private static readonly shared = new Map<string, { day: string; untilMs: number }>();
+  /** The last answer: a request's ad groups mostly share a few timezones. */
+  private lastTimezone: string | null = null;
+  private lastDay = '';
   constructor(private readonly atMs: number) {}
 
   of(timezone: string): string {
+    if (timezone === this.lastTimezone) return this.lastDay;
+    const day = this.lookup(timezone);
+    this.lastTimezone = timezone;
+    this.lastDay = day;
+    return day;
+  }
+
+  private lookup(timezone: string): string {
     const cached = DayCache.shared.get(timezone);
     if (cached && this.atMs < cached.untilMs && this.atMs >= cached.untilMs - 60_000) return cached.day;
     const day = accountDay(timezone, this.atMs);

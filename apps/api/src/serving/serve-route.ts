@@ -1,30 +1,42 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { serveBodySchema, type ServeResponse } from '@loupe/contracts';
-import { LOUPE_CONFIG, type LoupeConfig } from '@loupe/server-core';
+import type { ServeResponse } from '@loupe/contracts';
+import { CORRELATION_HEADER, LOUPE_CONFIG, correlationId, type LoupeConfig } from '@loupe/server-core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { ServiceKey } from '../auth/service-key';
-import { mapError } from '../errors/error-mapper';
+import { mapError, type MappedError } from '../errors/error-mapper';
+import { parseServeBody } from './serve-body';
 import { ServeService } from './serve.service';
 
 export const SERVE_PATH = '/internal/serve';
 
+/** Fastify's own error codes for bodies it cannot take, so `mapError` words them as everywhere else. */
+const bodyError = (code: string, statusCode: number): Error => Object.assign(new Error(code), { code, statusCode });
+
 /**
- * The ad server's hot path, answered by Fastify directly.
+ * The ad server's hot path, answered outside Nest's and Fastify's per-request pipelines.
  *
  * `ServeController` declares the route and its contract (docs, OpenAPI, route catalog)
- * and Nest registers it as usual; when Fastify registers it, this hook swaps the
- * handler for one that applies the same contract without Nest's per-request pipeline
- * (guards, interceptor, router and exception-filter plumbing cost about as much CPU as
- * the auction itself, see docs/serving.md "Performance"): the same service-key check
- * (`ServiceKey`, as the AuthGuard), the same zod body schema, the same `ServeService`,
- * and errors through the same `mapError` as the exception filter. Bodies Fastify cannot
- * parse never reach it and are answered by the global error handler as everywhere else.
+ * and Nest registers it as usual. This provider then answers it with the same contract
+ * and none of the per-request machinery (docs/serving.md "Performance"): the same
+ * service-key check (`ServiceKey`, as the AuthGuard), the same zod body schema (`parseServeBody`: a fast path for plainly valid bodies, checked against it), the same
+ * `ServeService`, errors through the same `mapError` as the exception filter, the same
+ * correlation id header, the same body limit.
+ *
+ * - `POST /internal/serve` is taken off the Node HTTP server before Fastify sees it
+ *   (the server's `request` listener is wrapped): Fastify's routing, Nest's hooks and
+ *   middleware engine (`@fastify/middie`, run for every request even where the logger
+ *   middleware is excluded), its content-type parser and reply pipeline together cost
+ *   more CPU than the auction itself.
+ * - Requests that reach Fastify without passing through the server (`app.inject`) find
+ *   the Fastify route, whose handler is swapped for the same logic when it is registered.
  */
 @Injectable()
 export class ServeRoute {
   private readonly logger = new Logger('Errors');
   private readonly serviceKey: ServiceKey;
+  private readonly bodyLimit: number;
 
   constructor(
     adapterHost: HttpAdapterHost,
@@ -34,16 +46,90 @@ export class ServeRoute {
     this.serviceKey = new ServiceKey(config.serving.serviceKey);
     // Providers are built before Nest registers routes, so the hook sees the route's registration.
     const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    this.bodyLimit = fastify?.initialConfig.bodyLimit ?? 1024 * 1024;
     fastify?.addHook('onRoute', (route: RouteOptions) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       if (route.url === SERVE_PATH && methods.includes('POST')) route.handler = this.handle;
     });
+    if (fastify?.server) this.takeOver(fastify.server as Server);
+  }
+
+  /** Wraps the server's request listeners (Fastify's) so that serve requests are answered here first. */
+  private takeOver(server: Server): void {
+    const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
+    if (listeners.length === 0) return;
+    server.removeAllListeners('request');
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const url = req.url;
+      if (req.method === 'POST' && url !== undefined && url.startsWith(SERVE_PATH) && (url.length === SERVE_PATH.length || url[SERVE_PATH.length] === '?')) {
+        this.handleRaw(req, res);
+        return;
+      }
+      for (const listener of listeners) listener.call(server, req, res);
+    });
+  }
+
+  private handleRaw(req: IncomingMessage, res: ServerResponse): void {
+    const id = correlationId(req);
+    let failure: Error | null = null;
+    try {
+      this.serviceKey.verify(req.headers);
+    } catch (err) {
+      failure = err as Error;
+    }
+    const type = req.headers['content-type'];
+    const json = type !== undefined && /^\s*application\/json\s*(;|$)/i.test(type);
+    const declared = req.headers['content-length'];
+    if (!failure && declared !== undefined && Number(declared) > this.bodyLimit) failure = bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413);
+    if (failure) {
+      // Answer without reading a body that will not be used; the connection closes after it.
+      req.resume();
+      this.sendError(res, id, failure, req, true);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= this.bodyLimit) chunks.push(chunk);
+    });
+    req.on('error', () => res.destroy());
+    req.on('end', () => {
+      if (size > this.bodyLimit) return this.sendError(res, id, bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413), req, true);
+      let body: unknown = undefined;
+      if (size > 0 || json) {
+        if (!json) return this.sendError(res, id, bodyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415), req, false);
+        if (size === 0) return this.sendError(res, id, bodyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400), req, false);
+        try {
+          body = JSON.parse(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
+        } catch {
+          return this.sendError(res, id, bodyError('FST_ERR_CTP_INVALID_JSON_BODY', 400), req, false);
+        }
+      }
+      let served: Promise<ServeResponse>;
+      try {
+        // The strict schema refuses unknown keys (a `__proto__` key included) and builds fresh objects.
+        served = this.serving.serve(parseServeBody(body));
+      } catch (err) {
+        return this.sendError(res, id, err, req, false);
+      }
+      served.then(
+        (answer) => send(res, id, 200, JSON.stringify(answer), false),
+        (err: unknown) => this.sendError(res, id, err, req, false),
+      );
+    });
+  }
+
+  private sendError(res: ServerResponse, id: string, err: unknown, req: IncomingMessage, close: boolean): void {
+    const mapped: MappedError = mapError(err, id);
+    if (mapped.unexpected) this.logger.error({ err, correlationId: id, method: req.method, url: req.url }, 'Unhandled error');
+    send(res, id, mapped.status, JSON.stringify(mapped.body), close, mapped.headers);
   }
 
   private readonly handle = async (request: FastifyRequest, reply: FastifyReply): Promise<ServeResponse | FastifyReply> => {
     try {
       this.serviceKey.verify(request.headers);
-      return await this.serving.serve(serveBodySchema.parse(request.body));
+      return await this.serving.serve(parseServeBody(request.body));
     } catch (err) {
       const correlationId = String(request.id);
       const mapped = mapError(err, correlationId);
@@ -51,4 +137,16 @@ export class ServeRoute {
       return reply.status(mapped.status).headers(mapped.headers).send(mapped.body);
     }
   };
+}
+
+function send(res: ServerResponse, id: string, status: number, json: string, close: boolean, headers: Record<string, string> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, {
+    ...headers,
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+    [CORRELATION_HEADER]: id,
+    ...(close ? { connection: 'close' } : {}),
+  });
+  res.end(json);
 }

@@ -4,8 +4,8 @@ import { Route } from '../common/route.decorator';
 import { ServeService } from './serve.service';
 
 /**
- * Declares POST /internal/serve and its contract. Requests are answered by `ServeRoute`,
- * which swaps in a Fastify handler applying this same contract outside Nest's pipeline;
+ * Declares POST /internal/serve and its contract. Requests are answered by `ServeRoute`
+ * before Fastify and Nest see them, applying this same contract (docs/serving.md "Performance");
  * this method is what the route would run without it.
  */
 @Controller('internal')

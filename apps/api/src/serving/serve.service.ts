@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  matchesAudience,
   normaliseWords,
   runAuction,
   type AuctionResult,
@@ -16,7 +15,7 @@ import type { ServeBody, ServedAd, ServeResponse } from '@loupe/contracts';
 import { LOUPE_CONFIG, ServiceUnavailableException, type LoupeConfig } from '@loupe/server-core';
 import { LRUCache } from 'lru-cache';
 import { signEvent, type SignedEvent } from '../tracking/signed-event';
-import { BudgetStore, type SpendScope } from './budget-store';
+import { BudgetStore, type WinnerCommit } from './budget-store';
 import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
 import { DayCache } from './local-time';
 import { PacingService } from './pacing.service';
@@ -53,7 +52,11 @@ interface Placed {
   priceMicros: number;
 }
 
-type Commit = { ok: true; priceMicros: number; reserved: SpendScope | null } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
+type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
+
+// Bound once: calls through the library's re-exports would go through a getter each time.
+const auction = runAuction;
+const NO_WORDS: readonly string[] = [];
 
 /**
  * Bids of ad accounts in different currencies compete in one auction, so the engine runs
@@ -102,76 +105,101 @@ export class ServeService {
       locale: user.locale,
       appType: user.device ?? user.app_type,
       interests: user.interests,
-      queryWords: normaliseWords(user.keywords ?? user.query ?? ''),
+      // Keywords decide only on SEARCH (targeting-match.ts): elsewhere the query is not read.
+      queryWords: placement === 'SEARCH' ? normaliseWords(user.keywords ?? user.query ?? '') : NO_WORDS,
     };
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
     const candidates: Candidate[] = [];
-    for (const group of this.index.forPlacement(placement)) {
-      // Schedules pass by time, not by a write: checked here, not when indexing.
-      if ((group.startSeconds !== null && nowSeconds < group.startSeconds) || (group.endSeconds !== null && nowSeconds >= group.endSeconds)) continue;
-      const day = days.of(group.timezone);
-      if (!matchesAudience(group.rule, request)) {
-        if (sampleTargeting) this.explain.lost(group.adGroupId, day, 'TARGETING', null, TARGETING_SAMPLE_RATE);
-        continue;
+    const { groups, audiences } = this.index.indexedForPlacement(placement);
+    // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
+    const audience = audiences.match(request);
+    const exhaustedAny = this.exhausted.size > 0;
+    if (sampleTargeting) {
+      for (let i = 0; i < groups.length; i++) {
+        if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
+        const group = groups[i]!;
+        if (!inSchedule(group, nowSeconds)) continue;
+        this.explain.lost(group.adGroupId, days.of(group.timezone), 'TARGETING', null, TARGETING_SAMPLE_RATE, group.explainSlot);
       }
-      const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-      const localReserveMicros = group.reserveMicros[placement];
-      // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
-      const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
-      let ineligible: EligibilityLoss | undefined;
-      if (this.exhausted.size > 0 && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
-      else if (hasCaps(group) && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
-      else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
-      // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
-      candidates.push({
-        id: group.adGroupId,
-        bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
-        reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
-        billableEvent: group.billableEvent,
-        eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
-        ineligible,
-        group,
-        ad,
-        day,
-        localBidMicros,
-        localReserveMicros,
-      });
+    }
+    for (let w = 0; w < audience.length; w++) {
+      let bits = audience[w]!;
+      while (bits !== 0) {
+        const bit = bits & -bits;
+        bits ^= bit;
+        const group = groups[w * 32 + (31 - Math.clz32(bit))]!;
+        // Schedules pass by time, not by a write: checked here, not when indexing.
+        if (!inSchedule(group, nowSeconds)) continue;
+        const day = days.of(group.timezone);
+        const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
+        const localReserveMicros = group.reserveMicros[placement];
+        // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
+        const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
+        let ineligible: EligibilityLoss | undefined;
+        if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
+        else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
+        else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
+        // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
+        candidates.push({
+          id: group.adGroupId,
+          bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
+          reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
+          billableEvent: group.billableEvent,
+          eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
+          ineligible,
+          group,
+          ad,
+          day,
+          localBidMicros,
+          localReserveMicros,
+        });
+      }
     }
 
-    // Winners reserve in parallel; a winner refused (budget, frequency cap) frees its slot,
-    // and the auction re-runs over the rest for the free slots, so a slot stays empty only
-    // when no one else can take it (docs/serving.md "Refilling slots").
+    // The winners are admitted in one Redis script; a winner refused (budget, frequency
+    // cap) frees its slot, and the auction re-runs over the rest for the free slots, so a
+    // slot stays empty only when no one else can take it (docs/serving.md "Refilling slots").
     const placed: Placed[] = [];
-    const refused = new Map<string, LossReason>();
+    let refused: Map<string, LossReason> | null = null;
     let losers: { bid: Candidate; reason: LossReason; minBidToWinMicros: number | null }[] = [];
     let pool = candidates;
     for (let round = 0; round < MAX_REFILL_ROUNDS && placed.length < body.slots && pool.length > 0; round++) {
-      const result = withIncrements(runAuction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }));
+      const result = withIncrements(auction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }));
       losers = result.losers;
       const commits = await this.commitAll(result.winners, user.id, nowMs);
-      commits.forEach((commit, i) => {
+      let refusedNow = false;
+      for (let i = 0; i < commits.length; i++) {
+        const commit = commits[i]!;
         const winner = result.winners[i]!.bid;
         if (commit.ok) placed.push({ candidate: winner, priceMicros: commit.priceMicros });
-        else refused.set(winner.id, commit.reason);
-      });
-      if (commits.every((c) => c.ok)) break;
-      pool = pool.filter((c) => !refused.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
+        else {
+          (refused ??= new Map()).set(winner.id, commit.reason);
+          refusedNow = true;
+        }
+      }
+      if (!refusedNow) break;
+      const out = refused!;
+      pool = pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
     }
 
-    for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day);
-    for (const [adGroupId, reason] of refused) {
-      const candidate = candidates.find((c) => c.id === adGroupId)!;
-      this.explain.lost(adGroupId, candidate.day, reason, null);
+    for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day, candidate.group.explainSlot);
+    if (refused) {
+      for (const [adGroupId, reason] of refused) {
+        const candidate = candidates.find((c) => c.id === adGroupId)!;
+        this.explain.lost(adGroupId, candidate.day, reason, null, 1, candidate.group.explainSlot);
+      }
     }
-    for (const loser of losers) {
-      if (refused.has(loser.bid.id)) continue;
-      const g = loser.bid.group;
+    for (let i = 0; i < losers.length; i++) {
+      const loser = losers[i]!;
+      const c = loser.bid;
+      if (refused?.has(c.id)) continue;
+      const g = c.group;
       const minBid =
         loser.minBidToWinMicros === null
           ? null
           : fromUsd(loser.minBidToWinMicros, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lost(loser.bid.id, loser.bid.day, loser.reason, minBid);
+      this.explain.lost(c.id, c.day, loser.reason, minBid, 1, g.explainSlot);
     }
 
     const auctionId = randomUUID();
@@ -179,49 +207,43 @@ export class ServeService {
   }
 
   /**
-   * All winners' reservations, or none: if Redis fails for one, the charges the others
-   * already reserved are given back (best effort) and the request fails with a 503, so an
-   * ad that is not returned is not paid for.
+   * All winners' reservations in one Redis script (`BudgetStore.commitWinners`): each
+   * winner's budget first, then its frequency caps, and nothing is charged or counted for
+   * a winner refused by either. If Redis fails the request fails with a 503: an ad that is
+   * not returned is not paid for.
    */
   private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
-    const settled = await Promise.allSettled(winners.map((w) => this.commit(w, userKey, nowMs)));
-    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (!failure) return settled.map((r) => (r as PromiseFulfilledResult<Commit>).value);
-    await Promise.allSettled(
-      settled.map((r) => (r.status === 'fulfilled' && r.value.ok && r.value.reserved ? this.budgets.refund(r.value.reserved, r.value.priceMicros) : undefined)),
-    );
-    throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(failure.reason)})`);
-  }
-
-  /**
-   * Budget first, then the frequency cap, so nothing is left half-done: an impression
-   * whose frequency admission fails gets its reservation refunded, and a CLICKTHROUGH
-   * check charges nothing. (The other order would burn a user's frequency count on an ad
-   * that then could not be paid for.)
-   */
-  private async commit(winner: Winner<Candidate>, userKey: string, nowMs: number): Promise<Commit> {
-    const c = winner.bid;
-    const g = c.group;
-    const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winner.priceMicros, g.perUsdMillionths)));
-    const scope: SpendScope = { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day };
-    const limits = this.pacing.limits(g, c.day, nowMs);
-    const budget =
-      g.billableEvent === 'IMPRESSION'
-        ? await this.budgets.reserveImpression(scope, limits, priceMicros)
-        : await this.budgets.hasRoomForClick(scope, limits, c.localBidMicros);
-    if (!budget.ok) {
-      this.exhausted.set(g.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
-      return { ok: false, reason: 'BUDGET' };
+    if (winners.length === 0) return [];
+    const prices: number[] = [];
+    const commits: WinnerCommit[] = [];
+    for (const winner of winners) {
+      const c = winner.bid;
+      const g = c.group;
+      const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winner.priceMicros, g.perUsdMillionths)));
+      prices.push(priceMicros);
+      commits.push({
+        scope: { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day },
+        limits: this.pacing.limits(g, c.day, nowMs),
+        billableEvent: g.billableEvent,
+        micros: g.billableEvent === 'IMPRESSION' ? priceMicros : c.localBidMicros,
+        userKey,
+        lifetimeFrequencyCap: g.lifetimeFrequencyCap,
+        dailyFrequencyCap: g.dailyFrequencyCap,
+      });
     }
-    if (hasCaps(g)) {
-      const admitted = await this.budgets.admitFrequency(scope, userKey, { lifetime: g.lifetimeFrequencyCap, daily: g.dailyFrequencyCap });
-      if (!admitted) {
-        if (g.billableEvent === 'IMPRESSION') await this.budgets.refund(scope, priceMicros);
-        this.capped.set(cappedKey(g.adGroupId, userKey, c.day), true);
-        return { ok: false, reason: 'FREQUENCY_CAP' };
-      }
+    let outcomes;
+    try {
+      outcomes = await this.budgets.commitWinners(commits);
+    } catch (err) {
+      throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
     }
-    return { ok: true, priceMicros, reserved: g.billableEvent === 'IMPRESSION' ? scope : null };
+    return outcomes.map((outcome, i): Commit => {
+      const c = winners[i]!.bid;
+      if (outcome === 'OK') return { ok: true, priceMicros: prices[i]! };
+      if (outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
+      else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
+      return { ok: false, reason: outcome };
+    });
   }
 
   private isExhausted(adGroupId: string, day: string, nowMs: number): boolean {
@@ -273,8 +295,8 @@ export class ServeService {
   }
 }
 
-function hasCaps(group: IndexedAdGroup): boolean {
-  return group.lifetimeFrequencyCap !== null || group.dailyFrequencyCap !== null;
+function inSchedule(group: IndexedAdGroup, nowSeconds: number): boolean {
+  return (group.startSeconds === null || nowSeconds >= group.startSeconds) && (group.endSeconds === null || nowSeconds < group.endSeconds);
 }
 
 function cappedKey(adGroupId: string, userKey: string, day: string): string {
@@ -289,20 +311,23 @@ function cappedKey(adGroupId: string, userKey: string, day: string): string {
  * winner keeps the reserve. Losers' minimum bids to win get the same increment.
  */
 export function withIncrements<B extends Bid>(result: AuctionResult<B>): AuctionResult<B> {
+  // The engine's result is this caller's own: prices are corrected in place.
   let runnerUp: number | null = null;
-  for (const loser of result.losers) {
+  const { winners, losers } = result;
+  for (let i = 0; i < losers.length; i++) {
+    const loser = losers[i]!;
     if (loser.reason === 'OUTRANKED' && loser.ecpm !== null && (runnerUp === null || loser.ecpm > runnerUp)) runnerUp = loser.ecpm;
   }
-  const winners = result.winners.map((w, i) => {
-    const next = i + 1 < result.winners.length ? result.winners[i + 1]!.ecpm : runnerUp;
-    if (next === null) return w;
+  for (let i = 0; i < winners.length; i++) {
+    const w = winners[i]!;
+    const next = i + 1 < winners.length ? winners[i + 1]!.ecpm : runnerUp;
+    if (next === null) continue;
     const secondPrice = next / (1000 * w.bid.eventProbability) + MIN_INCREMENT_MICROS[w.bid.billableEvent];
-    return { ...w, priceMicros: Math.min(w.bid.bidMicros, Math.max(w.bid.reserveMicros, Math.ceil(secondPrice - 1e-9))) };
-  });
-  const losers = result.losers.map((l) =>
-    l.minBidToWinMicros !== null && l.minBidToWinMicros > l.bid.reserveMicros
-      ? { ...l, minBidToWinMicros: l.minBidToWinMicros + MIN_INCREMENT_MICROS[l.bid.billableEvent] }
-      : l,
-  );
-  return { winners, losers };
+    w.priceMicros = Math.min(w.bid.bidMicros, Math.max(w.bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
+  }
+  for (let i = 0; i < losers.length; i++) {
+    const l = losers[i]!;
+    if (l.minBidToWinMicros !== null && l.minBidToWinMicros > l.bid.reserveMicros) l.minBidToWinMicros += MIN_INCREMENT_MICROS[l.bid.billableEvent];
+  }
+  return result;
 }

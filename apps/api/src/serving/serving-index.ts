@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import {
+  AudienceIndex,
   isReserveCurrency,
   RESERVE_CURRENCIES,
   reservePerEventMicros,
@@ -13,6 +14,7 @@ import {
 import { targetingAudience, type PacingDeliveryType, type TargetingSpec } from '@loupe/contracts';
 import { DataSource } from 'typeorm';
 import { toAudienceRule } from '../audience/audience-rule';
+import { newExplainSlot, type ExplainSlot } from './explain';
 
 /** One deliverable ad (ACTIVE, review APPROVED) with what the response shows of its pin. */
 export interface IndexedAd {
@@ -55,10 +57,21 @@ export interface IndexedAdGroup {
   campaignLifetimeCapMicros: number | null;
   lifetimeFrequencyCap: number | null;
   dailyFrequencyCap: number | null;
+  /** Either frequency cap is set. */
+  frequencyCapped: boolean;
   rule: AudienceRule;
   /** Floors per billable event for each placement, in the account's currency. */
   reserveMicros: Readonly<Record<ServingPlacement, number>>;
   ads: readonly IndexedAd[];
+  /** The serve path's handle on this ad group's explain counts (see `ExplainSlot`). */
+  explainSlot: ExplainSlot;
+}
+
+/** A placement's deliverable ad groups and the inverted index of their audiences. */
+export interface PlacementIndex {
+  groups: readonly IndexedAdGroup[];
+  /** Bit i of `audiences.match(request)` = `groups[i]` targets the request's user. */
+  audiences: AudienceIndex;
 }
 
 interface AdGroupQueryRow {
@@ -114,13 +127,18 @@ const earlier = (a: number | null, b: number | null): number | null => (a === nu
 export class ServingIndex {
   private readonly accounts = new Map<string, { seq: number; groups: IndexedAdGroup[] }>();
   private seq = 0;
-  private placements: Record<ServingPlacement, IndexedAdGroup[]> | null = null;
+  private placements: Record<ServingPlacement, PlacementIndex> | null = null;
   private all: IndexedAdGroup[] = [];
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /** Deliverable ad groups whose placement setting covers `placement` (ALL covers each). */
   forPlacement(placement: ServingPlacement): readonly IndexedAdGroup[] {
+    return this.derived()[placement].groups;
+  }
+
+  /** The same ad groups with the inverted index of their audiences (bit i = `groups[i]`). */
+  indexedForPlacement(placement: ServingPlacement): PlacementIndex {
     return this.derived()[placement];
   }
 
@@ -163,12 +181,15 @@ export class ServingIndex {
     else this.accounts.set(adAccountId, { seq, groups });
   }
 
-  private derived(): Record<ServingPlacement, IndexedAdGroup[]> {
+  private derived(): Record<ServingPlacement, PlacementIndex> {
     if (this.placements) return this.placements;
     const all = [...this.accounts.values()].flatMap((e) => e.groups);
     const placements = Object.fromEntries(
-      SERVING_PLACEMENTS.map((p) => [p, all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p)]),
-    ) as Record<ServingPlacement, IndexedAdGroup[]>;
+      SERVING_PLACEMENTS.map((p) => {
+        const groups = all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p);
+        return [p, { groups, audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
+      }),
+    ) as unknown as Record<ServingPlacement, PlacementIndex>;
     this.all = all;
     this.placements = placements;
     return placements;
@@ -233,11 +254,13 @@ export class ServingIndex {
         campaignLifetimeCapMicros: micros(row.lifetime_spend_cap),
         lifetimeFrequencyCap: row.lifetime_frequency_cap,
         dailyFrequencyCap: row.daily_frequency_cap,
+        frequencyCapped: row.lifetime_frequency_cap !== null || row.daily_frequency_cap !== null,
         rule: toAudienceRule(targetingAudience(row.targeting_spec ?? {})),
         reserveMicros: Object.fromEntries(
           SERVING_PLACEMENTS.map((p) => [p, reservePerEventMicros({ placement: p, billableEvent: row.billable_event, currency })]),
         ) as Record<ServingPlacement, number>,
         ads,
+        explainSlot: newExplainSlot(),
       });
     }
     return groups;

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 
 /**
  * What a tracking URL vouches for. The auction signs it when it returns an ad; the
@@ -101,5 +101,16 @@ export function verifyEvent(
 }
 
 function mac(input: string, secret: string): string {
-  return createHmac('sha256', secret).update(input, 'utf8').digest('base64url');
+  return createHmac('sha256', keyOf(secret)).update(input, 'utf8').digest('base64url');
+}
+
+/** The secret as a key object, made once: every served ad and every beacon signs or verifies with it. */
+let lastSecret: string | null = null;
+let lastKey: KeyObject | null = null;
+function keyOf(secret: string): KeyObject {
+  if (secret !== lastSecret || lastKey === null) {
+    lastKey = createSecretKey(Buffer.from(secret, 'utf8'));
+    lastSecret = secret;
+  }
+  return lastKey;
 }
