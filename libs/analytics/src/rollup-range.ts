@@ -65,6 +65,8 @@ export interface RecomputeRangeResult {
   bulkHours: number[];
   /** Hours recomputed one by one (step 2), and any other hour those runs rewrote. */
   hourlyHours: number[];
+  /** UTC days (unix seconds) whose daily rollups were rebuilt, ascending. */
+  days: number[];
 }
 
 function checkRange(options: RecomputeRangeOptions): void {
@@ -210,8 +212,9 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
     for (const h of result.hours) hourly.add(h);
   }
   // Last, the days: each build reads the newest hourly rows of its day (version = their sum).
-  for (const day of utcDaysOf([...bulkHours, ...hourly])) {
+  const days = utcDaysOf([...bulkHours, ...hourly]);
+  for (const day of days) {
     await Promise.all(rollupDayStatements({ database, adAccountId, day }).map((statement) => executor.command(statement)));
   }
-  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b) };
+  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days };
 }

@@ -47,6 +47,6 @@ export class RollupService {
     let ledgerRows = await this.ledger.writeRange(adAccountId, fromHour, toHour);
     for (const h of result.hourlyHours) if (h < fromHour || h >= toHour) ledgerRows += await this.ledger.writeHour(adAccountId, h);
     const all = [...new Set([...result.bulkHours, ...result.hourlyHours])].sort((a, b) => a - b);
-    return { hours: all, conversions: 0, ledgerRows, version };
+    return { hours: all, days: result.days, conversions: 0, ledgerRows, version };
   }
 }
