@@ -42,6 +42,12 @@ interface Ticket {
 interface Entry {
   event: AdEvent;
   ticket: Ticket;
+  /**
+   * The event's VALUES row, rendered when its job arrives (so rendering overlaps the
+   * batch in flight instead of delaying the next one); null when it could not be
+   * rendered then (distinct() renders it again and dead-letters it).
+   */
+  row: SqlFragment | null;
 }
 
 /** One distinct event id of a batch and every buffered copy of it. */
@@ -64,21 +70,32 @@ export interface BatchOutcome {
 const HOUR_SECONDS = 3600;
 
 /**
+ * Two batches overlap: one claims (Redis) while the other inserts (ClickHouse), and the
+ * first settles its jobs while the second inserts. Inserts themselves stay one at a time.
+ */
+const MAX_BATCHES_IN_FLIGHT = 2;
+
+/**
  * Buffers events from many `events` jobs and inserts them into ClickHouse in large
  * batches, exactly once (docs/pipeline.md). `submit` resolves when every event of
  * the job is committed, recognised as a duplicate or dead-lettered — only then may
  * the job be acknowledged.
  *
- * One batch is in flight at a time; the next one fills meanwhile. A batch is cut
- * when the buffer holds `maxBatchEvents`, when its oldest event has waited
- * `flushIntervalMs`, when every job slot of the worker is waiting on it (no more
- * events can arrive), and at shutdown.
+ * A batch is cut when the buffer holds `maxBatchEvents`, when its oldest event has
+ * waited `flushIntervalMs`, when every job slot of the worker is waiting on it (no
+ * more events can arrive), and at shutdown. While one batch is in flight the next
+ * fills; a second one starts only when a full batch is waiting, claiming its ids
+ * while the first inserts (inserts still run one at a time), so under load Redis,
+ * ClickHouse and the worker's own CPU work side by side instead of in turn.
  */
 export class EventBatcher {
   private buffer: Entry[] = [];
   private bufferSince = 0;
   private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | null = null;
+  /** Batches being committed, each with its event ids (at most MAX_BATCHES_IN_FLIGHT). */
+  private readonly inFlight = new Map<Promise<void>, Set<string>>();
+  /** Settles when the last insert that asked for its turn is done. */
+  private insertTurn: Promise<void> = Promise.resolve();
   private heldJobs = 0;
   private restUntil = 0;
   private stopped = false;
@@ -111,7 +128,7 @@ export class EventBatcher {
         },
       };
       if (this.buffer.length === 0) this.bufferSince = Date.now();
-      for (const event of events) this.buffer.push({ event, ticket });
+      for (const event of events) this.buffer.push({ event, ticket, row: renderRow(event) });
       this.schedule();
     });
   }
@@ -125,9 +142,9 @@ export class EventBatcher {
   async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (!this.stopped && (this.buffer.length > 0 || this.flushing)) {
-      if (this.flushing) await this.flushing;
-      else await this.startFlush();
+    while (!this.stopped && (this.buffer.length > 0 || this.inFlight.size > 0)) {
+      if (this.buffer.length > 0) this.startFlush();
+      if (this.inFlight.size > 0) await Promise.race(this.inFlight.keys());
     }
   }
 
@@ -139,33 +156,40 @@ export class EventBatcher {
   }
 
   private schedule(): void {
-    if (this.flushing || this.stopped) return;
+    if (this.stopped || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) return;
     const full = this.buffer.length >= this.options.maxBatchEvents;
-    // Every job slot waits on this buffer: no more events can come until it is inserted.
-    const saturated = this.heldJobs >= this.options.concurrency;
     // Events owned by another live batch were just put back: give that batch time.
     const resting = Date.now() < this.restUntil;
+    if (this.inFlight.size > 0) {
+      // A second batch is cut only when a full one waits: it claims its ids while the
+      // first inserts, and inserts as soon as the first is done (see insertInTurn).
+      if (full && !resting) this.startFlush();
+      return;
+    }
+    // Every job slot waits on this buffer: no more events can come until it is inserted.
+    const saturated = this.heldJobs >= this.options.concurrency;
     if ((full || saturated) && !resting) {
-      void this.startFlush();
+      this.startFlush();
       return;
     }
     if (this.buffer.length > 0 && this.timer === undefined) {
       const wait = Math.max(0, this.options.flushIntervalMs - (Date.now() - this.bufferSince), this.restUntil - Date.now());
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        void this.startFlush();
+        this.startFlush();
       }, wait);
     }
   }
 
-  private startFlush(): Promise<void> {
-    if (this.flushing) return this.flushing;
+  private startFlush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.stopped || this.buffer.length === 0) return Promise.resolve();
-    const entries = this.buffer.splice(0, this.options.maxBatchEvents);
+    if (this.stopped || this.buffer.length === 0 || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) return;
+    const entries = this.cut();
+    if (entries.length === 0) return;
     this.bufferSince = Date.now();
-    this.flushing = this.commitBatch(entries)
+    const ids = new Set(entries.map((e) => e.event.event_id));
+    const done: Promise<void> = this.commitBatch(entries)
       .catch((error: unknown) => {
         if (error instanceof IngestStoppedError) return;
         // A bug, not an outage: put the events back rather than lose them, and say so loudly.
@@ -174,10 +198,42 @@ export class EventBatcher {
         this.restUntil = Date.now() + this.options.flushIntervalMs;
       })
       .finally(() => {
-        this.flushing = null;
+        this.inFlight.delete(done);
         this.schedule();
       });
-    return this.flushing;
+    this.inFlight.set(done, ids);
+  }
+
+  /**
+   * The next batch from the buffer: its first `maxBatchEvents` entries, leaving out ids
+   * a batch in flight already holds (a client's retry in another job). Those wait here
+   * for that batch to commit and are then found duplicates, instead of being claimed
+   * "busy" and holding the buffer back.
+   */
+  private cut(): Entry[] {
+    const max = this.options.maxBatchEvents;
+    if (this.inFlight.size === 0) return this.buffer.splice(0, max);
+    const held = [...this.inFlight.values()];
+    const taken: Entry[] = [];
+    const kept: Entry[] = [];
+    for (const entry of this.buffer) {
+      if (taken.length < max && !held.some((ids) => ids.has(entry.event.event_id))) taken.push(entry);
+      else kept.push(entry);
+    }
+    this.buffer = kept;
+    return taken;
+  }
+
+  /**
+   * Runs the batches' inserts one at a time, in the order they ask: a batch claims its
+   * ids while the one before it inserts, then waits its turn (renewing its lease first,
+   * as every insert does, so a long wait only costs a re-claim).
+   */
+  private insertInTurn<T>(insert: () => Promise<T>): Promise<T> {
+    const previous = this.insertTurn;
+    let release!: () => void;
+    this.insertTurn = new Promise<void>((resolve) => (release = resolve));
+    return previous.then(insert).finally(release);
   }
 
   /** Inserts one batch exactly once; settles or re-buffers every entry. */
@@ -226,7 +282,7 @@ export class EventBatcher {
           } else toInsert.push(item);
         }
       }
-      const result = await this.insertExactlyOnce(batchId, toInsert);
+      const result = await this.insertInTurn(() => this.insertExactlyOnce(batchId, toInsert));
       for (const item of result.inserted) {
         outcome.inserted++;
         settled.push(item);
@@ -291,7 +347,7 @@ export class EventBatcher {
         continue;
       }
       try {
-        const item: Item = { event: entry.event, entries: [entry], row: eventValuesRow(entry.event) };
+        const item: Item = { event: entry.event, entries: [entry], row: entry.row ?? eventValuesRow(entry.event) };
         byId.set(entry.event.event_id, item.entries);
         items.push(item);
       } catch (error) {
@@ -401,6 +457,15 @@ export class EventBatcher {
       }, ms);
       this.stopWaiters.add(wake);
     });
+  }
+}
+
+/** The event's row, or null when it cannot be rendered (left for distinct() to dead-letter, or to fail loudly). */
+function renderRow(event: AdEvent): SqlFragment | null {
+  try {
+    return eventValuesRow(event);
+  } catch {
+    return null;
   }
 }
 
