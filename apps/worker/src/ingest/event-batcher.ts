@@ -42,12 +42,6 @@ interface Ticket {
 interface Entry {
   event: AdEvent;
   ticket: Ticket;
-  /**
-   * The event's VALUES row, rendered when its job arrives (so rendering overlaps the
-   * batch in flight instead of delaying the next one); null when it could not be
-   * rendered then (distinct() renders it again and dead-letters it).
-   */
-  row: SqlFragment | null;
 }
 
 /** One distinct event id of a batch and every buffered copy of it. */
@@ -70,8 +64,9 @@ export interface BatchOutcome {
 const HOUR_SECONDS = 3600;
 
 /**
- * Two batches overlap: one claims (Redis) while the other inserts (ClickHouse), and the
- * first settles its jobs while the second inserts. Inserts themselves stay one at a time.
+ * Two batches overlap: one renders its rows while the other inserts (ClickHouse), and the
+ * first stores its rollups, commits and settles its jobs while the second claims and
+ * inserts. Claim + insert stay one batch at a time.
  */
 const MAX_BATCHES_IN_FLIGHT = 2;
 
@@ -84,9 +79,10 @@ const MAX_BATCHES_IN_FLIGHT = 2;
  * A batch is cut when the buffer holds `maxBatchEvents`, when its oldest event has
  * waited `flushIntervalMs`, when every job slot of the worker is waiting on it (no
  * more events can arrive), and at shutdown. While one batch is in flight the next
- * fills; a second one starts only when a full batch is waiting, claiming its ids
- * while the first inserts (inserts still run one at a time), so under load Redis,
- * ClickHouse and the worker's own CPU work side by side instead of in turn.
+ * fills; a second one starts only when a full batch is waiting: it renders its rows
+ * while the first inserts, and claims and inserts once the first has (claim + insert
+ * stay one batch at a time), while the first commits. So under load the worker's own
+ * CPU work, Redis and ClickHouse work side by side instead of in turn.
  */
 export class EventBatcher {
   private buffer: Entry[] = [];
@@ -94,8 +90,8 @@ export class EventBatcher {
   private timer: NodeJS.Timeout | undefined;
   /** Batches being committed, each with its event ids (at most MAX_BATCHES_IN_FLIGHT). */
   private readonly inFlight = new Map<Promise<void>, Set<string>>();
-  /** Settles when the last insert that asked for its turn is done. */
-  private insertTurn: Promise<void> = Promise.resolve();
+  /** Settles when the last batch that asked for its turn has claimed and inserted. */
+  private turn: Promise<void> = Promise.resolve();
   private heldJobs = 0;
   private restUntil = 0;
   private stopped = false;
@@ -128,7 +124,7 @@ export class EventBatcher {
         },
       };
       if (this.buffer.length === 0) this.bufferSince = Date.now();
-      for (const event of events) this.buffer.push({ event, ticket, row: renderRow(event) });
+      for (const event of events) this.buffer.push({ event, ticket });
       this.schedule();
     });
   }
@@ -161,8 +157,8 @@ export class EventBatcher {
     // Events owned by another live batch were just put back: give that batch time.
     const resting = Date.now() < this.restUntil;
     if (this.inFlight.size > 0) {
-      // A second batch is cut only when a full one waits: it claims its ids while the
-      // first inserts, and inserts as soon as the first is done (see insertInTurn).
+      // A second batch is cut only when a full one waits: it renders its rows while the
+      // first inserts, and claims and inserts as soon as the first is done (see inTurn).
       if (full && !resting) this.startFlush();
       return;
     }
@@ -225,15 +221,15 @@ export class EventBatcher {
   }
 
   /**
-   * Runs the batches' inserts one at a time, in the order they ask: a batch claims its
-   * ids while the one before it inserts, then waits its turn (renewing its lease first,
-   * as every insert does, so a long wait only costs a re-claim).
+   * Runs the batches' claims and inserts one batch at a time, in the order they ask: a
+   * batch renders its rows while the one before it inserts, then waits its turn; the one
+   * before stores its rollups, commits and settles its jobs while this one inserts.
    */
-  private insertInTurn<T>(insert: () => Promise<T>): Promise<T> {
-    const previous = this.insertTurn;
+  private inTurn(work: () => Promise<void>): Promise<void> {
+    const previous = this.turn;
     let release!: () => void;
-    this.insertTurn = new Promise<void>((resolve) => (release = resolve));
-    return previous.then(insert).finally(release);
+    this.turn = new Promise<void>((resolve) => (release = resolve));
+    return previous.then(work).finally(release);
   }
 
   /** Inserts one batch exactly once; settles or re-buffers every entry. */
@@ -251,64 +247,68 @@ export class EventBatcher {
     const batchIds = [batchId];
 
     // A lease lost mid-batch (the worker stalled past it) restarts the claim under a new id.
-    while (items.length > 0) {
-      const statuses = await this.retry('claim event ids in Redis', () =>
-        this.sinks.claims.claim(
-          batchId,
-          items.map((i) => i.event.event_id),
-        ),
-      );
-      const toInsert: Item[] = [];
-      const takenOver: Item[] = [];
-      items.forEach((item, i) => {
-        const status = statuses[i];
-        if (status === 'duplicate') {
-          outcome.duplicates++;
-          settled.push(item);
-        } else if (status === 'busy') {
-          outcome.deferred++;
-          deferred.push(...item.entries);
-        } else if (status === 'takeover') takenOver.push(item);
-        else toInsert.push(item);
-      });
-      if (takenOver.length > 0) {
-        // Recovery path: the dead owner's insert may have landed before it died.
-        const present = await this.presentInClickHouse(takenOver);
-        for (const item of takenOver) {
-          if (present.has(item.event.event_id)) {
+    // Claim and insert in this worker's turn (the batch before may still be inserting):
+    // the claim comes right before the insert as ever, so waiting never eats into the lease.
+    await this.inTurn(async () => {
+      while (items.length > 0) {
+        const statuses = await this.retry('claim event ids in Redis', () =>
+          this.sinks.claims.claim(
+            batchId,
+            items.map((i) => i.event.event_id),
+          ),
+        );
+        const toInsert: Item[] = [];
+        const takenOver: Item[] = [];
+        items.forEach((item, i) => {
+          const status = statuses[i];
+          if (status === 'duplicate') {
             outcome.duplicates++;
             settled.push(item);
-            addHour(touched, item.event); // the dead owner may not have scheduled its rollups
-          } else toInsert.push(item);
+          } else if (status === 'busy') {
+            outcome.deferred++;
+            deferred.push(...item.entries);
+          } else if (status === 'takeover') takenOver.push(item);
+          else toInsert.push(item);
+        });
+        if (takenOver.length > 0) {
+          // Recovery path: the dead owner's insert may have landed before it died.
+          const present = await this.presentInClickHouse(takenOver);
+          for (const item of takenOver) {
+            if (present.has(item.event.event_id)) {
+              outcome.duplicates++;
+              settled.push(item);
+              addHour(touched, item.event); // the dead owner may not have scheduled its rollups
+            } else toInsert.push(item);
+          }
+        }
+        const result = await this.insertExactlyOnce(batchId, toInsert);
+        for (const item of result.inserted) {
+          outcome.inserted++;
+          settled.push(item);
+          addHour(touched, item.event);
+        }
+        for (const item of result.present) {
+          outcome.duplicates++;
+          settled.push(item);
+          addHour(touched, item.event);
+        }
+        for (const { item, reason } of result.rejected) {
+          outcome.deadLettered++;
+          letters.push(deadLetter('clickhouse', reason, item.event, item.entries[0].ticket.jobId));
+          settled.push(item);
+        }
+        if (result.rejected.length > 0) {
+          const rejectedIds = result.rejected.map((r) => r.item.event.event_id);
+          await this.retry('release dead-lettered ids', () => this.sinks.claims.release(batchId, rejectedIds));
+        }
+        items = result.leaseLost;
+        if (items.length > 0) {
+          this.sinks.logger.warn(`ingest batch ${batchId} lost its lease; re-claiming ${items.length} events under a new batch`);
+          batchId = randomUUID();
+          batchIds.push(batchId);
         }
       }
-      const result = await this.insertInTurn(() => this.insertExactlyOnce(batchId, toInsert));
-      for (const item of result.inserted) {
-        outcome.inserted++;
-        settled.push(item);
-        addHour(touched, item.event);
-      }
-      for (const item of result.present) {
-        outcome.duplicates++;
-        settled.push(item);
-        addHour(touched, item.event);
-      }
-      for (const { item, reason } of result.rejected) {
-        outcome.deadLettered++;
-        letters.push(deadLetter('clickhouse', reason, item.event, item.entries[0].ticket.jobId));
-        settled.push(item);
-      }
-      if (result.rejected.length > 0) {
-        const rejectedIds = result.rejected.map((r) => r.item.event.event_id);
-        await this.retry('release dead-lettered ids', () => this.sinks.claims.release(batchId, rejectedIds));
-      }
-      items = result.leaseLost;
-      if (items.length > 0) {
-        this.sinks.logger.warn(`ingest batch ${batchId} lost its lease; re-claiming ${items.length} events under a new batch`);
-        batchId = randomUUID();
-        batchIds.push(batchId);
-      }
-    }
+    });
 
     // Order matters: dead letters and rollup jobs are stored before the batch is marked
     // committed, so "committed" implies both, and a crash before it repeats them (both idempotent).
@@ -347,7 +347,7 @@ export class EventBatcher {
         continue;
       }
       try {
-        const item: Item = { event: entry.event, entries: [entry], row: entry.row ?? eventValuesRow(entry.event) };
+        const item: Item = { event: entry.event, entries: [entry], row: eventValuesRow(entry.event) };
         byId.set(entry.event.event_id, item.entries);
         items.push(item);
       } catch (error) {
@@ -457,15 +457,6 @@ export class EventBatcher {
       }, ms);
       this.stopWaiters.add(wake);
     });
-  }
-}
-
-/** The event's row, or null when it cannot be rendered (left for distinct() to dead-letter, or to fail loudly). */
-function renderRow(event: AdEvent): SqlFragment | null {
-  try {
-    return eventValuesRow(event);
-  } catch {
-    return null;
   }
 }
 
