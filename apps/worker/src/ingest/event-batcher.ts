@@ -64,34 +64,21 @@ export interface BatchOutcome {
 const HOUR_SECONDS = 3600;
 
 /**
- * Two batches overlap: one renders its rows while the other inserts (ClickHouse), and the
- * first stores its rollups, commits and settles its jobs while the second claims and
- * inserts. Claim + insert stay one batch at a time.
- */
-const MAX_BATCHES_IN_FLIGHT = 2;
-
-/**
  * Buffers events from many `events` jobs and inserts them into ClickHouse in large
  * batches, exactly once (docs/pipeline.md). `submit` resolves when every event of
  * the job is committed, recognised as a duplicate or dead-lettered — only then may
  * the job be acknowledged.
  *
- * A batch is cut when the buffer holds `maxBatchEvents`, when its oldest event has
- * waited `flushIntervalMs`, when every job slot of the worker is waiting on it (no
- * more events can arrive), and at shutdown. While one batch is in flight the next
- * fills; a second one starts only when a full batch is waiting: it renders its rows
- * while the first inserts, and claims and inserts once the first has (claim + insert
- * stay one batch at a time), while the first commits. So under load the worker's own
- * CPU work, Redis and ClickHouse work side by side instead of in turn.
+ * One batch is in flight at a time; the next one fills meanwhile. A batch is cut
+ * when the buffer holds `maxBatchEvents`, when its oldest event has waited
+ * `flushIntervalMs`, when every job slot of the worker is waiting on it (no more
+ * events can arrive), and at shutdown.
  */
 export class EventBatcher {
   private buffer: Entry[] = [];
   private bufferSince = 0;
   private timer: NodeJS.Timeout | undefined;
-  /** Batches being committed, each with its event ids (at most MAX_BATCHES_IN_FLIGHT). */
-  private readonly inFlight = new Map<Promise<void>, Set<string>>();
-  /** Settles when the last batch that asked for its turn has claimed and inserted. */
-  private turn: Promise<void> = Promise.resolve();
+  private flushing: Promise<void> | null = null;
   private heldJobs = 0;
   private restUntil = 0;
   private stopped = false;
@@ -138,9 +125,9 @@ export class EventBatcher {
   async drain(): Promise<void> {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (!this.stopped && (this.buffer.length > 0 || this.inFlight.size > 0)) {
-      if (this.buffer.length > 0) this.startFlush();
-      if (this.inFlight.size > 0) await Promise.race(this.inFlight.keys());
+    while (!this.stopped && (this.buffer.length > 0 || this.flushing)) {
+      if (this.flushing) await this.flushing;
+      else await this.startFlush();
     }
   }
 
@@ -152,40 +139,33 @@ export class EventBatcher {
   }
 
   private schedule(): void {
-    if (this.stopped || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) return;
+    if (this.flushing || this.stopped) return;
     const full = this.buffer.length >= this.options.maxBatchEvents;
-    // Events owned by another live batch were just put back: give that batch time.
-    const resting = Date.now() < this.restUntil;
-    if (this.inFlight.size > 0) {
-      // A second batch is cut only when a full one waits: it renders its rows while the
-      // first inserts, and claims and inserts as soon as the first is done (see inTurn).
-      if (full && !resting) this.startFlush();
-      return;
-    }
     // Every job slot waits on this buffer: no more events can come until it is inserted.
     const saturated = this.heldJobs >= this.options.concurrency;
+    // Events owned by another live batch were just put back: give that batch time.
+    const resting = Date.now() < this.restUntil;
     if ((full || saturated) && !resting) {
-      this.startFlush();
+      void this.startFlush();
       return;
     }
     if (this.buffer.length > 0 && this.timer === undefined) {
       const wait = Math.max(0, this.options.flushIntervalMs - (Date.now() - this.bufferSince), this.restUntil - Date.now());
       this.timer = setTimeout(() => {
         this.timer = undefined;
-        this.startFlush();
+        void this.startFlush();
       }, wait);
     }
   }
 
-  private startFlush(): void {
+  private startFlush(): Promise<void> {
+    if (this.flushing) return this.flushing;
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.stopped || this.buffer.length === 0 || this.inFlight.size >= MAX_BATCHES_IN_FLIGHT) return;
-    const entries = this.cut();
-    if (entries.length === 0) return;
+    if (this.stopped || this.buffer.length === 0) return Promise.resolve();
+    const entries = this.buffer.splice(0, this.options.maxBatchEvents);
     this.bufferSince = Date.now();
-    const ids = new Set(entries.map((e) => e.event.event_id));
-    const done: Promise<void> = this.commitBatch(entries)
+    this.flushing = this.commitBatch(entries)
       .catch((error: unknown) => {
         if (error instanceof IngestStoppedError) return;
         // A bug, not an outage: put the events back rather than lose them, and say so loudly.
@@ -194,42 +174,10 @@ export class EventBatcher {
         this.restUntil = Date.now() + this.options.flushIntervalMs;
       })
       .finally(() => {
-        this.inFlight.delete(done);
+        this.flushing = null;
         this.schedule();
       });
-    this.inFlight.set(done, ids);
-  }
-
-  /**
-   * The next batch from the buffer: its first `maxBatchEvents` entries, leaving out ids
-   * a batch in flight already holds (a client's retry in another job). Those wait here
-   * for that batch to commit and are then found duplicates, instead of being claimed
-   * "busy" and holding the buffer back.
-   */
-  private cut(): Entry[] {
-    const max = this.options.maxBatchEvents;
-    if (this.inFlight.size === 0) return this.buffer.splice(0, max);
-    const held = [...this.inFlight.values()];
-    const taken: Entry[] = [];
-    const kept: Entry[] = [];
-    for (const entry of this.buffer) {
-      if (taken.length < max && !held.some((ids) => ids.has(entry.event.event_id))) taken.push(entry);
-      else kept.push(entry);
-    }
-    this.buffer = kept;
-    return taken;
-  }
-
-  /**
-   * Runs the batches' claims and inserts one batch at a time, in the order they ask: a
-   * batch renders its rows while the one before it inserts, then waits its turn; the one
-   * before stores its rollups, commits and settles its jobs while this one inserts.
-   */
-  private inTurn(work: () => Promise<void>): Promise<void> {
-    const previous = this.turn;
-    let release!: () => void;
-    this.turn = new Promise<void>((resolve) => (release = resolve));
-    return previous.then(work).finally(release);
+    return this.flushing;
   }
 
   /** Inserts one batch exactly once; settles or re-buffers every entry. */
@@ -247,68 +195,64 @@ export class EventBatcher {
     const batchIds = [batchId];
 
     // A lease lost mid-batch (the worker stalled past it) restarts the claim under a new id.
-    // Claim and insert in this worker's turn (the batch before may still be inserting):
-    // the claim comes right before the insert as ever, so waiting never eats into the lease.
-    await this.inTurn(async () => {
-      while (items.length > 0) {
-        const statuses = await this.retry('claim event ids in Redis', () =>
-          this.sinks.claims.claim(
-            batchId,
-            items.map((i) => i.event.event_id),
-          ),
-        );
-        const toInsert: Item[] = [];
-        const takenOver: Item[] = [];
-        items.forEach((item, i) => {
-          const status = statuses[i];
-          if (status === 'duplicate') {
-            outcome.duplicates++;
-            settled.push(item);
-          } else if (status === 'busy') {
-            outcome.deferred++;
-            deferred.push(...item.entries);
-          } else if (status === 'takeover') takenOver.push(item);
-          else toInsert.push(item);
-        });
-        if (takenOver.length > 0) {
-          // Recovery path: the dead owner's insert may have landed before it died.
-          const present = await this.presentInClickHouse(takenOver);
-          for (const item of takenOver) {
-            if (present.has(item.event.event_id)) {
-              outcome.duplicates++;
-              settled.push(item);
-              addHour(touched, item.event); // the dead owner may not have scheduled its rollups
-            } else toInsert.push(item);
-          }
-        }
-        const result = await this.insertExactlyOnce(batchId, toInsert);
-        for (const item of result.inserted) {
-          outcome.inserted++;
-          settled.push(item);
-          addHour(touched, item.event);
-        }
-        for (const item of result.present) {
+    while (items.length > 0) {
+      const statuses = await this.retry('claim event ids in Redis', () =>
+        this.sinks.claims.claim(
+          batchId,
+          items.map((i) => i.event.event_id),
+        ),
+      );
+      const toInsert: Item[] = [];
+      const takenOver: Item[] = [];
+      items.forEach((item, i) => {
+        const status = statuses[i];
+        if (status === 'duplicate') {
           outcome.duplicates++;
           settled.push(item);
-          addHour(touched, item.event);
-        }
-        for (const { item, reason } of result.rejected) {
-          outcome.deadLettered++;
-          letters.push(deadLetter('clickhouse', reason, item.event, item.entries[0].ticket.jobId));
-          settled.push(item);
-        }
-        if (result.rejected.length > 0) {
-          const rejectedIds = result.rejected.map((r) => r.item.event.event_id);
-          await this.retry('release dead-lettered ids', () => this.sinks.claims.release(batchId, rejectedIds));
-        }
-        items = result.leaseLost;
-        if (items.length > 0) {
-          this.sinks.logger.warn(`ingest batch ${batchId} lost its lease; re-claiming ${items.length} events under a new batch`);
-          batchId = randomUUID();
-          batchIds.push(batchId);
+        } else if (status === 'busy') {
+          outcome.deferred++;
+          deferred.push(...item.entries);
+        } else if (status === 'takeover') takenOver.push(item);
+        else toInsert.push(item);
+      });
+      if (takenOver.length > 0) {
+        // Recovery path: the dead owner's insert may have landed before it died.
+        const present = await this.presentInClickHouse(takenOver);
+        for (const item of takenOver) {
+          if (present.has(item.event.event_id)) {
+            outcome.duplicates++;
+            settled.push(item);
+            addHour(touched, item.event); // the dead owner may not have scheduled its rollups
+          } else toInsert.push(item);
         }
       }
-    });
+      const result = await this.insertExactlyOnce(batchId, toInsert);
+      for (const item of result.inserted) {
+        outcome.inserted++;
+        settled.push(item);
+        addHour(touched, item.event);
+      }
+      for (const item of result.present) {
+        outcome.duplicates++;
+        settled.push(item);
+        addHour(touched, item.event);
+      }
+      for (const { item, reason } of result.rejected) {
+        outcome.deadLettered++;
+        letters.push(deadLetter('clickhouse', reason, item.event, item.entries[0].ticket.jobId));
+        settled.push(item);
+      }
+      if (result.rejected.length > 0) {
+        const rejectedIds = result.rejected.map((r) => r.item.event.event_id);
+        await this.retry('release dead-lettered ids', () => this.sinks.claims.release(batchId, rejectedIds));
+      }
+      items = result.leaseLost;
+      if (items.length > 0) {
+        this.sinks.logger.warn(`ingest batch ${batchId} lost its lease; re-claiming ${items.length} events under a new batch`);
+        batchId = randomUUID();
+        batchIds.push(batchId);
+      }
+    }
 
     // Order matters: dead letters and rollup jobs are stored before the batch is marked
     // committed, so "committed" implies both, and a crash before it repeats them (both idempotent).
