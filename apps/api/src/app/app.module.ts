@@ -49,7 +49,12 @@ export class AppModule {
           // The ad server's hot path: a per-request child logger costs a third of its CPU, and
           // thousands of serve lines a second would drown the log. Its failures are still logged
           // by the exception filter; its volume is a metric, not a log (docs/serving.md).
-          exclude: [{ method: RequestMethod.POST, path: 'internal/serve' }],
+          // The impression beacon likewise (ImpressionRoute): its failures are logged, its volume is a metric.
+          exclude: [
+            { method: RequestMethod.POST, path: 'internal/serve' },
+            { method: RequestMethod.GET, path: 't/i/*token' },
+            { method: RequestMethod.HEAD, path: 't/i/*token' },
+          ],
         }),
         DatabaseModule.forRoot(API_ENTITIES),
         RedisModule,

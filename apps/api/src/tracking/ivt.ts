@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { CommandBatch } from './command-batch';
 
 /**
  * Invalid-traffic rules applied at the edge. Flagged events are kept with a reason
@@ -65,12 +66,23 @@ if inSecond > tonumber(ARGV[1]) or inMinute > tonumber(ARGV[2]) then return 1 en
 return 0
 `;
 
+/** The burst script as a command (EVALSHA: the script's text is not resent with every request). */
+const BURST_COMMAND = 'loupeTrackingBurst';
+type BurstCommand = (secondKey: string, minuteKey: string, perSecond: number, perMinute: number) => unknown;
+
 export class BurstDetector {
+  private readonly batch: CommandBatch;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly limits: BurstLimits = BURST_LIMITS,
     private readonly prefix = 'loupe:trk:burst',
-  ) {}
+    /** Shared with the caller's other commands, so concurrent requests share one Redis write. */
+    batch?: CommandBatch,
+  ) {
+    if (!(BURST_COMMAND in redis)) redis.defineCommand(BURST_COMMAND, { numberOfKeys: 2, lua: BURST });
+    this.batch = batch ?? new CommandBatch(redis);
+  }
 
   /** Counts one event from `ip` at `nowMs`; BURST when it is over a window's limit. */
   async record(ip: string, nowMs: number): Promise<IvtReason | null> {
@@ -78,7 +90,9 @@ export class BurstDetector {
     const minute = Math.floor(second / 60);
     // Both windows of an IP share a Redis Cluster hash tag, so the script touches one slot.
     const tag = `${this.prefix}:{${ip}}`;
-    const over = (await this.redis.eval(BURST, 2, `${tag}:s:${second}`, `${tag}:m:${minute}`, String(this.limits.perSecond), String(this.limits.perMinute))) as number;
+    const over = await this.batch.call<number>((pipeline) =>
+      (pipeline as ChainableCommander & Record<typeof BURST_COMMAND, BurstCommand>)[BURST_COMMAND](`${tag}:s:${second}`, `${tag}:m:${minute}`, this.limits.perSecond, this.limits.perMinute),
+    );
     return over === 1 ? 'BURST' : null;
   }
 }

@@ -12,6 +12,7 @@ import type { Redis } from 'ioredis';
 import { EventPublisher } from '../events/event-publisher';
 import { BudgetStore, accountDay } from '../serving/budget-store';
 import { AdLookup } from './ad-lookup';
+import { CommandBatch } from './command-batch';
 import { BurstDetector, clickTimingIvt, userAgentIvt, type IvtReason } from './ivt';
 import { verifyEvent, type SignedEvent } from './signed-event';
 
@@ -55,6 +56,8 @@ export class TrackingService {
   private readonly logger = new Logger(TrackingService.name);
   private readonly budgets: BudgetStore;
   private readonly bursts: BurstDetector;
+  /** The per-request commands of concurrent requests (burst counts, claims, ack marks), one pipeline per event-loop turn. */
+  private readonly batch: CommandBatch;
   private readonly keyTtlSeconds: number;
 
   constructor(
@@ -64,7 +67,8 @@ export class TrackingService {
     private readonly lookup: AdLookup,
   ) {
     this.budgets = new BudgetStore(redis);
-    this.bursts = new BurstDetector(redis);
+    this.batch = new CommandBatch(redis);
+    this.bursts = new BurstDetector(redis, undefined, undefined, this.batch);
     // Outlives every token: a URL can be replayed only while it is valid (plus the 60 s skew verifyEvent allows).
     this.keyTtlSeconds = config.tracking.ttlSeconds + 120;
   }
@@ -180,7 +184,8 @@ export class TrackingService {
    * what the first one recorded.
    */
   private async claim(key: string, recorded: Recorded): Promise<Recorded | null> {
-    const previous = await this.redisCall(() => this.redis.set(key, encode(recorded), 'EX', this.keyTtlSeconds, 'NX', 'GET'));
+    const value = encode(recorded);
+    const previous = await this.redisCall(() => this.batch.call<string | null>((p) => p.set(key, value, 'EX', this.keyTtlSeconds, 'NX', 'GET')));
     return previous === null ? null : decode(previous);
   }
 
@@ -192,7 +197,8 @@ export class TrackingService {
   /** Durable ack, then remember it so later replays publish nothing (best effort: a lost mark only costs a deduplicated re-publish). */
   private async publishOnce(key: string, recorded: Recorded, event: AdEvent): Promise<void> {
     await this.publisher.publish([event]);
-    this.redis.set(key, encode({ ...recorded, acked: true }), 'KEEPTTL').catch((err: unknown) => {
+    const value = encode({ ...recorded, acked: true });
+    this.batch.call((p) => p.set(key, value, 'KEEPTTL')).catch((err: unknown) => {
       this.logger.debug(`could not mark ${key} acknowledged: ${String(err)}`);
     });
   }
