@@ -441,7 +441,12 @@ export function rollupSql(query: RollupQuery): SqlFragment {
         ${sql.join(filters, sql` `)}
       GROUP BY ${sql.join(groupKeys)}`;
   };
-  const hourly = sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
+  // TOTAL takes every whole day from the daily tables: the hours left are the two edges, named
+  // as ranges so the month partitions the days cover are never opened.
+  const hourly =
+    useDays && query.granularity === 'TOTAL'
+      ? sql`((hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(firstDay)}) OR (hour >= ${lit.dateTime(endDay)} AND hour < ${lit.dateTime(to)}))`
+      : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
   const branches = [
     ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both')] : []),
     branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums'),
