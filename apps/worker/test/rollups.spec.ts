@@ -140,7 +140,7 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
     const day = Math.floor(hour / 86_400) * 86_400;
     expect(result?.days).toEqual([day]);
     const [total] = await clickhouse.query(
-      rollupSql({ database: config.clickhouse.database, level: 'ad_account', adAccountIds: [id], from: new Date(day * 1000), to: new Date((day + 86_400) * 1000), granularity: 'TOTAL', timezone: 'UTC' }),
+      rollupSql({ database: config.clickhouse.database, level: 'ad_account', adAccountIds: [id], from: new Date(day * 1000), to: new Date((day + 86_400) * 1000), granularity: 'TOTAL', timezone: 'UTC', daily: true }),
     );
     expect(total).toMatchObject({ impressions: '1', clicks: '1', spend_micros: '501234', users: '1' });
     const [daily] = await clickhouse.query<{ n: string }>(

@@ -382,22 +382,67 @@ export interface RollupQuery {
    * of a read.
    */
   reach?: boolean;
+  /**
+   * Read whole UTC days from the daily tables and reach from the uniqHLL12 states
+   * (0003)? Default false: the hourly tables and uniqMerge(users), as before 0003. The
+   * daily read gives the same figures (reach as a uniqHLL12 estimate) but has not yet
+   * measured faster on this machine; bench/report times both.
+   */
+  daily?: boolean;
 }
 
 /**
  * Reads a rollup level following the read rule (FINAL): one row per ad
  * account, the level's ids and `period` (absent for TOTAL), with every
- * additive metric summed under its column name, `users` = uniqHLL12Merge of
- * the reach states (unique users across the whole slice, not a sum of hours),
- * the IVT counts, and at the ad_account level the unattributed conversions.
+ * additive metric summed under its column name, `users` = unique users across the
+ * whole slice (not a sum of hours), the IVT counts, and at the ad_account level the
+ * unattributed conversions.
  *
- * Each UTC day wholly inside [from, to) and inside one period (any day for
+ * With `daily: true`, `users` = uniqHLL12Merge of the reach states, and each UTC day
+ * wholly inside [from, to) and inside one period (any day for
  * TOTAL; for DAY only when the timezone cuts days at UTC midnight; never for
  * HOUR) is read from the daily tables, every other hour from the hourly ones:
  * the same figures, from 24 times fewer rows.
  */
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
+  return query.daily === true ? dailyRollupSql(query) : hourlyRollupSql(query);
+}
+
+/**
+ * The 0002 read: every hour from the hourly table FINAL, reach = uniqMerge(users).
+ * The default: on the shared 2-core machine (load 10–30) it measured faster than the
+ * daily read for every dashboard question (docs/reports.md, "Benchmark").
+ */
+function hourlyRollupSql(query: RollupQuery): SqlFragment {
+  const reach = query.reach ?? true;
+  const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
+  const period = periodSql(sql`hour`, query.granularity, query.timezone);
+  const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
+  const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
+  const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
+  // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
+  // to its own column would be substituted back into the aggregate's argument.
+  const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(query.level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
+  const filters = Object.entries(query.filter ?? {})
+    .filter(([, ids]) => ids !== undefined)
+    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  return sql`
+    SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])},
+      ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
+    FROM (
+      SELECT ${sql.join(selectKeys)},
+        ${sql.join([...sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqMerge(users) AS m_users`] : [])])}
+      FROM ${tableRef(query.database, ROLLUP_TABLES[query.level])} FINAL
+      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
+        AND hour >= ${lit.dateTime(query.from)} AND hour < ${lit.dateTime(query.to)}
+        ${sql.join(filters, sql` `)}
+      GROUP BY ${sql.join(groupKeys)}
+    )
+    ORDER BY ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])}`;
+}
+
+function dailyRollupSql(query: RollupQuery): SqlFragment {
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
@@ -441,7 +486,12 @@ export function rollupSql(query: RollupQuery): SqlFragment {
         ${sql.join(filters, sql` `)}
       GROUP BY ${sql.join(groupKeys)}`;
   };
-  const hourly = sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
+  // TOTAL takes every whole day from the daily tables: the hours left are the two edges, named
+  // as ranges so the month partitions the days cover are never opened.
+  const hourly =
+    useDays && query.granularity === 'TOTAL'
+      ? sql`((hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(firstDay)}) OR (hour >= ${lit.dateTime(endDay)} AND hour < ${lit.dateTime(to)}))`
+      : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
   const branches = [
     ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both')] : []),
     branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums'),

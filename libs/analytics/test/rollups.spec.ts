@@ -275,7 +275,7 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
 
   async function rolled(level: RollupLevel, from: number, to: number, granularity: Granularity, timezone: string): Promise<string[]> {
     const rows = await executor.query<Record<string, unknown>>(
-      rollupSql({ database, level, adAccountIds: [MULTI], from: new Date(from * 1000), to: new Date(to * 1000), granularity, timezone }),
+      rollupSql({ database, level, adAccountIds: [MULTI], from: new Date(from * 1000), to: new Date(to * 1000), granularity, timezone, daily: true }),
     );
     // Sum the level's rows per period (reach is merged, so only the account level's is comparable).
     const byPeriod = new Map<string, number[]>();
