@@ -72,15 +72,18 @@ export class ServeRoute {
   private handleRaw(req: IncomingMessage, res: ServerResponse): void {
     const id = correlationId(req);
     let failure: Error | null = null;
-    try {
-      this.serviceKey.verify(req.headers);
-    } catch (err) {
-      failure = err as Error;
-    }
     const type = req.headers['content-type'];
     const json = type !== undefined && /^\s*application\/json\s*(;|$)/i.test(type);
     const declared = req.headers['content-length'];
-    if (!failure && declared !== undefined && Number(declared) > this.bodyLimit) failure = bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413);
+    // As on every other route (Fastify checks the length before any handler): 413 comes before 401.
+    if (declared !== undefined && Number(declared) > this.bodyLimit) failure = bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413);
+    if (!failure) {
+      try {
+        this.serviceKey.verify(req.headers);
+      } catch (err) {
+        failure = err as Error;
+      }
+    }
     if (failure) {
       // Answer without reading a body that will not be used; the connection closes after it.
       req.resume();
