@@ -213,8 +213,10 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
   }
   // Last, the days: each build reads the newest hourly rows of its day (version = their sum).
   const days = utcDaysOf([...bulkHours, ...hourly]);
-  for (const day of days) {
-    await Promise.all(rollupDayStatements({ database, adAccountId, day }).map((statement) => executor.command(statement)));
+  if (days.length > 0) {
+    // One statement per level for the whole span of days (a day without hourly rows gets no row, as before).
+    const span = { database, adAccountId, day: days[0]!, days: (days[days.length - 1]! - days[0]!) / 86_400 + 1 };
+    await Promise.all(rollupDayStatements(span).map((statement) => executor.command(statement)));
   }
   return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days };
 }

@@ -309,6 +309,8 @@ export interface RollupDay {
   adAccountId: string;
   /** Start of the UTC day, unix seconds (a multiple of 86,400). */
   day: number;
+  /** How many consecutive UTC days from `day` to rebuild in the same statement (default 1); each day is its own row. */
+  days?: number;
 }
 
 /** The UTC days (unix seconds at their start) of some hours, ascending and distinct. */
@@ -328,31 +330,37 @@ export function rollupDaySql(target: RollupDay, level: RollupLevel): SqlFragment
   if (!Number.isSafeInteger(target.day) || target.day % DAY_SECONDS !== 0) {
     throw new SqlLiteralError(`rollup day must be unix seconds at the start of a UTC day, got ${target.day}`);
   }
+  const dayCount = target.days ?? 1;
+  if (!Number.isSafeInteger(dayCount) || dayCount < 1) throw new SqlLiteralError(`rollup days must be a positive whole number, got ${dayCount}`);
   const account = lit.int(target.adAccountId, 'UInt64');
   const start = lit.dateTime(target.day);
-  const end = lit.dateTime(target.day + DAY_SECONDS);
-  const keys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const end = lit.dateTime(target.day + dayCount * DAY_SECONDS);
+  // Each UTC day is its own row: the start of the hour's UTC day, whatever the server's timezone.
+  const dayExpr = sql`toDateTime(intDiv(toUInt32(hour), 86400) * 86400)`;
+  const keys = [sql`b_day`, ...ROLLUP_KEY_COLUMNS[level].map(id)];
+  const sourceKeys = [sql`${dayExpr} AS b_day`, ...ROLLUP_KEY_COLUMNS[level].map(id)];
   const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
   const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
   const where = sql`WHERE ad_account_id = ${account} AND hour >= ${start} AND hour < ${end}`;
-  const keySelect = keys.length > 0 ? sql`${sql.join(keys)}, ` : sql``;
-  const groupBy = keys.length > 0 ? sql`GROUP BY ${sql.join(keys)}` : sql``;
+  const levelKeys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const sourceSelect = sql`${sql.join(sourceKeys)}, `;
+  const sourceGroupBy = sql`GROUP BY ${sql.join(keys)}`;
   return sql`
     INSERT INTO ${tableRef(target.database, ROLLUP_DAILY_TABLES[level])}
-      (${sql.join([sql`ad_account_id`, sql`day`, ...keys, ...SUM_COLUMNS.map(id), sql`reach`, ...sums.slice(SUM_COLUMNS.length).map(id), sql`version`])})
-    SELECT ${sql.join([account, start, ...keys, ...SUM_COLUMNS.map((n) => sql`sum(${id(`b_${n}`)})`), sql`uniqHLL12MergeState(b_reach)`, ...sums.slice(SUM_COLUMNS.length).map((n) => sql`sum(${id(`b_${n}`)})`), sql`sum(b_version)`])}
+      (${sql.join([sql`ad_account_id`, sql`day`, ...levelKeys, ...SUM_COLUMNS.map(id), sql`reach`, ...sums.slice(SUM_COLUMNS.length).map(id), sql`version`])})
+    SELECT ${sql.join([account, sql`b_day`, ...levelKeys, ...SUM_COLUMNS.map((n) => sql`sum(${id(`b_${n}`)})`), sql`uniqHLL12MergeState(b_reach)`, ...sums.slice(SUM_COLUMNS.length).map((n) => sql`sum(${id(`b_${n}`)})`), sql`sum(b_version)`])}
     FROM (
-      SELECT ${keySelect}${sql.join([...sums.map((n) => sql`sum(${id(n)}) AS ${id(`b_${n}`)}`), sql`uniqHLL12StateIf('', 0) AS b_reach`, sql`sum(version) AS b_version`])}
+      SELECT ${sourceSelect}${sql.join([...sums.map((n) => sql`sum(${id(n)}) AS ${id(`b_${n}`)}`), sql`uniqHLL12StateIf('', 0) AS b_reach`, sql`sum(version) AS b_version`])}
       FROM ${tableRef(target.database, ROLLUP_TABLES[level])} FINAL
       ${where}
-      ${groupBy}
+      ${sourceGroupBy}
       UNION ALL
-      SELECT ${keySelect}${sql.join([...sums.map((n) => sql`${zero(n)} AS ${id(`b_${n}`)}`), sql`uniqHLL12MergeState(reach) AS b_reach`, sql`sum(version) AS b_version`])}
+      SELECT ${sourceSelect}${sql.join([...sums.map((n) => sql`${zero(n)} AS ${id(`b_${n}`)}`), sql`uniqHLL12MergeState(reach) AS b_reach`, sql`sum(version) AS b_version`])}
       FROM ${tableRef(target.database, REACH_HOURLY_TABLES[level])} FINAL
       ${where}
-      ${groupBy}
+      ${sourceGroupBy}
     )
-    ${groupBy}`;
+    GROUP BY ${sql.join(keys)}`;
 }
 
 /** Every level of one UTC day; run after the hourly statements of its hours. Independent of each other: they may run at once. */
