@@ -19,6 +19,8 @@ import type { FinanceAccount } from './finance.service';
  * one block, so this bounds the time to first byte; throughput is the same.
  */
 const STREAM_SETTINGS = { max_block_size: 8192 } as const;
+/** How long the route waits for ClickHouse to start answering before it sends the header block anyway. */
+export const FIRST_BYTE_WAIT_MS = 50;
 
 @Injectable()
 export class BillableEventsService {
@@ -29,11 +31,18 @@ export class BillableEventsService {
     @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
   ) {}
 
-  /** The CSV as a byte stream; resolves once ClickHouse has accepted the query and started answering. */
+  /**
+   * The CSV as a byte stream. The header block is written before ClickHouse answers (it
+   * names the request, not the rows), so the first bytes leave at once even when the
+   * FINAL read takes a while to produce its first block. A ClickHouse that refuses the
+   * query within FIRST_BYTE_WAIT_MS (down, overloaded, a bad query) still gets a proper
+   * error status; one that fails later cuts the download short, and a file without its
+   * `# sha256` trailer is never mistaken for a complete one.
+   */
   async csv(account: FinanceAccount, startDate: string, endDate: string, bom: boolean, generatedAt = new Date()): Promise<Readable> {
-    if (!this.clickhouse.stream) throw new NotImplementedException('This ClickHouse connection cannot stream exports.');
+    const clickhouse = this.clickhouse;
+    if (!clickhouse.stream) throw new NotImplementedException('This ClickHouse connection cannot stream exports.');
     const range: BillableEventsRange = { database: this.config.clickhouse.database, adAccountId: account.id, timezone: account.timezone, startDate, endDate };
-    const source = await this.clickhouse.stream(billableEventsSql(range), 'TabSeparatedRaw', STREAM_SETTINGS);
     const csv = new CsvPipeExport({
       columns: BILLABLE_EVENT_COLUMNS,
       bom,
@@ -51,10 +60,29 @@ export class BillableEventsService {
         ],
       },
     });
-    // pipeline: back-pressure both ways, and the ClickHouse response is destroyed (the query cancelled) if the client goes away.
-    pipeline(source, csv).catch((error: unknown) => {
-      this.logger.warn(`billable events export of ad account ${account.id} stopped after ${csv.rowsWritten} rows: ${(error as Error).message}`);
+    const started = clickhouse.stream(billableEventsSql(range), 'TabSeparatedRaw', STREAM_SETTINGS).then((source) => {
+      // pipeline: back-pressure both ways, and the ClickHouse response is destroyed (the query cancelled) if the client goes away.
+      pipeline(source, csv).catch((error: unknown) => {
+        this.logger.warn(`billable events export of ad account ${account.id} stopped after ${csv.rowsWritten} rows: ${(error as Error).message}`);
+      });
     });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'waiting'>((done) => (timer = setTimeout(() => done('waiting'), FIRST_BYTE_WAIT_MS)));
+    try {
+      // A rejection here (before any byte left) becomes the response's error status.
+      const first = await Promise.race([started.then(() => 'started' as const), waited]);
+      if (first === 'waiting') {
+        started.catch((error: unknown) => {
+          this.logger.warn(`billable events export of ad account ${account.id} failed before its first row: ${(error as Error).message}`);
+          csv.destroy(error as Error);
+        });
+      }
+    } catch (error) {
+      csv.destroy();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     return csv;
   }
 }
