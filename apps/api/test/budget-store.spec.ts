@@ -2,9 +2,9 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
+import { CommandBatch, createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BudgetStore, type SpendLimits, type SpendScope, type WinnerCommit } from '../src/serving/budget-store';
 
 const run = promisify(execFile);
@@ -135,6 +135,21 @@ describe('BudgetStore (real Redis)', () => {
       const results = await Promise.all(Array.from({ length: 20 }, () => store.commitWinners([winner(s, { lifetimeFrequencyCap: 4 })])));
       expect(results.filter(([r]) => r === 'OK')).toHaveLength(4);
       expect((await store.spent(s)).adGroupDay).toBe(4_000);
+    });
+
+    it('gives every request its own outcome when the scripts of one turn share a pipeline (CommandBatch), in the order they were made', async () => {
+      const batched = new BudgetStore(redis, prefix, new CommandBatch(redis));
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 5_500 };
+      const sent = vi.spyOn(redis, 'pipeline');
+      // 8 requests in one turn, 1,000 micros each: the first 5 fit, then the budget is reached.
+      const outcomes = await Promise.all(Array.from({ length: 8 }, (_, i) => batched.commitWinners([winner(s, { limits, userKey: `user-${i}`, lifetimeFrequencyCap: 1 })])));
+      expect(sent).toHaveBeenCalledTimes(1);
+      sent.mockRestore();
+      expect(outcomes.map(([o]) => o)).toEqual(['OK', 'OK', 'OK', 'OK', 'OK', 'BUDGET', 'BUDGET', 'BUDGET']);
+      expect((await store.spent(s)).adGroupDay).toBe(5_000);
+      // The same user again: its lifetime cap was counted once, by its own admitted request.
+      expect(await batched.commitWinners([winner(s, { userKey: 'user-0', lifetimeFrequencyCap: 1 })])).toEqual(['FREQUENCY_CAP']);
     });
   });
 

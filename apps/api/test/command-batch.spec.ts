@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
+import { CommandBatch, createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CommandBatch } from '../src/tracking/command-batch';
 
 describe('CommandBatch (real Redis): the commands of one event-loop turn as one pipeline', () => {
   let redis: Redis;

@@ -81,6 +81,21 @@ describe('EventPublisher: group commit on the shared test Redis', () => {
     expect(new Set(stored.map((e) => e.jobId)).size).toBe(1);
   });
 
+  it('events that arrive while a job is being stored gather into the next job, sent as soon as the first is stored (not after the window)', async () => {
+    const batch = batchId('behind');
+    const p = publisher({ windowMs: 20_000 });
+    const first = p.publish([event(batch, 0)]);
+    // Later turns, while the first job is on its way to Redis.
+    await new Promise((r) => setImmediate(r));
+    const behind = [1, 2, 3].map((n) => p.publish([event(batch, n)]));
+    const started = Date.now();
+    await Promise.all([first, ...behind]);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const stored = await queuedEvents(queue, (e) => e.auction_id === batch);
+    const sizes = [...stored.reduce((m, e) => m.set(e.jobId, (m.get(e.jobId) ?? 0) + 1), new Map<string, number>()).values()];
+    expect(sizes.sort()).toEqual([1, 3]);
+  });
+
   it('a batch is cut at maxEvents: seven single events with maxEvents 3 make jobs of 3, 3 and 1', async () => {
     const batch = batchId('max');
     const p = publisher({ windowMs: 200, maxEvents: 3 });

@@ -6,6 +6,7 @@ export * from './queue/queues';
 export * from './health/dependency-probe';
 export * from './infra/database.module';
 export * from './infra/redis.module';
+export * from './infra/command-batch';
 export * from './config/test-env';
 export * from './infra/clickhouse.module';
 export * from './csv';

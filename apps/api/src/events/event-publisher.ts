@@ -6,7 +6,10 @@ import type { RedisOptions } from 'ioredis';
 
 /** How a group commit is cut: whichever comes first. */
 export interface GroupCommitOptions {
-  /** Longest a request waits for others to share its job. */
+  /**
+   * Longest a request waits behind a job still being stored. With none in flight a
+   * batch goes at the end of the event-loop turn it started in.
+   */
   windowMs: number;
   /** Events per job at most (a full batch is sent at once). */
   maxEvents: number;
@@ -22,7 +25,8 @@ export const GROUP_COMMIT_OPTIONS = Symbol('GROUP_COMMIT_OPTIONS');
 interface Pending {
   events: AdEvent[];
   waiters: { resolve: () => void; reject: (err: Error) => void }[];
-  timer: NodeJS.Timeout | null;
+  /** Cancels the scheduled flush (a timer or an immediate); null until one is scheduled. */
+  cancel: (() => void) | null;
 }
 
 /**
@@ -30,10 +34,14 @@ interface Pending {
  * events are stored in Redis as a BullMQ job, so an endpoint that awaits it before
  * answering 2xx never acknowledges an event it could lose.
  *
- * Group commit: events published within `windowMs` of each other share one job (one
- * Redis round trip for many requests); each caller still waits for its own batch. If
- * the job cannot be stored (Redis down, or slower than `timeoutMs`) every caller of
- * that batch gets a ServiceUnavailableException (HTTP 503) and nothing is acknowledged.
+ * Group commit: the events of one event-loop turn share one job (one Redis round trip
+ * for many requests), and while a job is being stored the events that arrive meanwhile
+ * gather into the next one, sent as soon as the first is stored (or after `windowMs`,
+ * or once `maxEvents` are waiting). So an idle API adds no wait to a lone event, and a
+ * busy one sends bigger jobs instead of more of them; each caller still waits for its
+ * own batch. If the job cannot be stored (Redis down, or slower than `timeoutMs`) every
+ * caller of that batch gets a ServiceUnavailableException (HTTP 503) and nothing is
+ * acknowledged.
  */
 @Injectable()
 export class EventPublisher implements OnApplicationShutdown {
@@ -67,19 +75,27 @@ export class EventPublisher implements OnApplicationShutdown {
   /** Resolves when the events are durable in Redis; rejects (503) when they are not. */
   publish(events: readonly AdEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    const batch = (this.pending ??= { events: [], waiters: [], timer: null });
+    const batch = (this.pending ??= { events: [], waiters: [], cancel: null });
     batch.events.push(...events);
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
     if (batch.events.length >= this.options.maxEvents) this.flush();
-    else batch.timer ??= setTimeout(() => this.flush(), this.options.windowMs);
+    else if (!batch.cancel) {
+      if (this.inFlight.size === 0) {
+        const immediate = setImmediate(this.flush);
+        batch.cancel = () => clearImmediate(immediate);
+      } else {
+        const timer = setTimeout(this.flush, this.options.windowMs);
+        batch.cancel = () => clearTimeout(timer);
+      }
+    }
     return done;
   }
 
-  private flush(): void {
+  private readonly flush = (): void => {
     const batch = this.pending;
     if (!batch) return;
     this.pending = null;
-    if (batch.timer) clearTimeout(batch.timer);
+    batch.cancel?.();
     const stored = this.store(batch.events).then(
       () => batch.waiters.forEach((w) => w.resolve()),
       (err: unknown) => {
@@ -89,8 +105,12 @@ export class EventPublisher implements OnApplicationShutdown {
       },
     );
     this.inFlight.add(stored);
-    void stored.finally(() => this.inFlight.delete(stored));
-  }
+    void stored.finally(() => {
+      this.inFlight.delete(stored);
+      // The events that gathered while this job was being stored go now.
+      if (this.inFlight.size === 0) this.flush();
+    });
+  };
 
   private async store(events: AdEvent[]): Promise<void> {
     let timer: NodeJS.Timeout | undefined;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { CommandBatch } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 
 /**
@@ -142,6 +143,7 @@ return 0
  * A Lua script run by its SHA (EVALSHA), so the serve path sends a 40-character digest
  * instead of the script's text on every reservation; a server that does not know the
  * script yet (first call, restart, SCRIPT FLUSH) answers NOSCRIPT and gets the text once.
+ * With a CommandBatch the EVALSHA goes out in the turn's one pipeline write.
  */
 class LuaScript {
   private readonly sha: string;
@@ -149,9 +151,9 @@ class LuaScript {
     this.sha = createHash('sha1').update(source, 'utf8').digest('hex');
   }
 
-  async run(redis: Redis, numKeys: number, args: string[]): Promise<unknown> {
+  async run(redis: Redis, batch: CommandBatch | null, numKeys: number, args: string[]): Promise<unknown> {
     try {
-      return await redis.evalsha(this.sha, numKeys, ...args);
+      return await (batch ? batch.call((pipeline) => pipeline.evalsha(this.sha, numKeys, ...args)) : redis.evalsha(this.sha, numKeys, ...args));
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
       return redis.eval(this.source, numKeys, ...args);
@@ -198,6 +200,8 @@ export class BudgetStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'loupe',
+    /** Concurrent requests' scripts share one pipeline write per event-loop turn; without it each is its own write. */
+    private readonly batch: CommandBatch | null = null,
   ) {}
 
   private keys(scope: SpendScope): string[] {
@@ -214,7 +218,7 @@ export class BudgetStore {
     assertMicros(amount);
     assertMicros(headroom);
     const args = [amount, ...LIMIT_NAMES.map((n) => limits[n]), headroom, charge ? 1 : 0, DAY_TTL_SECONDS].map(String);
-    const failed = (await RESERVE_SCRIPT.run(this.redis, 4, [...this.keys(scope), ...args])) as number;
+    const failed = (await RESERVE_SCRIPT.run(this.redis, this.batch, 4, [...this.keys(scope), ...args])) as number;
     return failed === 0 ? { ok: true } : { ok: false, limit: LIMIT_NAMES[failed - 1]! };
   }
 
@@ -244,7 +248,7 @@ export class BudgetStore {
   async refund(scope: SpendScope, amount: number): Promise<void> {
     assertMicros(amount);
     if (amount === 0) return;
-    await REFUND_SCRIPT.run(this.redis, 4, [...this.keys(scope), String(amount)]);
+    await REFUND_SCRIPT.run(this.redis, this.batch, 4, [...this.keys(scope), String(amount)]);
   }
 
   /**
@@ -285,7 +289,7 @@ export class BudgetStore {
         String(c.dailyFrequencyCap ?? -1),
       );
     }
-    const results = (await COMMIT_SCRIPT.run(this.redis, keys.length, [...keys, ...args])) as number[];
+    const results = (await COMMIT_SCRIPT.run(this.redis, this.batch, keys.length, [...keys, ...args])) as number[];
     return results.map((r) => (r === 0 ? 'OK' : r === 5 ? 'FREQUENCY_CAP' : 'BUDGET'));
   }
 
@@ -308,7 +312,7 @@ export class BudgetStore {
     if (caps.lifetime === null && caps.daily === null) return true;
     const tag = `${this.prefix}:{c${scope.campaignId}}`;
     const keys = [`${tag}:freq:${scope.adGroupId}:${userKey}`, `${tag}:freq:${scope.adGroupId}:${userKey}:${scope.day}`];
-    const admitted = (await FREQUENCY_SCRIPT.run(this.redis, 2, [
+    const admitted = (await FREQUENCY_SCRIPT.run(this.redis, this.batch, 2, [
       ...keys,
       String(caps.lifetime ?? -1),
       String(caps.daily ?? -1),

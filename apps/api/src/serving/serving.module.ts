@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Module } from '@nestjs/common';
 import { seededRandom } from '@loupe/auction';
-import { REDIS } from '@loupe/server-core';
+import { CommandBatch, REDIS } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 import { BudgetStore } from './budget-store';
 import { ExplainCounters } from './explain';
@@ -28,7 +28,7 @@ import { ServingSync } from './serving-sync';
     PacingService,
     QualityScores,
     ServingSync,
-    { provide: BudgetStore, inject: [REDIS], useFactory: (redis: Redis) => new BudgetStore(redis) },
+    { provide: BudgetStore, inject: [REDIS, CommandBatch], useFactory: (redis: Redis, batch: CommandBatch) => new BudgetStore(redis, undefined, batch) },
     { provide: ExplainCounters, inject: [REDIS], useFactory: (redis: Redis) => new ExplainCounters(redis) },
     // A fresh seed per process; tests inject a seeded source to make a run reproducible.
     { provide: SERVING_RANDOM, useFactory: () => seededRandom(randomInt(2 ** 31)) },

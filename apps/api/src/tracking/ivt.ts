@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ChainableCommander, Redis } from 'ioredis';
-import { CommandBatch } from './command-batch';
+import { CommandBatch } from '@loupe/server-core';
 
 /**
  * Invalid-traffic rules applied at the edge. Flagged events are kept with a reason

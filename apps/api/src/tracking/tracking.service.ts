@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AdEvent, AdEventType, EngagementType } from '@loupe/contracts';
 import {
+  CommandBatch,
   InvalidParametersException,
   LOUPE_CONFIG,
   NotFoundException,
@@ -12,7 +13,6 @@ import type { Redis } from 'ioredis';
 import { EventPublisher } from '../events/event-publisher';
 import { BudgetStore, accountDay } from '../serving/budget-store';
 import { AdLookup } from './ad-lookup';
-import { CommandBatch } from './command-batch';
 import { BurstDetector, clickTimingIvt, userAgentIvt, type IvtReason } from './ivt';
 import { verifyEvent, type SignedEvent } from './signed-event';
 
@@ -65,9 +65,10 @@ export class TrackingService {
     @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
     private readonly publisher: EventPublisher,
     private readonly lookup: AdLookup,
+    batch: CommandBatch,
   ) {
-    this.budgets = new BudgetStore(redis);
-    this.batch = new CommandBatch(redis);
+    this.batch = batch;
+    this.budgets = new BudgetStore(redis, undefined, batch);
     this.bursts = new BurstDetector(redis, undefined, undefined, this.batch);
     // Outlives every token: a URL can be replayed only while it is valid (plus the 60 s skew verifyEvent allows).
     this.keyTtlSeconds = config.tracking.ttlSeconds + 120;

@@ -2,6 +2,7 @@ import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown 
 import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { LoupeConfig } from '../config/config';
+import { CommandBatch } from './command-batch';
 import { LOUPE_CONFIG } from '../config/config.module';
 
 export const REDIS = Symbol('REDIS');
@@ -35,7 +36,7 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The shared ioredis client for counters, pub/sub publishers and health checks. */
+/** The shared ioredis client for counters, pub/sub publishers and health checks, and its per-turn command batch. */
 @Global()
 @Module({
   providers: [
@@ -56,8 +57,9 @@ class RedisLifecycle implements OnApplicationShutdown {
         return redis;
       },
     },
+    { provide: CommandBatch, inject: [REDIS], useFactory: (redis: Redis) => new CommandBatch(redis) },
     RedisLifecycle,
   ],
-  exports: [REDIS],
+  exports: [REDIS, CommandBatch],
 })
 export class RedisModule {}

@@ -11,7 +11,10 @@ interface Queued {
  * as one pipeline (one socket write, one read), each caller still getting its own
  * command's answer or error. On loopback a socket write costs the sender the receiver's
  * TCP work as well, so for the tracking endpoints (three small commands per request)
- * the writes, not the commands, were most of the CPU (docs/pipeline.md "Benchmark").
+ * the writes, not the commands, were most of the CPU (docs/pipeline.md "Benchmark"),
+ * and the serve path's one reservation script per request was a third of its CPU
+ * (docs/serving.md "Performance"). One instance per process (RedisModule provides it),
+ * so the serve and tracking commands of a turn share the write.
  *
  * Unlike ioredis' `enableAutoPipelining`, which flushes on `process.nextTick` (so each
  * HTTP request's callback still gets its own write), this flushes on `setImmediate`:
