@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { lit, recomputeRollupRange, sql, tableRef, type ClickHouseExecutor, type SqlFragment } from '@loupe/analytics';
 import { loadConfig } from '@loupe/server-core';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createClickHouseDatabase } from './clickhouse-bench-db';
 import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
-import { createPostgresDatabase, freePort, ROOT, startChild, type Child } from './processes';
+import { createPostgresDatabase, ROOT, startApi, type Child } from './processes';
 
 /*
  * `bench/overview`: how long the dashboard's Overview takes to become interactive in a
@@ -224,12 +224,13 @@ function overviewReady(quarters: number): boolean {
   return (revenue.querySelector('.recharts-surface') !== null && revenue.querySelectorAll('tbody tr').length === quarters) || revenue.querySelector('.empty-state') !== null;
 }
 
-interface Load {
-  interactiveMs: number;
-}
-
-/** One cold load of the Overview in a new browser context; ms from navigation start to interactive. */
-async function loadOverview(browser: Browser, url: string, advertiser: Advertiser): Promise<Load> {
+/**
+ * A new browser context (a cold HTTP cache) signed in as `advertiser` — the session put
+ * where the app keeps it before the app boots — with a keydown handler that stamps when
+ * the page first handled a key; and its page, navigated to the advertiser's Overview
+ * (`goto` resolves at `waitUntil`), then waited on until it is ready.
+ */
+async function openOverview(browser: Browser, url: string, advertiser: Advertiser, waitUntil: 'commit' | 'load'): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     await context.addInitScript((session: string) => {
@@ -238,19 +239,29 @@ async function loadOverview(browser: Browser, url: string, advertiser: Advertise
       } catch {
         /* about:blank has no storage */
       }
-      // Interactive is when the page handles input: stamped by its own keydown handler.
       window.addEventListener('keydown', () => ((window as unknown as { answeredAt?: number }).answeredAt ??= performance.now()), { capture: true });
     }, JSON.stringify({ token: advertiser.token, userId: advertiser.userId }));
     const page = await context.newPage();
-    await page.goto(`${url}/accounts/${advertiser.adAccountId}/overview`, { waitUntil: 'commit' });
+    await page.goto(`${url}/accounts/${advertiser.adAccountId}/overview`, { waitUntil });
     await page.waitForFunction(overviewReady, 6, { polling: 'raf', timeout: 60_000 }).catch(async (error: unknown) => {
       const text = await page.evaluate(() => document.body.innerText.slice(0, 1_500)).catch(() => '(no page)');
       throw new Error(`overview bench: the overview of ${advertiser.adAccountId} never became ready (${String(error)}); the page said: ${text}`);
     });
+    return { context, page };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+}
+
+/** One cold load of the Overview: ms from navigation start until the page, ready, handles a key press. */
+async function interactiveMs(browser: Browser, url: string, advertiser: Advertiser): Promise<number> {
+  const { context, page } = await openOverview(browser, url, advertiser, 'commit');
+  try {
     await page.keyboard.press('Tab');
     const answeredAt = await page.evaluate(() => (window as unknown as { answeredAt?: number }).answeredAt ?? -1);
     if (!(answeredAt > 0)) throw new Error('overview bench: the page never handled the key press');
-    return { interactiveMs: answeredAt };
+    return answeredAt;
   } finally {
     await context.close();
   }
@@ -258,18 +269,8 @@ async function loadOverview(browser: Browser, url: string, advertiser: Advertise
 
 /** The year account's screen shows what a year holds: figures, ROAS, six quarters with growth labels. */
 async function checkYearScreen(browser: Browser, url: string, advertiser: Advertiser): Promise<string> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const { context, page } = await openOverview(browser, url, advertiser, 'load');
   try {
-    await context.addInitScript((session: string) => {
-      try {
-        window.localStorage.setItem('loupe.session', session);
-      } catch {
-        /* about:blank has no storage */
-      }
-    }, JSON.stringify({ token: advertiser.token, userId: advertiser.userId }));
-    const page = await context.newPage();
-    await page.goto(`${url}/accounts/${advertiser.adAccountId}/overview`);
-    await page.waitForFunction(overviewReady, 6, { polling: 'raf', timeout: 60_000 });
     const value = (kpi: string): Promise<string> => page.locator(`[data-kpi="${kpi}"] .kpi__value`).innerText();
     const [spend, roas] = [await value('spend'), await value('roas')];
     const quarters = await page.locator('section[aria-labelledby="revenue-title"] tbody tr').allInnerTexts();
@@ -305,27 +306,17 @@ export const overviewBenchmark: Benchmark = {
     let browser: Browser | undefined;
     try {
       for (const result of [chResult, pgResult, webResult]) if (result.status === 'rejected') throw result.reason;
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      api = await startChild(
-        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
-        {
-          ...process.env,
-          SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
-          DATABASE_URL: pg!.url,
-          CLICKHOUSE_DATABASE: ch!.database,
-          QUEUE_PREFIX: `{loupe-bench-overview-${process.pid}}`,
-          API_HOST: '127.0.0.1',
-          API_PORT: String(port),
-          PUBLIC_URL: base,
-          LOG_LEVEL: 'warn',
-          WEB_DIST_DIR: ownBuild ?? shipped,
-          RATE_LIMIT_READ_PER_MINUTE: '100000',
-          RATE_LIMIT_WRITE_PER_MINUTE: '100000',
-          RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        },
-        (output) => output.includes('listening'),
-      );
+      const started = await startApi({
+        DATABASE_URL: pg!.url,
+        CLICKHOUSE_DATABASE: ch!.database,
+        QUEUE_PREFIX: `{loupe-bench-overview-${process.pid}}`,
+        WEB_DIST_DIR: ownBuild ?? shipped,
+        RATE_LIMIT_READ_PER_MINUTE: '100000',
+        RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      });
+      api = started.child;
+      const base = started.url;
       const year = await signup(base, 'year');
       const empty = await signup(base, 'empty');
       const ads = await createAds(base, year);
@@ -352,13 +343,13 @@ export const overviewBenchmark: Benchmark = {
         headless: true,
         args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       });
-      await loadOverview(browser, base, year); // warm-up: the API's first reads, Chromium's first page
-      await loadOverview(browser, base, empty);
+      await interactiveMs(browser, base, year); // warm-up: the API's first reads, Chromium's first page
+      await interactiveMs(browser, base, empty);
       const yearMs: number[] = [];
       const emptyMs: number[] = [];
       for (let i = 0; i < plan.loads; i++) {
-        yearMs.push((await loadOverview(browser, base, year)).interactiveMs);
-        emptyMs.push((await loadOverview(browser, base, empty)).interactiveMs);
+        yearMs.push(await interactiveMs(browser, base, year));
+        emptyMs.push(await interactiveMs(browser, base, empty));
       }
       const screen = await checkYearScreen(browser, base, year);
       process.stdout.write(`overview: year account shows ${screen}\n`);
