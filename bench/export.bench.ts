@@ -6,7 +6,7 @@ import { loadConfig } from '@loupe/server-core';
 import { billableEventsRawSql, type BillableEventsRange } from '../apps/api/src/finance/billable-events-sql';
 import { createClickHouseDatabase } from './clickhouse-bench-db';
 import type { BenchFigure, BenchSize, Benchmark } from './harness';
-import { createPostgresDatabase, freePort, startChild, type Child } from './processes';
+import { createPostgresDatabase, startApi, type Child } from './processes';
 
 /*
  * `bench/export`: the real route GET /v5/ad_accounts/{id}/finance/billable_events
@@ -131,23 +131,9 @@ export const exportBenchmark: Benchmark = {
     const pg = pgResult.value;
     let api: Child | undefined;
     try {
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      api = await startChild(
-        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
-        {
-          ...process.env,
-          SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
-          DATABASE_URL: pg.url,
-          CLICKHOUSE_DATABASE: ch.database,
-          API_HOST: '127.0.0.1',
-          API_PORT: String(port),
-          LOG_LEVEL: 'warn',
-          WEB_DIST_DIR: '/nonexistent',
-          RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        },
-        (output) => output.includes('listening'),
-      );
+      const started = await startApi({ DATABASE_URL: pg.url, CLICKHOUSE_DATABASE: ch.database, RATE_LIMIT_AUTH_PER_MINUTE: '100000' });
+      api = started.child;
+      const base = started.url;
       const apiPid = api.pid;
       const smallAccount = await signup(base, 'small');
       const largeAccount = await signup(base, 'large');

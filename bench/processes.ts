@@ -84,6 +84,31 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
   return handle;
 }
 
+/**
+ * The real API (apps/api/src/main.ts) on a free loopback port, with `env` over this
+ * process's environment (its databases, rate limits, WEB_DIST_DIR to serve a web build);
+ * resolves once it listens.
+ */
+export async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: Child; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startChild(
+    ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+    {
+      ...process.env,
+      SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(port),
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+      WEB_DIST_DIR: '/nonexistent',
+      ...env,
+    },
+    (output) => output.includes('listening'),
+  );
+  return { child, url };
+}
+
 /** A bare node:http server answering `status` with `body` to everything: the fastest any Node HTTP server can be here. */
 export async function startBare(contentType: string, body: string): Promise<{ child: Child; url: string }> {
   const port = await freePort();

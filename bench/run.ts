@@ -65,6 +65,13 @@ ${table}
   ClickHouse's own FORMAT CSV of the same SELECT over HTTP (what \`curl\` fetches), in the
   same run: rows/s at 10 million rows, peak RSS of the API process after the 1-million-
   and after the 10-million-row download, time to first byte. Details: docs/exports.md.
+- **overview**: the dashboard's Overview in Debian's Chromium (playwright-core, a cold
+  browser context per load) served by a spawned API from a production web build (its own
+  Postgres and ClickHouse databases): navigation → interactive (every section drawn with
+  its figures, then a key press handled by the page), p50 and p95 over 15 loads, for an
+  account holding a year of hourly events (generated inside ClickHouse, rolled up by
+  recomputeRollupRange) beside a fresh empty account in the same run; target p95 ≤
+  2,000 ms. Details: docs/web.md, "Speed of the Overview".
 `;
     writeFileSync(resolve(__dirname, '../docs/performance.md'), doc);
     process.stdout.write('\nwrote docs/performance.md\n');

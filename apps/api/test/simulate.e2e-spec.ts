@@ -163,5 +163,10 @@ describe('live simulation against the running API', () => {
     await expect(runLiveSimulation({ ...options(), baseUrl: 'http://example.com' })).rejects.toThrow(/loopback/);
     const parsed = parseLiveArgs(['--base-url', 'http://127.0.0.1:9', '--rate=2', '--duration', '0', '--seed', '9', '--login', 'a@b.dev:pw:x'], 'k'.repeat(20));
     expect(parsed).toMatchObject({ baseUrl: 'http://127.0.0.1:9', rate: 2, durationSeconds: 0, seed: 9, serviceKey: 'k'.repeat(20), logins: [{ email: 'a@b.dev', password: 'pw:x' }] });
+    expect(parsed.countries).toBeUndefined();
+    const market = parseLiveArgs(['--country', 'de, at', '--model-time', '2026-12-05T19:00:00Z'], 'k'.repeat(20));
+    expect(market.countries).toEqual(['DE', 'AT']);
+    expect(market.modelTime?.()).toBe(Date.parse('2026-12-05T19:00:00Z'));
+    expect(() => parseLiveArgs(['--model-time', 'tonight'], 'k'.repeat(20))).toThrow(/--model-time must be an ISO instant/);
   });
 });

@@ -1,15 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { type AnalyticsRow } from '@loupe/contracts';
+import { formatRatio, measures, roas } from '@loupe/metrics';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../src/features/overview/dateRange';
+import { todayIn } from '../src/lib/format';
+import { formatMoney } from '../src/lib/money';
 import { launchChromium, PIN_IMAGE_SVG, screenshot } from './support/browser';
-import { buildWebApp, startApi, workspaceRoot, type RunningApi } from './support/server';
+import { buildWebApp, runApiCli, startApi, startWorker, workspaceRoot, type RunningApi, type RunningWorker } from './support/server';
 
 /**
- * An SMB advertiser, alone, in a real browser against the real API and services: signs
- * up, opens a second ad account in EUR, launches a campaign through the wizard, finds it
- * in the campaigns grid and pauses it. The steps share one browser page, in order.
+ * An SMB advertiser, alone, in a real browser against the real API, worker and services:
+ * signs up, opens a second ad account in EUR, launches a campaign through the wizard, and
+ * — after simulated traffic through serve, tracking and conversions, ingested and rolled
+ * up by the worker — sees its spend and ROAS on the overview; then finds the campaign in
+ * the campaigns grid and pauses it. The steps share one browser page, in order.
  */
 describe('SMB advertiser journey in Chromium', () => {
   const webDist = resolve(workspaceRoot, `tmp/e2e-web-${process.pid}`);
@@ -20,10 +27,14 @@ describe('SMB advertiser journey in Chromium', () => {
   const password = 'correct horse battery';
   const campaignName = `Spring mugs ${randomUUID().slice(0, 8)}`;
   let eurAccountId = '';
+  const env = { SERVICE_KEY: `advertiser-journey-service-key-${randomUUID()}` };
+  let worker: RunningWorker;
+  // The pin's link names its category (utm_content), which is how the simulator's model reads an ad it did not create.
+  const destination = 'https://clay.example.com/spring?utm_content=home_decor';
 
   beforeAll(async () => {
     await buildWebApp(webDist);
-    api = await startApi(webDist);
+    [api, worker] = await Promise.all([startApi(webDist, env), startWorker(env)]);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     // The advertiser's image host: Loupe stores no images, the pin references this URL.
@@ -32,6 +43,7 @@ describe('SMB advertiser journey in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await worker?.stop();
     await api?.stop();
     rmSync(webDist, { recursive: true, force: true });
   });
@@ -93,6 +105,11 @@ describe('SMB advertiser journey in Chromium', () => {
 
     await page.getByRole('heading', { name: 'Step 2 of 5: Budget and schedule' }).waitFor();
     await page.getByLabel(/^Daily budget \(/).fill('50');
+    // A bid of its own: automatic bidding bids the floor and wins only unopposed inventory, and Germany has competitors.
+    await page.getByLabel('Maximum bid', { exact: true }).check();
+    await page.getByLabel('Maximum bid per 1,000 impressions (EUR)').fill('40');
+    // Spent as fast as it wins, so the campaign shows results whatever the hour (standard pacing would hold a new ad group back).
+    await page.getByLabel('Accelerated: as fast as it wins').check();
     const worstCase = page.getByRole('group', { name: 'Worst-case spend' });
     await worstCase.getByText('€1,550.00').waitFor();
     await expect(worstCase.getByRole('definition').allTextContents()).resolves.toEqual(['€50.00', '€1,550.00']);
@@ -113,13 +130,14 @@ describe('SMB advertiser journey in Chromium', () => {
     await page.getByLabel('Image URL').fill('https://images.example.com/mug.svg');
     await page.getByLabel('Title').fill('Handmade spring mugs');
     await page.getByLabel('Description').fill('Stoneware mugs glazed by hand, in six spring colours.');
-    await page.getByLabel('Destination link').fill('https://clay.example.com/spring');
+    await page.getByLabel('Destination link').fill(destination);
     await page.getByRole('img', { name: 'Handmade spring mugs' }).waitFor();
     await screenshot(page, '05-wizard-creative');
     await page.getByRole('button', { name: 'Continue' }).click();
 
     await page.getByRole('heading', { name: 'Step 5 of 5: Review and launch' }).waitFor();
     await expect(page.getByText('€50.00 per day').isVisible()).resolves.toBe(true);
+    await expect(page.getByText('Accelerated', { exact: true }).isVisible()).resolves.toBe(true);
     await screenshot(page, '06-wizard-review');
     await page.getByRole('button', { name: 'Launch campaign' }).click();
 
@@ -127,7 +145,75 @@ describe('SMB advertiser journey in Chromium', () => {
     const campaigns = await apiGet<{ items: { id: string; name: string; status: string }[] }>(`/v5/ad_accounts/${eurAccountId}/campaigns`);
     expect(campaigns.items.map((c) => [c.name, c.status])).toEqual([[campaignName, 'ACTIVE']]);
     const ads = await apiGet<{ items: { destination_url: string; status: string }[] }>(`/v5/ad_accounts/${eurAccountId}/ads`);
-    expect(ads.items.map((a) => [a.destination_url, a.status])).toEqual([['https://clay.example.com/spring', 'ACTIVE']]);
+    expect(ads.items.map((a) => [a.destination_url, a.status])).toEqual([[destination, 'ACTIVE']]);
+  });
+
+  it('after simulated traffic in Germany, shows non-zero spend and a ROAS on the overview, as the analytics API answers them', async () => {
+    // The live simulator (apps/api/src/cli/simulate.ts) as the advertiser's market: German people only, the curves pinned
+    // to a Berlin Sunday evening (so the volume does not depend on the hour the test runs), every propensity boosted and
+    // conversions compressed to seconds. Conversions go through the conversions API with this advertiser's login, carrying
+    // the click's epik, so they are attributed to the campaign's clicks.
+    let conversionsSent = 0;
+    for (let round = 0; round < 4 && conversionsSent < 3; round++) {
+      const out = await runApiCli(
+        'simulate',
+        ['--base-url', api.url, '--rate', '12', '--duration', '3', '--seed', String(310 + round), '--population', '400', '--country', 'DE',
+          '--model-time', '2026-12-06T19:00:00Z', '--boost', '100', '--conversion-delay-scale', '0.0003', '--max-conversion-delay', '2',
+          '--summary-every', '0', '--login', `${email}:${password}`],
+        env,
+      );
+      expect(out).toMatch(/errors: none$/m);
+      conversionsSent += Number(/conversions sent (\d+)/.exec(out)?.[1] ?? 0);
+    }
+    expect(conversionsSent).toBeGreaterThan(0);
+
+    // The overview's default range: the last 30 days in the account's timezone.
+    const today = todayIn('Europe/Berlin');
+    const query = new URLSearchParams({
+      start_date: addDays(today, -29),
+      end_date: today,
+      granularity: 'TOTAL',
+      columns: 'SPEND_IN_MICRO_DOLLAR,IMPRESSION_1,TOTAL_CONVERSIONS,TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
+    });
+    const totals = async () => {
+      const rows = await apiGet<AnalyticsRow[]>(`/v5/ad_accounts/${eurAccountId}/analytics?${query}`);
+      const sum = (column: string) => rows.reduce((total, row) => total + BigInt(Number(row[column] ?? 0)), 0n);
+      return { spend: sum('SPEND_IN_MICRO_DOLLAR'), impressions: sum('IMPRESSION_1'), conversions: sum('TOTAL_CONVERSIONS'), value: sum('TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR') };
+    };
+    // Until the worker has ingested and rolled up every conversion the simulator sent, and the figures hold still.
+    // (A conversion is counted before its value is rolled up with it, for a moment: three equal answers a second apart.)
+    const text = (t: object) => JSON.stringify(t, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v));
+    let settled = await totals();
+    let unchanged = 0;
+    const deadline = Date.now() + 60_000;
+    while (unchanged < 2) {
+      if (Date.now() > deadline) throw new Error(`the analytics API never settled on the ${conversionsSent} conversions sent: ${text(settled)}; worker: ${worker.stderr()}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const now = await totals();
+      unchanged = now.conversions === BigInt(conversionsSent) && now.spend > 0n && text(now) === text(settled) ? unchanged + 1 : 0;
+      settled = now;
+    }
+    expect(settled.value).toBeGreaterThan(0n);
+
+    const overviewRequest = page.waitForRequest((r) => r.url().includes(`/v5/ad_accounts/${eurAccountId}/analytics?`) && r.url().includes('granularity=TOTAL'));
+    await page.getByRole('link', { name: 'Overview' }).click();
+    const asked = new URL((await overviewRequest).url()).searchParams;
+    expect([asked.get('start_date'), asked.get('end_date')]).toEqual([query.get('start_date'), query.get('end_date')]);
+    const card = (kpi: string) => page.locator(`[data-kpi="${kpi}"] .kpi__value`);
+    await card('spend').waitFor();
+    const spendShown = await card('spend').innerText();
+    const roasShown = await card('roas').innerText();
+    expect(spendShown).toBe(formatMoney(settled.spend, 'EUR'));
+    expect(spendShown).not.toBe(formatMoney(0n, 'EUR'));
+    expect(roasShown).toBe(`${formatRatio(roas(measures({ spendMicros: settled.spend, conversionValueMicros: { all: settled.value } })), 'en-US', 2)}×`);
+    expect(roasShown).not.toBe('—');
+    await expect(card('impressions').innerText()).resolves.toBe(new Intl.NumberFormat('en-US').format(settled.impressions));
+    await expect(card('conversions').innerText()).resolves.toBe(String(conversionsSent));
+    await page.getByRole('heading', { name: 'Revenue by quarter' }).waitFor();
+    await screenshot(page, '06b-overview-after-traffic');
+
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Campaigns' }).waitFor();
   });
 
   it('shows the launched campaign in the grid and pauses it inline', async () => {
@@ -166,7 +252,7 @@ describe('SMB advertiser journey in Chromium', () => {
     await page.getByRole('row').filter({ hasText: adGroupName }).getByText('€60.00 / day').waitFor();
 
     await page.getByRole('link', { name: adGroupName, exact: true }).click();
-    await page.getByRole('row').filter({ hasText: 'https://clay.example.com/spring' }).waitFor();
+    await page.getByRole('row').filter({ hasText: destination }).waitFor();
     await screenshot(page, '10-ads');
 
     await page.getByRole('link', { name: 'Why isn’t it delivering?' }).click();

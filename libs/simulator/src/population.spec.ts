@@ -97,6 +97,13 @@ describe('population: ids and reproducibility', () => {
     expect(simulatedUser(SEED, 12_345)).toEqual(users[12_345]);
   });
 
+  it('a market’s population is the whole population’s people of those countries, same ids and indices', () => {
+    const germans = new SimulatedPopulation({ seed: SEED, size: 300, countries: ['DE'] }).users;
+    expect(germans).toHaveLength(300);
+    expect(germans).toEqual(users.filter((u) => u.country === 'DE').slice(0, 300));
+    expect(() => new SimulatedPopulation({ seed: SEED, size: 10, countries: ['XX'] })).toThrow(/too few people live in XX/);
+  });
+
   it('another seed gives other people', () => {
     const other = new SimulatedPopulation({ seed: SEED + 1, size: 2_000 }).users;
     const same = other.filter((u, i) => {

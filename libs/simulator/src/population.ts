@@ -158,6 +158,27 @@ export interface PopulationOptions {
   seed: number;
   /** Number of people; a few thousand already reproduce every share within a few points. */
   size: number;
+  /**
+   * Only the people of these countries (a launch in one market): the first `size` people
+   * of the seed's population who live there, each the same person, with the same index,
+   * as in the whole population. Absent: everyone.
+   */
+  countries?: readonly string[];
+}
+
+/** Generated people looked at before a market is declared too small for `size` (a country of 0.2% needs ~500 per person). */
+const MAX_PEOPLE_SCANNED_PER_PERSON = 2_000;
+
+function peopleOf(options: PopulationOptions): SimUser[] {
+  if (!options.countries) return Array.from({ length: options.size }, (_, i) => simulatedUser(options.seed, i));
+  const countries = new Set(options.countries);
+  const people: SimUser[] = [];
+  for (let i = 0; people.length < options.size; i++) {
+    if (i >= options.size * MAX_PEOPLE_SCANNED_PER_PERSON) throw new RangeError(`too few people live in ${[...countries].join(', ')} for a population of ${options.size}`);
+    const user = simulatedUser(options.seed, i);
+    if (countries.has(user.country)) people.push(user);
+  }
+  return people;
 }
 
 /** A generated population with activity-weighted sampling per placement (not to be confused with the auction's `Population`, the figures audience sizing reads). */
@@ -168,7 +189,7 @@ export class SimulatedPopulation {
 
   constructor(readonly options: PopulationOptions) {
     if (!Number.isSafeInteger(options.size) || options.size < 1) throw new RangeError('a population has at least one person');
-    this.users = Array.from({ length: options.size }, (_, i) => simulatedUser(options.seed, i));
+    this.users = peopleOf(options);
     const index = (placement: ServingPlacement) => {
       const users = this.users.filter((u) => u.placements[placement]);
       let sum = 0;

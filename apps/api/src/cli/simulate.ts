@@ -73,6 +73,8 @@ export interface LiveOptions {
   seed: number;
   /** People in the simulated population (default 20,000). */
   populationSize?: number;
+  /** Only people of these countries ask (a launch in one market); default everyone. */
+  countries?: string[];
   /** The seed the demo catalog was created with (to recognise its ads), default the demo seed's. */
   catalogSeed?: number;
   /** Users whose ad accounts conversions may be sent for (ADMIN or CAMPAIGN_MANAGER); default the demo SMB and agency. */
@@ -184,7 +186,7 @@ export async function runLiveSimulation(options: LiveOptions): Promise<LiveRepor
   const spread = isIPv4(base.hostname);
   const runId = Date.now().toString(36);
 
-  const population = new SimulatedPopulation({ seed: options.seed, size: options.populationSize ?? 20_000 });
+  const population = new SimulatedPopulation({ seed: options.seed, size: options.populationSize ?? 20_000, countries: options.countries });
   const catalog = demoAdGroups(options.catalogSeed ?? DEMO_SEED);
   const counts: LiveCounts = { requests: 0, dropped: 0, adsServed: 0, impressions: 0, clicks: 0, engagements: 0, conversionsSent: 0, conversionsSkipped: 0, abandoned: 0, errors: {} };
   const trace: LiveTraceEntry[] = [];
@@ -501,6 +503,13 @@ function numberArg(args: readonly string[], name: string, fallback: number): num
 
 /** The CLI's options; `serviceKey` is the API's (SERVICE_KEY through the config, as the API reads it). */
 export function parseLiveArgs(args: readonly string[], serviceKey: string): LiveOptions {
+  const countries = argValue(args, 'country')
+    ?.split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter((c) => c !== '');
+  const modelTimeArg = argValue(args, 'model-time');
+  const modelTimeMs = modelTimeArg === undefined ? undefined : Date.parse(modelTimeArg);
+  if (modelTimeMs !== undefined && !Number.isFinite(modelTimeMs)) throw new LiveOptionsError(`--model-time must be an ISO instant; got ${modelTimeArg}`);
   const loginArgs = args.flatMap((a, i) => (a === '--login' ? [args[i + 1] ?? ''] : a.startsWith('--login=') ? [a.slice('--login='.length)] : []));
   return {
     baseUrl: argValue(args, 'base-url') ?? 'http://127.0.0.1:3000',
@@ -509,6 +518,8 @@ export function parseLiveArgs(args: readonly string[], serviceKey: string): Live
     durationSeconds: numberArg(args, 'duration', 60),
     seed: numberArg(args, 'seed', 1),
     populationSize: numberArg(args, 'population', 20_000),
+    ...(countries && countries.length > 0 ? { countries } : {}),
+    ...(modelTimeMs === undefined ? {} : { modelTime: () => modelTimeMs }),
     catalogSeed: numberArg(args, 'catalog-seed', DEMO_SEED),
     concurrency: numberArg(args, 'concurrency', 32),
     boost: numberArg(args, 'boost', 1),

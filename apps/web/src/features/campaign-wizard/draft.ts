@@ -44,6 +44,8 @@ export interface Draft {
   endDate: string;
   bidStrategy: 'AUTOMATIC_BID' | 'MAX_BID';
   bid: string;
+  /** STANDARD spreads the budget over the day; ACCELERATED spends as fast as it wins. Absent in drafts saved before the choice existed (STANDARD). */
+  pacing?: 'STANDARD' | 'ACCELERATED';
   interests: string[];
   keywords: string;
   locations: string[];
@@ -71,6 +73,7 @@ export function emptyDraft(today: string): Draft {
     endDate: '',
     bidStrategy: 'AUTOMATIC_BID',
     bid: '',
+    pacing: 'STANDARD',
     interests: [],
     keywords: '',
     locations: [],
@@ -230,6 +233,7 @@ export function adGroupItemOf(draft: Draft, campaignId: string, currency: string
     budget_in_micro_currency: budget.ok ? budget.micros : undefined,
     bid_strategy_type: draft.bidStrategy,
     bid_in_micro_currency: draft.bidStrategy === 'MAX_BID' && bid.ok ? bid.micros : null,
+    pacing_delivery_type: draft.pacing ?? 'STANDARD',
     // Today starts now (the API's default); a later day starts at its midnight in the account's timezone.
     start_time: draft.startDate > today ? startOfDayIn(draft.startDate, timezone) : undefined,
     end_time: draft.endDate ? startOfDayIn(nextDay(draft.endDate), timezone) : undefined,

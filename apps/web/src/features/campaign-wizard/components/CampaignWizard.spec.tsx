@@ -201,6 +201,7 @@ describe('create-campaign wizard', () => {
         budget_in_micro_currency: 50_000_000,
         bid_strategy_type: 'AUTOMATIC_BID',
         bid_in_micro_currency: null,
+        pacing_delivery_type: 'STANDARD',
         targeting_spec: { LOCATION: ['US'] },
       }),
     ]);

@@ -248,6 +248,19 @@ export function CampaignWizard({ account, onLaunched }: Props) {
                 </Field>
               )}
             </fieldset>
+            <fieldset className="fieldset">
+              <legend>Delivery</legend>
+              <div className="segmented">
+                <label>
+                  <input type="radio" name="pacing" checked={(draft.pacing ?? 'STANDARD') === 'STANDARD'} onChange={() => update({ pacing: 'STANDARD' })} />
+                  Standard: spread over the day
+                </label>
+                <label>
+                  <input type="radio" name="pacing" checked={draft.pacing === 'ACCELERATED'} onChange={() => update({ pacing: 'ACCELERATED' })} />
+                  Accelerated: as fast as it wins
+                </label>
+              </div>
+            </fieldset>
           </>
         )}
         {step === 2 && (
@@ -360,6 +373,8 @@ function Review({ draft, account }: { draft: Draft; account: AdAccount }) {
         <dd>{`${draft.startDate} → ${draft.endDate || 'no end date'} (${account.timezone})`}</dd>
         <dt>Bid</dt>
         <dd>{draft.bidStrategy === 'AUTOMATIC_BID' ? 'Automatic' : bid.ok ? formatMoney(bid.micros, account.currency) : '—'}</dd>
+        <dt>Delivery</dt>
+        <dd>{draft.pacing === 'ACCELERATED' ? 'Accelerated' : 'Standard'}</dd>
         <dt>Locations</dt>
         <dd>{list(spec.LOCATION ?? [], 'Everywhere')}</dd>
         <dt>Interests</dt>
