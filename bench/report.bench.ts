@@ -16,6 +16,7 @@ import {
   type RollupLevel,
   type SqlFragment,
 } from '@loupe/analytics';
+import { measuresFor, PINTEREST_COLUMNS, type MeasureName, type PinterestColumn } from '@loupe/metrics';
 import { loadConfig, MeasureStore, type LoupeConfig } from '@loupe/server-core';
 import { createClickHouseDatabase, openClickHouseDatabase } from './clickhouse-bench-db';
 import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
@@ -44,7 +45,8 @@ import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './
  *    recomputeRollupHour (a higher version replaces the bulk rows, and the hour's
  *    day is rebuilt) and every level's hourly, reach and daily rows must read back
  *    identical.
- * 4. Each dashboard question through MeasureStore.read (rollupSql: whole UTC days
+ * 4. Each dashboard question through MeasureStore.read, reading the rollup columns of the
+ *    Pinterest columns the screen that asks it requests (rollupSql: whole UTC days
  *    from the daily tables where the granularity allows, other hours hourly, FINAL,
  *    + the metrics library, exactly what the analytics endpoint and the report
  *    builder call), p95 over repeated runs, beside the same question of `events
@@ -309,6 +311,34 @@ interface Question {
   to: number;
   /** Does the question show reach (TOTAL_IMPRESSION_USER)? The dashboard's KPIs do not. */
   reach: boolean;
+  /**
+   * The Pinterest columns the screen asking this question requests (the web app's
+   * column lists, named beside each question); MeasureStore reads only their rollup
+   * columns. Impressions and spend are always added: the answer is checked on them.
+   */
+  columns: readonly PinterestColumn[];
+}
+
+/** Overview KPI cards and funnel (apps/web/src/features/overview/api/overview.ts OVERVIEW_COLUMNS). */
+const OVERVIEW_COLUMNS = [
+  'SPEND_IN_MICRO_DOLLAR',
+  'IMPRESSION_1',
+  'CLICKTHROUGH_1',
+  'OUTBOUND_CLICK_1',
+  'REPIN_1',
+  'TOTAL_ENGAGEMENT',
+  'TOTAL_CONVERSIONS',
+  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
+] as const satisfies readonly PinterestColumn[];
+/** Overview trend chart (TREND_COLUMNS there). */
+const TREND_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR'] as const satisfies readonly PinterestColumn[];
+/** Campaigns grid metrics per row (apps/web/src/features/campaigns/api/metrics.ts ROW_METRIC_COLUMNS). */
+const ROW_METRIC_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1', 'CLICKTHROUGH_1', 'TOTAL_CONVERSIONS', 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR'] as const satisfies readonly PinterestColumn[];
+/** Revenue by quarter (apps/api/src/analytics/revenue.service.ts: spend and conversion value). */
+const REVENUE_COLUMNS = TREND_COLUMNS;
+
+function questionMeasures(q: Question): MeasureName[] {
+  return [...new Set<MeasureName>(['impressions', 'spendMicros', ...measuresFor(q.columns.map((c) => PINTEREST_COLUMNS[c]))])];
 }
 
 /** The raw-table equivalent of a question: events FINAL, invalid traffic excluded, grouped like the rollup read. */
@@ -385,12 +415,12 @@ export const reportBenchmark: Benchmark = {
       // Quarter over quarter: Q3 2026, the quarter before and the same quarter a year earlier (local quarters).
       const quarters = { from: Date.UTC(2025, 6, 1) / 1000 + LOCAL_MIDNIGHT_OFFSET, to: END + LOCAL_MIDNIGHT_OFFSET };
       const questions: Question[] = [
-        { name: 'account TOTAL, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: false, ...last90 },
-        { name: 'account DAY series, 90 days', level: 'ad_account', granularity: 'DAY', reach: false, ...last90 },
-        { name: 'campaign breakdown TOTAL, 90 days', level: 'campaign', granularity: 'TOTAL', reach: false, ...last90 },
-        { name: 'QoQ: 5 quarters by QUARTER', level: 'ad_account', granularity: 'QUARTER', reach: false, ...quarters },
-        // Reach (TOTAL_IMPRESSION_USER): uniqHLL12 states, daily where whole days allow.
-        { name: 'account TOTAL with reach, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: true, ...last90 },
+        { name: 'account TOTAL, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: false, columns: OVERVIEW_COLUMNS, ...last90 },
+        { name: 'account DAY series, 90 days', level: 'ad_account', granularity: 'DAY', reach: false, columns: TREND_COLUMNS, ...last90 },
+        { name: 'campaign breakdown TOTAL, 90 days', level: 'campaign', granularity: 'TOTAL', reach: false, columns: ROW_METRIC_COLUMNS, ...last90 },
+        { name: 'QoQ: 5 quarters by QUARTER', level: 'ad_account', granularity: 'QUARTER', reach: false, columns: REVENUE_COLUMNS, ...quarters },
+        // Reach (TOTAL_IMPRESSION_USER), as a report-builder column beside the overview's.
+        { name: 'account TOTAL with reach, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: true, columns: [...OVERVIEW_COLUMNS, 'TOTAL_IMPRESSION_USER'], ...last90 },
       ];
       const figures: BenchFigure[] = [];
       const dailyFigures: BenchFigure[] = [];
@@ -407,6 +437,7 @@ export const reportBenchmark: Benchmark = {
             viewWindowDays: 1,
             reportTime: 'TIME_OF_AD_ACTION',
             reach: q.reach,
+            measures: questionMeasures(q),
           }),
         );
         const raw = await timed(plan.rawRuns, plan.budgetMs, () => ch.query<Row>(rawSql(bench.database, account, q)));

@@ -20,6 +20,9 @@ export interface ClickHouseHttpOptions {
  * POSTed SQL, FORMAT JSONEachRow, no query parameters. It cannot parse 18.16's
  * error text (it gives a bare Error), so every error is mapped here.
  */
+/** 64-bit integers as JSON strings, so they never lose precision (as the client is told below). */
+const JSON_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
+
 export function createClickHouseHttpExecutor(options: ClickHouseHttpOptions): ClickHouseExecutor {
   const client = createClient({
     url: options.url,
@@ -44,11 +47,18 @@ export function createClickHouseHttpExecutor(options: ClickHouseHttpOptions): Cl
       }
     },
 
+    /**
+     * SELECTs go over the keep-alive agent as a plain POST, as `stream` does: on small
+     * dashboard reads @clickhouse/client's own request handling cost ~2 ms a query
+     * (a third of a typical rollup read here, docs/reports.md "Benchmark").
+     */
     async query<T>(statement: SqlFragment): Promise<T[]> {
+      const response = await streamOverHttp(options, agent, statement, 'JSONEachRow', JSON_SETTINGS);
       let body: string;
       try {
-        const result = await client.query({ query: statement.text, format: 'JSONEachRow' });
-        body = await result.text();
+        const chunks: Buffer[] = [];
+        for await (const chunk of response) chunks.push(chunk as Buffer);
+        body = Buffer.concat(chunks).toString('utf8');
       } catch (error) {
         throw toClickHouseError(error, statement.text);
       }
@@ -80,7 +90,7 @@ function streamOverHttp(
   options: ClickHouseHttpOptions,
   agent: Agent,
   statement: SqlFragment,
-  format: ClickHouseStreamFormat,
+  format: ClickHouseStreamFormat | 'JSONEachRow',
   settings: Readonly<Record<string, string | number>>,
 ): Promise<Readable> {
   const url = new URL(options.url);

@@ -397,6 +397,24 @@ export interface RollupQuery {
    * measured faster on this machine; bench/report times both.
    */
   daily?: boolean;
+  /**
+   * The additive columns to read; default all of the level's (sums, IVT counts and, at
+   * the ad-account level, the unattributed conversions). A read's cost grows with the
+   * columns it reads (each one merged under FINAL and summed), so readers name what
+   * their metrics need; the rows have only these columns (and `users` with reach).
+   */
+  columns?: readonly RollupMetricColumn[];
+}
+
+/** The level's additive columns a query reads, in table order. */
+function readColumns(query: RollupQuery): string[] {
+  const all: readonly string[] = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(query.level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
+  if (query.columns === undefined) return [...all];
+  const wanted = new Set<string>(query.columns);
+  for (const column of wanted) if (!all.includes(column)) throw new SqlLiteralError(`rollupSql: ${column} is not a column of the ${query.level} rollups`);
+  const columns = all.filter((name) => wanted.has(name));
+  if (columns.length === 0 && query.reach === false) throw new SqlLiteralError('rollupSql needs at least one column or reach');
+  return columns;
 }
 
 /**
@@ -431,7 +449,7 @@ function hourlyRollupSql(query: RollupQuery): SqlFragment {
   const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
   // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
   // to its own column would be substituted back into the aggregate's argument.
-  const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(query.level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
+  const sums = readColumns(query);
   const filters = Object.entries(query.filter ?? {})
     .filter(([, ids]) => ids !== undefined)
     .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
@@ -457,7 +475,7 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
   const outKeys = [...keyColumns, ...(query.granularity === 'TOTAL' ? [] : [sql`period`])];
   // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
   // to its own column would be substituted back into the aggregate's argument.
-  const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(query.level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
+  const sums = readColumns(query);
   const filters = Object.entries(query.filter ?? {})
     .filter(([, ids]) => ids !== undefined)
     .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);

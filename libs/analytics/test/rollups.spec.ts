@@ -162,6 +162,21 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
     expect(withoutReach).toEqual(rest);
   });
 
+  it('reads only the columns asked for (hourly and daily reads), each with the figure of the full read; refuses a column the level lacks', async () => {
+    const query = { database, level: 'ad_account' as const, adAccountIds: [ACCOUNT], from: new Date(H1 * 1000), to: new Date((H2 + 3600) * 1000), granularity: 'TOTAL' as const, timezone: 'UTC' };
+    for (const daily of [false, true]) {
+      const [full] = await executor.query<Record<string, unknown>>(rollupSql({ ...query, daily, reach: false }));
+      const [some] = await executor.query<Record<string, unknown>>(rollupSql({ ...query, daily, reach: false, columns: ['spend_micros', 'impressions'] }));
+      expect(Object.keys(some!).sort()).toEqual(['ad_account_id', 'impressions', 'spend_micros']);
+      expect(some).toEqual({ ad_account_id: full!['ad_account_id'], impressions: full!['impressions'], spend_micros: full!['spend_micros'] });
+      expect(String(some!['impressions'])).not.toBe('0');
+      const [reachOnly] = await executor.query<Record<string, unknown>>(rollupSql({ ...query, daily, columns: [] }));
+      expect(Object.keys(reachOnly!).sort()).toEqual(['ad_account_id', 'users']);
+    }
+    expect(() => rollupSql({ ...query, level: 'ad', columns: ['unattributed_conversions'] })).toThrow(/not a column of the ad rollups/);
+    expect(() => rollupSql({ ...query, reach: false, columns: [] })).toThrow(/at least one column or reach/);
+  });
+
   it('cuts days, weeks, months and quarters in the ad account’s timezone', async () => {
     // UTC+13 all year: H1 (10:00 UTC) is 23:00 on the 10th there, H2 is midnight on the 11th.
     const periods = async (granularity: Granularity) =>

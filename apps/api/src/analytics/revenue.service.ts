@@ -109,8 +109,8 @@ export class RevenueService {
       clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS,
       viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS,
       reportTime: 'TIME_OF_AD_ACTION',
-      // Revenue shows no reach; leaving it out skips nearly all of the read's cost.
-      reach: false,
+      // Revenue is spend and attributed conversion value (ROAS, ROI and growth come from these two).
+      measures: ['spendMicros', 'conversionValueMicros'],
     });
     return new Map(rows.map((r) => [quarterLabel(quarterOf(r.period!)), r.measures]));
   }

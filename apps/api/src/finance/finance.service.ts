@@ -460,7 +460,8 @@ export class FinanceService {
       clickWindowDays: DEFAULT_CLICK_WINDOW_DAYS,
       viewWindowDays: DEFAULT_VIEW_WINDOW_DAYS,
       reportTime: 'TIME_OF_AD_ACTION',
-      reach: false,
+      // Only the attributed conversion value is read from the rollups: spend comes from the ledger.
+      measures: ['conversionValueMicros'],
     });
     for (const row of measured) {
       const value = totalConversionValueMicros(row.measures);

@@ -15,6 +15,7 @@ import {
   compareMetricValues,
   LOUPE_METRICS,
   measures,
+  measuresFor,
   metricToJson,
   type BaseMeasures,
   type LoupeMetric,
@@ -198,6 +199,8 @@ export class ReportBuilderService {
         clickWindowDays: definition.click_window_days,
         viewWindowDays: definition.view_window_days,
         reportTime: definition.conversion_report_time,
+        // Only the rollup columns the report's metrics are computed from (and reach only for unique users).
+        measures: measuresFor(definition.metrics.map((m) => LOUPE_METRICS[m] as MetricDefinition)),
       });
       return rows.map((row) => ({ account, values: valuesOf(row.adAccountId, row.ids, row.period, {}), measures: row.measures }));
     }

@@ -11,8 +11,9 @@ import {
   type Granularity,
   type RollupKeyColumn,
   type RollupLevel,
+  type RollupMetricColumn,
 } from '@loupe/analytics';
-import { measures, type BaseMeasures } from '@loupe/metrics';
+import { measures, type BaseMeasures, type MeasureName } from '@loupe/metrics';
 import type { LoupeConfig } from '../config/config';
 import { LOUPE_CONFIG } from '../config/config.module';
 import { CLICKHOUSE, type ClickHouseExecutor } from '../infra/clickhouse.module';
@@ -43,6 +44,36 @@ export interface MeasureQuery {
    * so callers that show no reach column pass false; their rows' uniqueUsers are null.
    */
   reach?: boolean;
+  /**
+   * The base measures the caller's metrics need (`measuresFor` of their definitions);
+   * default all. Only their rollup columns are read — a read's cost grows with its
+   * columns — and the measures not named are 0 in the rows. Reach follows
+   * `uniqueUsers` here unless `reach` says otherwise.
+   */
+  measures?: readonly MeasureName[];
+}
+
+/** The rollup columns behind each base measure (reach is read apart, as `users`). */
+const MEASURE_COLUMNS: Readonly<Record<Exclude<MeasureName, 'uniqueUsers'>, readonly RollupMetricColumn[]>> = {
+  impressions: ['impressions'],
+  clicks: ['clicks'],
+  outboundClicks: ['outbound_clicks'],
+  saves: ['saves'],
+  closeups: ['closeups'],
+  shares: ['shares'],
+  spendMicros: ['spend_micros'],
+  conversions: CONVERSION_COLUMNS.map((c) => c.count),
+  conversionValueMicros: CONVERSION_COLUMNS.map((c) => c.value),
+};
+
+/** What a query reads: the columns of its measures (all of them by default) and whether reach. */
+function readPlan(query: MeasureQuery): { columns: RollupMetricColumn[] | undefined; reach: boolean } {
+  if (query.measures === undefined) return { columns: undefined, reach: query.reach ?? true };
+  const reach = query.reach ?? query.measures.includes('uniqueUsers');
+  const columns = [...new Set(query.measures.flatMap((m) => (m === 'uniqueUsers' ? [] : MEASURE_COLUMNS[m])))];
+  // A read of nothing but rows (no measure, no reach) still needs a column.
+  if (columns.length === 0 && !reach) columns.push('impressions');
+  return { columns, reach };
 }
 
 export interface MeasureRow {
@@ -66,6 +97,7 @@ export class MeasureStore {
   async read(query: MeasureQuery): Promise<MeasureRow[]> {
     const database = this.config.clickhouse.database;
     const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
+    const plan = readPlan(query);
     const rollups = await this.clickhouse.query<Row>(
       rollupSql({
         database,
@@ -76,7 +108,8 @@ export class MeasureStore {
         granularity: query.granularity,
         timezone: query.timezone,
         filter: query.filter,
-        reach: query.reach ?? true,
+        reach: plan.reach,
+        columns: plan.columns,
       }),
     );
     const defaultAttribution =

@@ -62,8 +62,9 @@ export async function pinterestSlices(store: MeasureStore, account: { id: string
     clickWindowDays: request.clickWindowDays,
     viewWindowDays: request.viewWindowDays,
     reportTime: request.reportTime,
-    // Reach is nearly all of a rollup read's cost: read it only for the columns that show it.
-    reach: measuresFor(request.columns.map((c) => PINTEREST_COLUMNS[c])).includes('uniqueUsers'),
+    // Only the rollup columns the requested columns are computed from; reach (nearly all of
+    // a read's cost) only for the columns that show it.
+    measures: measuresFor(request.columns.map((c) => PINTEREST_COLUMNS[c])),
   });
   if (request.aggregateRows) return aggregateByPeriod(rows);
   if (request.level === 'ad_account' && request.granularity === 'TOTAL' && rows.length === 0) {

@@ -1,0 +1,72 @@
+import type { ClickHouseExecutor, SqlFragment } from '@loupe/analytics';
+import { describe, expect, it } from 'vitest';
+import type { LoupeConfig } from '../config/config';
+import { MeasureStore, type MeasureQuery } from './measure-store';
+
+/*
+ * Which rollup columns MeasureStore asks ClickHouse for. The statements are captured
+ * from a scripted executor; what they return on the real engines (18.16 and chdb) is
+ * proven in libs/analytics/test/rollups.spec.ts, and the figures end to end in the
+ * analytics, report-builder and consistency e2e tests.
+ */
+
+const config = { clickhouse: { database: 'loupe_test' } } as LoupeConfig;
+const query: MeasureQuery = {
+  level: 'ad_account',
+  adAccountIds: ['549755813888'],
+  from: new Date('2026-07-01T04:00:00Z'),
+  to: new Date('2026-10-01T04:00:00Z'),
+  granularity: 'TOTAL',
+  timezone: 'America/New_York',
+  clickWindowDays: 30,
+  viewWindowDays: 1,
+  reportTime: 'TIME_OF_AD_ACTION',
+};
+
+/** A ClickHouse that answers one row and remembers the statement it was asked. */
+function recording(row: Record<string, string>): { executor: ClickHouseExecutor; statements: string[] } {
+  const statements: string[] = [];
+  const executor: ClickHouseExecutor = {
+    command: () => Promise.resolve(),
+    query: <T,>(statement: SqlFragment) => {
+      statements.push(statement.text);
+      return Promise.resolve([row] as T[]);
+    },
+    ping: () => Promise.resolve(),
+    close: () => Promise.resolve(),
+  };
+  return { executor, statements };
+}
+
+const summed = (text: string): string[] => [...text.matchAll(/sum\(`([a-z_]+)`\)/g)].map((m) => m[1]!).sort();
+
+describe('MeasureStore: the columns a read asks for', () => {
+  it('reads every column and reach when the caller names no measures', async () => {
+    const { executor, statements } = recording({ ad_account_id: '549755813888', impressions: '10', users: '4' });
+    const [row] = await new MeasureStore(executor, config).read(query);
+    expect(summed(statements[0]!)).toEqual(expect.arrayContaining(['clicks', 'impressions', 'ivt_clicks', 'spend_micros', 'value_checkout_micros']));
+    expect(statements[0]).toContain('uniqMerge(users)');
+    expect(row!.measures.uniqueUsers).toBe(4n);
+  });
+
+  it('reads only the columns of the named measures; the others are 0 and reach is unknown', async () => {
+    const { executor, statements } = recording({ ad_account_id: '549755813888', spend_micros: '2500000', value_checkout_micros: '9000000' });
+    const [row] = await new MeasureStore(executor, config).read({ ...query, measures: ['spendMicros', 'conversionValueMicros'] });
+    expect(summed(statements[0]!)).toEqual(
+      ['spend_micros', 'value_add_to_cart_micros', 'value_checkout_micros', 'value_lead_micros', 'value_other_micros', 'value_page_visit_micros', 'value_signup_micros'].sort(),
+    );
+    expect(statements[0]).not.toContain('users');
+    expect(row!.measures.spendMicros).toBe(2_500_000n);
+    expect(row!.measures.conversionValueMicros['checkout']).toBe(9_000_000n);
+    expect(row!.measures.impressions).toBe(0n);
+    expect(row!.measures.uniqueUsers).toBeNull();
+  });
+
+  it('reads reach for uniqueUsers, and nothing else when that is all it needs', async () => {
+    const { executor, statements } = recording({ ad_account_id: '549755813888', users: '7' });
+    const [row] = await new MeasureStore(executor, config).read({ ...query, measures: ['uniqueUsers'] });
+    expect(summed(statements[0]!)).toEqual([]);
+    expect(statements[0]).toContain('uniqMerge(users)');
+    expect(row!.measures.uniqueUsers).toBe(7n);
+  });
+});
