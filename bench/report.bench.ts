@@ -16,7 +16,7 @@ import {
   type RollupLevel,
   type SqlFragment,
 } from '@loupe/analytics';
-import { measuresFor, PINTEREST_COLUMNS, type MeasureName, type PinterestColumn } from '@loupe/metrics';
+import { measuresFor, OVERVIEW_COLUMNS, PINTEREST_COLUMNS, ROW_METRIC_COLUMNS, TREND_COLUMNS, type MeasureName, type PinterestColumn } from '@loupe/metrics';
 import { loadConfig, MeasureStore, type LoupeConfig } from '@loupe/server-core';
 import { createClickHouseDatabase, openClickHouseDatabase } from './clickhouse-bench-db';
 import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
@@ -312,29 +312,14 @@ interface Question {
   /** Does the question show reach (TOTAL_IMPRESSION_USER)? The dashboard's KPIs do not. */
   reach: boolean;
   /**
-   * The Pinterest columns the screen asking this question requests (the web app's
-   * column lists, named beside each question); MeasureStore reads only their rollup
+   * The Pinterest columns the screen asking this question requests (the dashboard's
+   * lists in libs/metrics); MeasureStore reads only their rollup
    * columns. Impressions and spend are always added: the answer is checked on them.
    */
   columns: readonly PinterestColumn[];
 }
 
-/** Overview KPI cards and funnel (apps/web/src/features/overview/api/overview.ts OVERVIEW_COLUMNS). */
-const OVERVIEW_COLUMNS = [
-  'SPEND_IN_MICRO_DOLLAR',
-  'IMPRESSION_1',
-  'CLICKTHROUGH_1',
-  'OUTBOUND_CLICK_1',
-  'REPIN_1',
-  'TOTAL_ENGAGEMENT',
-  'TOTAL_CONVERSIONS',
-  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
-] as const satisfies readonly PinterestColumn[];
-/** Overview trend chart (TREND_COLUMNS there). */
-const TREND_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR'] as const satisfies readonly PinterestColumn[];
-/** Campaigns grid metrics per row (apps/web/src/features/campaigns/api/metrics.ts ROW_METRIC_COLUMNS). */
-const ROW_METRIC_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'IMPRESSION_1', 'CLICKTHROUGH_1', 'TOTAL_CONVERSIONS', 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR'] as const satisfies readonly PinterestColumn[];
-/** Revenue by quarter (apps/api/src/analytics/revenue.service.ts: spend and conversion value). */
+/** Revenue by quarter (apps/api/src/analytics/revenue.service.ts reads spend and conversion value). */
 const REVENUE_COLUMNS = TREND_COLUMNS;
 
 function questionMeasures(q: Question): MeasureName[] {

@@ -4,3 +4,4 @@ export * from './metrics';
 export * from './catalog';
 export * from './format';
 export * from './period';
+export * from './dashboard-columns';

@@ -1,5 +1,5 @@
 import { analyticsResponseSchema, type AnalyticsRow } from '@loupe/contracts';
-import { measures, type BaseMeasures, type PinterestColumn } from '@loupe/metrics';
+import { measures, ROW_METRIC_COLUMNS, type BaseMeasures } from '@loupe/metrics';
 import { apiFetch } from '../../../lib/api';
 import { type Level } from './campaigns';
 
@@ -9,13 +9,7 @@ import { type Level } from './campaigns';
  * CTR, CPA and ROAS are computed here from those sums with @loupe/metrics, never averaged.
  */
 
-export const ROW_METRIC_COLUMNS = [
-  'SPEND_IN_MICRO_DOLLAR',
-  'IMPRESSION_1',
-  'CLICKTHROUGH_1',
-  'TOTAL_CONVERSIONS',
-  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
-] as const satisfies readonly PinterestColumn[];
+export { ROW_METRIC_COLUMNS };
 
 /** Sums of one row over the range; null when the metrics could not be loaded. */
 export type RowMetrics = BaseMeasures;

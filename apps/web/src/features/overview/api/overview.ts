@@ -10,19 +10,8 @@ import { type PinterestColumn } from '@loupe/metrics';
 import { apiFetch } from '../../../lib/api';
 import { type DateRange } from '../dateRange';
 
-/** The columns the overview reads: the KPI sums and the funnel steps (ratios are computed here from these sums). */
-export const OVERVIEW_COLUMNS = [
-  'SPEND_IN_MICRO_DOLLAR',
-  'IMPRESSION_1',
-  'CLICKTHROUGH_1',
-  'OUTBOUND_CLICK_1',
-  'REPIN_1',
-  'TOTAL_ENGAGEMENT',
-  'TOTAL_CONVERSIONS',
-  'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR',
-] as const satisfies readonly PinterestColumn[];
-
-export const TREND_COLUMNS = ['SPEND_IN_MICRO_DOLLAR', 'TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR'] as const satisfies readonly PinterestColumn[];
+// The overview's column lists live with the metrics (bench/report times the same questions).
+export { OVERVIEW_COLUMNS, TREND_COLUMNS } from '@loupe/metrics';
 
 export function fetchAccountAnalytics(
   accountId: string,
