@@ -85,6 +85,12 @@ export function createClickHouseHttpExecutor(options: ClickHouseHttpOptions): Cl
  * POSTs the statement with `FORMAT <format>` and resolves with the response body once
  * the server answers 200 (ClickHouse sends its headers with the first block of output).
  * The body is the socket's stream: it is read only as fast as the caller reads it.
+ *
+ * Keep-alive race: ClickHouse closes an idle connection after its keep_alive_timeout
+ * (3 s on 18.16), and a request the agent sends on such a socket just as it closes
+ * fails with ECONNRESET before any answer. Only SELECTs come through here, and nothing
+ * was answered, so such a request is sent again once on a fresh connection (as Node's
+ * documentation advises for `request.reusedSocket`).
  */
 function streamOverHttp(
   options: ClickHouseHttpOptions,
@@ -92,11 +98,13 @@ function streamOverHttp(
   statement: SqlFragment,
   format: ClickHouseStreamFormat | 'JSONEachRow',
   settings: Readonly<Record<string, string | number>>,
+  retriedStaleSocket = false,
 ): Promise<Readable> {
   const url = new URL(options.url);
   const search = new URLSearchParams(Object.entries(settings).map(([key, value]): [string, string] => [key, String(value)]));
   const text = `${statement.text}\nFORMAT ${format}`;
   return new Promise((resolve, reject) => {
+    let answered = false;
     const req = request(
       {
         host: url.hostname,
@@ -111,6 +119,7 @@ function streamOverHttp(
         },
       },
       (res) => {
+        answered = true;
         // The timeout bounds the wait for an answer; once rows flow, a slow reader may pause the socket.
         req.setTimeout(0);
         if (res.statusCode === 200) {
@@ -124,7 +133,13 @@ function streamOverHttp(
       },
     );
     req.setTimeout(options.requestTimeoutMs ?? 30_000, () => req.destroy(new Error(`no answer from ClickHouse within ${options.requestTimeoutMs ?? 30_000} ms`)));
-    req.once('error', (error) => reject(toClickHouseError(error, statement.text)));
+    req.once('error', (error: NodeJS.ErrnoException) => {
+      if (!answered && !retriedStaleSocket && req.reusedSocket && error.code === 'ECONNRESET') {
+        streamOverHttp(options, agent, statement, format, settings, true).then(resolve, reject);
+        return;
+      }
+      reject(toClickHouseError(error, statement.text));
+    });
     req.end(text);
   });
 }

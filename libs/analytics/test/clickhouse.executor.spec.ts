@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClickHouseError,
@@ -82,4 +84,37 @@ describe('HTTP executor failures that never reach a server', () => {
       await executor.close();
     }
   });
+
+  it('sends a SELECT again once on a fresh connection when a kept-alive socket was closed under it, and only once', async () => {
+    // A stand-in for ClickHouse closing an idle keep-alive connection just as it is reused: every
+    // connection answers its first request and drops its second without an answer.
+    const served: number[] = [];
+    let connections = 0;
+    const server = createServer((req, res) => {
+      const socket = req.socket as typeof req.socket & { loupeRequests?: number };
+      socket.loupeRequests = (socket.loupeRequests ?? 0) + 1;
+      req.resume();
+      req.on('end', () => {
+        if (socket.loupeRequests! > 1) return socket.destroy();
+        served.push(connections);
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('{"x":"1"}\n');
+      });
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const { port } = server.address() as AddressInfo;
+    const executor = createClickHouseHttpExecutor({ url: `http://127.0.0.1:${port}`, requestTimeoutMs: 2_000 });
+    try {
+      await expect(executor.query(sql`SELECT 1 AS x`)).resolves.toEqual([{ x: '1' }]);
+      // Reuses the kept-alive socket, which is dropped: answered on a second connection.
+      await expect(executor.query(sql`SELECT 1 AS x`)).resolves.toEqual([{ x: '1' }]);
+      expect(served).toEqual([1, 2]);
+      expect(connections).toBe(2);
+    } finally {
+      await executor.close();
+      await new Promise((done) => server.close(done));
+    }
+  });
 });
+
