@@ -17,7 +17,7 @@ import {
   type SqlFragment,
 } from '@loupe/analytics';
 import { measuresFor, OVERVIEW_COLUMNS, PINTEREST_COLUMNS, ROW_METRIC_COLUMNS, TREND_COLUMNS, type MeasureName, type PinterestColumn } from '@loupe/metrics';
-import { loadConfig, MeasureStore, type LoupeConfig } from '@loupe/server-core';
+import { loadConfig, MeasureStore, measureReadPlan, type LoupeConfig } from '@loupe/server-core';
 import { createClickHouseDatabase, openClickHouseDatabase } from './clickhouse-bench-db';
 import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 
@@ -51,9 +51,9 @@ import { percentile, type BenchFigure, type BenchSize, type Benchmark } from './
  *    + the metrics library, exactly what the analytics endpoint and the report
  *    builder call), p95 over repeated runs, beside the same question of `events
  *    FINAL` (the deduplicated raw events, excluding invalid traffic as the rollups
- *    do); the totals of both must agree, or the benchmark fails. Diagnostics: the
- *    account TOTAL read the way it was before 0003 (hourly table only, without and
- *    with uniqMerge(users)).
+ *    do); the totals of both must agree, or the benchmark fails. Diagnostic: each
+ *    question read from the hourly tables only (rollupSql without `daily`, reach =
+ *    uniqMerge(users)), MeasureStore's read before 0004, with the same columns.
  *
  * BENCH_REPORT_KEEP_DB=1 keeps the database; BENCH_REPORT_DATABASE=<name> reuses a
  * kept one (its events, and whichever rollups it has; everything else is redone).
@@ -408,7 +408,7 @@ export const reportBenchmark: Benchmark = {
         { name: 'account TOTAL with reach, 90 days', level: 'ad_account', granularity: 'TOTAL', reach: true, columns: [...OVERVIEW_COLUMNS, 'TOTAL_IMPRESSION_USER'], ...last90 },
       ];
       const figures: BenchFigure[] = [];
-      const dailyFigures: BenchFigure[] = [];
+      const hourlyFigures: BenchFigure[] = [];
       for (const q of questions) {
         const rollup = await timed(plan.runs, plan.budgetMs, () =>
           store.read({
@@ -431,24 +431,25 @@ export const reportBenchmark: Benchmark = {
         const fromRaw = raw.last.map((r) => `${r.impressions}/${r.spend_micros}`).join(',');
         if (fromRollups !== fromRaw) throw new Error(`report bench: ${q.name} differs between rollups and raw events:\n${fromRollups}\n${fromRaw}`);
         const ratio = rollup.p95 / raw.p95;
-        // The 0003 read (daily tables, uniqHLL12 reach), which MeasureStore does not use yet: timed beside it.
+        // The hourly read (rollupSql without `daily`: every hour FINAL, reach = uniqMerge(users)),
+        // MeasureStore's read before it took the daily tables: timed beside it as a diagnostic.
         // Diagnostics run once at tiny size (the test suite only checks they still work).
         const diagnosticRuns = size === 'tiny' ? 1 : plan.runs;
-        const daily = await timed(diagnosticRuns, plan.budgetMs, () =>
+        const hourly = await timed(diagnosticRuns, plan.budgetMs, () =>
           ch.query<Row>(
-            rollupSql({ database: bench.database, level: q.level, adAccountIds: [account], from: new Date(q.from * 1000), to: new Date(q.to * 1000), granularity: q.granularity, timezone: TIMEZONE, reach: q.reach, daily: true }),
+            rollupSql({ database: bench.database, level: q.level, adAccountIds: [account], from: new Date(q.from * 1000), to: new Date(q.to * 1000), granularity: q.granularity, timezone: TIMEZONE, ...measureReadPlan({ measures: questionMeasures(q), reach: q.reach }) }),
           ),
         );
-        const fromDaily = daily.last.map((r) => `${r.impressions}/${r.spend_micros}`).join(',');
-        if (fromDaily !== fromRaw) throw new Error(`report bench: ${q.name} differs between the daily read and raw events:\n${fromDaily}\n${fromRaw}`);
-        dailyFigures.push({
+        const fromHourly = hourly.last.map((r) => `${r.impressions}/${r.spend_micros}`).join(',');
+        if (fromHourly !== fromRaw) throw new Error(`report bench: ${q.name} differs between the hourly read and raw events:\n${fromHourly}\n${fromRaw}`);
+        hourlyFigures.push({
           benchmark: 'report',
-          metric: `diagnostic: ${q.name} through rollupSql with daily: true (0003 tables), p95 ms (${daily.runs} runs)`,
-          value: daily.p95,
+          metric: `diagnostic: ${q.name} from the hourly tables only (rollupSql without daily, reach = uniqMerge(users); MeasureStore's read before 0004), same columns, p95 ms (${hourly.runs} runs)`,
+          value: hourly.p95,
           unit: 'ms',
           baseline: 'same question of raw events FINAL (above)',
           baselineValue: raw.p95,
-          ratio: daily.p95 / raw.p95,
+          ratio: hourly.p95 / raw.p95,
         });
         figures.push({
           benchmark: 'report',
@@ -462,31 +463,7 @@ export const reportBenchmark: Benchmark = {
           met: rollup.p95 <= 100 && ratio <= 0.01,
         });
       }
-      // Diagnostics (no target, not dashboard reads): the account TOTAL as it was read
-      // before the daily and reach tables (0003), from the hourly table only, without
-      // and with reach (uniqMerge of one `uniq` state per hour), beside the same raw runs.
-      const total = questions[0]!;
-      const withReach = questions.findIndex((q) => q.reach);
-      for (const [i, reach] of [[0, false], [withReach, true]] as const) {
-        const before = await timed(size === 'tiny' ? 1 : plan.runs, plan.budgetMs, () =>
-          ch.query<Row>(sql`
-            SELECT ${sql.join(SUMS.map((n) => sql`sum(${id(n)}) AS ${id(n)}`))}${reach ? sql`, uniqMerge(users) AS merged_users` : sql``}
-            FROM ${tableRef(bench.database, 'rollup_ad_account_hourly')} FINAL
-            WHERE ad_account_id IN ${lit.inList([account], 'UInt64')}
-              AND hour >= ${lit.dateTime(total.from)} AND hour < ${lit.dateTime(total.to)}`),
-        );
-        const rawValue = figures[i]!.baselineValue;
-        figures.push({
-          benchmark: 'report',
-          metric: `diagnostic: ${questions[i]!.name} from the hourly table only (the read before 0003${reach ? ', reach = uniqMerge(users)' : ''}), p95 ms (${before.runs} runs)`,
-          value: before.p95,
-          unit: 'ms',
-          baseline: 'same question of raw events FINAL (above)',
-          baselineValue: rawValue,
-          ratio: before.p95 / rawValue,
-        });
-      }
-      return [...figures, ...dailyFigures];
+      return [...figures, ...hourlyFigures];
     } finally {
       if (process.env.BENCH_REPORT_KEEP_DB === '1') process.stdout.write(`report: kept database ${bench.database}\n`);
       else await bench.drop();

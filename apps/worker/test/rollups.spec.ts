@@ -5,6 +5,10 @@ import { NestFactory } from '@nestjs/core';
 import {
   createClickHouseHttpExecutor,
   lit,
+  missingDailyRollupDaysSql,
+  rollupAccountHourSql,
+  rollupAdHourSql,
+  rollupParentHourSql,
   rollupSql,
   runClickHouseMigrations,
   sql,
@@ -19,7 +23,8 @@ import { ReconciliationService } from '../src/reconciliation/reconciliation.serv
 import { RECONCILIATION_EVERY_MS, RECONCILIATION_SCHEDULER_ID } from '../src/reconciliation/reconciliation.scheduler';
 import { RollupScheduler } from '../src/rollups/rollup-scheduler.service';
 import type { RollupHourResult } from '../src/rollups/rollup.service';
-import { scheduleRollups } from '../src/rollups/schedule';
+import type { MissingDaysResult } from '../src/rollups/rollups.processor';
+import { FIND_MISSING_DAYS_JOB, RANGE_HOURS, scheduleRollups } from '../src/rollups/schedule';
 import { WorkerModule } from '../src/worker.module';
 import { insertEvents, type RawEvent } from '@loupe/analytics';
 
@@ -257,6 +262,46 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
     expect((await Job.fromId(rollups, ids[1]!))?.data).toEqual({ ad_account_id: id, hour: recentHour });
     // Off (the default), the same events are hour jobs.
     expect(await scheduleRollups(rollups, [{ ad_account_id: id, event_time_ms: old }], now)).toEqual([`rollup-${id}-${week + 10 * 3600}-${now / 2000}`]);
+  });
+
+  it('queues a find-missing-days job at boot, which fills the days that have hourly rollups but no daily row', async () => {
+    const queued = await rollups.getJobs(['completed', 'active', 'waiting', 'delayed', 'failed']);
+    expect(queued.some((job) => job.name === FIND_MISSING_DAYS_JOB)).toBe(true);
+
+    // Hourly rows only, as history rolled up before migration 0004 recreated the daily tables.
+    const id = account();
+    const database = config.clickhouse.database;
+    const hour = Date.UTC(2026, 1, 3, 14) / 1000;
+    const day = Math.floor(hour / 86_400) * 86_400;
+    const ad = { ad_account_id: id, campaign_id: '5', ad_group_id: '6', ad_id: '7' };
+    await insertEvents(clickhouse, database, [
+      { ...ad, event_id: `i:${id}-m:0`, event_type: 'IMPRESSION', at: new Date((hour + 60) * 1000).toISOString(), user_id: 'a', price_micros: 2000 },
+      { ...ad, event_id: `i:${id}-m:1`, event_type: 'IMPRESSION', at: new Date((hour + 120) * 1000).toISOString(), user_id: 'b', price_micros: 3000 },
+    ]);
+    const target = { database, adAccountId: id, hour, version: 1 };
+    await clickhouse.command(rollupAdHourSql(target));
+    for (const level of ['ad_group', 'campaign'] as const) await clickhouse.command(rollupParentHourSql(target, level));
+    await clickhouse.command(rollupAccountHourSql(target));
+    const missing = async (): Promise<number[]> =>
+      (await clickhouse.query<{ ad_account_id: string; day: number | string }>(missingDailyRollupDaysSql(database))).filter((r) => r.ad_account_id === id).map((r) => Number(r.day));
+    expect(await missing()).toEqual([day]);
+
+    // What a worker's boot adds (its id is per minute; this one is the test's own).
+    const find = await rollups.add(FIND_MISSING_DAYS_JOB, {}, { jobId: `${FIND_MISSING_DAYS_JOB}-test-${id}` });
+    const result = (await find.waitUntilFinished(rollupEvents, 30_000)) as MissingDaysResult;
+    const week = Math.floor(day / (RANGE_HOURS * 3600)) * RANGE_HOURS * 3600;
+    expect(result.jobs).toContain(`rollup-backfill-${id}-${week}-r${RANGE_HOURS}`);
+    await Promise.all(
+      result.jobs.map(async (jobId) => {
+        const job = await Job.fromId(rollups, jobId);
+        if (job !== undefined && !(await job.isCompleted())) await job.waitUntilFinished(rollupEvents, 60_000);
+      }),
+    );
+    expect(await missing()).toEqual([]);
+    const [total] = await clickhouse.query(
+      rollupSql({ database, level: 'ad_account', adAccountIds: [id], from: new Date(day * 1000), to: new Date((day + 86_400) * 1000), granularity: 'TOTAL', timezone: 'UTC', daily: true }),
+    );
+    expect(total).toMatchObject({ impressions: '2', spend_micros: '5000', users: '2' });
   });
 
   it('fails a malformed job at once instead of retrying it', async () => {

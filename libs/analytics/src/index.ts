@@ -76,6 +76,7 @@ export {
 } from './attribution-sql';
 export { attributeHour, clickEventId, laterConversionHours, type AttributeHourOptions, type AttributeHourResult } from './attribution';
 export {
+  missingDailyRollupDaysSql,
   reachAdHourSql,
   reachParentHourSql,
   rollupAccountHourSql,

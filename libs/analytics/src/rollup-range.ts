@@ -212,7 +212,11 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
     for (const h of result.hours) hourly.add(h);
   }
   // Last, the days: each build reads the newest hourly rows of its day (version = their sum).
-  const days = utcDaysOf([...bulkHours, ...hourly]);
+  // Every whole UTC day of the range is rebuilt too, events or not, so a range job also
+  // fills the daily rows of days whose hourly rows came from elsewhere (missingDailyRollupDaysSql).
+  const wholeDays: number[] = [];
+  for (let day = Math.ceil(options.fromHour / 86_400) * 86_400; day + 86_400 <= options.toHour; day += 86_400) wholeDays.push(day);
+  const days = utcDaysOf([...bulkHours, ...hourly, ...wholeDays]);
   if (days.length > 0) {
     // One statement per level for the whole span of days (a day without hourly rows gets no row, as before).
     const span = { database, adAccountId, day: days[0]!, days: (days[days.length - 1]! - days[0]!) / 86_400 + 1 };

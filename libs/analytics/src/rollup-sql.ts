@@ -368,6 +368,22 @@ export function rollupDayStatements(target: RollupDay): SqlFragment[] {
   return (['ad', 'ad_group', 'campaign', 'ad_account'] as const).map((level) => rollupDaySql(target, level));
 }
 
+/**
+ * The UTC days (unix seconds at their start) of each ad account that have hourly rollups
+ * but no daily row: history rolled up before the daily tables existed or while they were
+ * rebuilt (0004 recreated them). Columns `ad_account_id` (string) and `day`. The account
+ * level stands for all: every rollup writes the account's hourly row, and every day
+ * build writes all four levels. Range recomputes of these days fill them again.
+ */
+export function missingDailyRollupDaysSql(database: string): SqlFragment {
+  const utcDay = (column: 'hour' | 'day'): SqlFragment => sql`intDiv(toUInt32(${column === 'hour' ? sql`hour` : sql`day`}), 86400) * 86400`;
+  return sql`
+    SELECT toString(a) AS ad_account_id, d AS day
+    FROM (SELECT DISTINCT ad_account_id AS a, ${utcDay('hour')} AS d FROM ${tableRef(database, 'rollup_ad_account_hourly')})
+    WHERE (a, d) NOT IN (SELECT DISTINCT ad_account_id, ${utcDay('day')} FROM ${tableRef(database, 'rollup_ad_account_daily')})
+    ORDER BY a, d`;
+}
+
 // ------------------------------------------------------------------ reading
 
 /** A column of a rollupSql row besides the keys and `period`. */
@@ -392,9 +408,11 @@ export interface RollupQuery {
   reach?: boolean;
   /**
    * Read whole UTC days from the daily tables and reach from the uniqHLL12 states
-   * (0003)? Default false: the hourly tables and uniqMerge(users), as before 0003. The
-   * daily read gives the same figures (reach as a uniqHLL12 estimate) but has not yet
-   * measured faster on this machine; bench/report times both.
+   * (0003, with 0004's small granules)? MeasureStore, behind every dashboard, report and
+   * export read, passes true: at 100 million events it is the read that meets the
+   * dashboard's targets (docs/reports.md, "Benchmark"). Default false: the hourly tables
+   * and uniqMerge(users), as before 0003, which bench/report times beside it and tests
+   * use as the reference.
    */
   daily?: boolean;
   /**
@@ -435,11 +453,7 @@ export function rollupSql(query: RollupQuery): SqlFragment {
   return query.daily === true ? dailyRollupSql(query) : hourlyRollupSql(query);
 }
 
-/**
- * The 0002 read: every hour from the hourly table FINAL, reach = uniqMerge(users).
- * The default: on the shared 2-core machine (load 10–30) it measured faster than the
- * daily read for every dashboard question (docs/reports.md, "Benchmark").
- */
+/** The 0002 read: every hour from the hourly table FINAL, reach = uniqMerge(users). */
 function hourlyRollupSql(query: RollupQuery): SqlFragment {
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];

@@ -1,5 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertEvents, lit, recomputeRollupHour, recomputeRollupRange, runClickHouseMigrations, sql, tableRef, type ClickHouseExecutor, type RawEvent } from '../src';
+import {
+  insertEvents,
+  lit,
+  missingDailyRollupDaysSql,
+  recomputeRollupHour,
+  recomputeRollupRange,
+  rollupAccountHourSql,
+  rollupAdHourSql,
+  rollupParentHourSql,
+  rollupSql,
+  runClickHouseMigrations,
+  sql,
+  tableRef,
+  type ClickHouseExecutor,
+  type RawEvent,
+} from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
 
 /**
@@ -149,6 +164,45 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
     const hourly = await snapshot(HOURLY);
     expect(hourly).toMatch(/"e":"v:A:o2","has_click":1/);
     expect(await snapshot(RANGED)).toBe(hourly);
+  }, 120_000);
+
+  it('finds days with hourly rollups and no daily row, and a range over them fills them, days without events included', async () => {
+    // Hourly rows only, as history rolled up before the daily tables (or after 0004 recreated them):
+    // one hour with events on day D, and a zero account row (an hour with nothing) on day D + 1.
+    const ACCOUNT = '9103';
+    const day = Date.UTC(2026, 4, 10) / 1000;
+    const hour = day + 10 * 3600;
+    const ad = { ad_account_id: ACCOUNT, campaign_id: '31', ad_group_id: '311', ad_id: '3111' };
+    const users = ['w1', 'w2', 'w3'];
+    await insertEvents(
+      executor,
+      database,
+      users.map((user, n) => ({ ...ad, event_id: `i:m${n}:0`, event_type: 'IMPRESSION' as const, at: new Date((hour + n * 60) * 1000).toISOString(), user_id: user, price_micros: 1000 })),
+    );
+    const target = { database, adAccountId: ACCOUNT, hour, version: 1 };
+    await executor.command(rollupAdHourSql(target));
+    for (const level of ['ad_group', 'campaign'] as const) await executor.command(rollupParentHourSql(target, level));
+    await executor.command(rollupAccountHourSql(target));
+    await executor.command(rollupAccountHourSql({ ...target, hour: day + 86_400 + 5 * 3600 }));
+    const missing = async (): Promise<number[]> =>
+      (await executor.query<{ ad_account_id: string; day: number | string }>(missingDailyRollupDaysSql(database))).filter((r) => r.ad_account_id === ACCOUNT).map((r) => Number(r.day));
+    expect(await missing()).toEqual([day, day + 86_400]);
+
+    const read = (daily: boolean) =>
+      executor.query<Record<string, string | number>>(
+        rollupSql({ database, level: 'ad_account', adAccountIds: [ACCOUNT], from: new Date(day * 1000), to: new Date((day + 2 * 86_400) * 1000), granularity: 'TOTAL', timezone: 'UTC', daily, columns: ['impressions', 'spend_micros'] }),
+      );
+    // Before: the daily read finds no day rows (nor reach) and so misses the events.
+    expect((await read(true)).map((r) => Number(r.impressions))).not.toEqual([3]);
+
+    await recomputeRollupRange(executor, { database, adAccountId: ACCOUNT, fromHour: day, toHour: day + 2 * 86_400, version: 2 });
+    expect(await missing()).toEqual([]);
+    const [daily] = await read(true);
+    const [hourly] = await read(false);
+    expect(daily).toMatchObject({ impressions: hourly!.impressions, spend_micros: hourly!.spend_micros });
+    expect(Number(daily!.users)).toBe(3);
+    expect(Number(daily!.impressions)).toBe(3);
+    expect(Number(daily!.spend_micros)).toBe(3000);
   }, 120_000);
 
   it('refuses a range that is not whole hours', async () => {

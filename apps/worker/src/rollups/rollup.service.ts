@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { recomputeRollupHour, recomputeRollupRange } from '@loupe/analytics';
+import { missingDailyRollupDaysSql, recomputeRollupHour, recomputeRollupRange } from '@loupe/analytics';
 import { CLICKHOUSE, LOUPE_CONFIG, type ClickHouseExecutor, type LoupeConfig } from '@loupe/server-core';
 import { SpendLedgerService } from './spend-ledger.service';
 
@@ -48,5 +48,11 @@ export class RollupService {
     for (const h of result.hourlyHours) if (h < fromHour || h >= toHour) ledgerRows += await this.ledger.writeHour(adAccountId, h);
     const all = [...new Set([...result.bulkHours, ...result.hourlyHours])].sort((a, b) => a - b);
     return { hours: all, days: result.days, conversions: 0, ledgerRows, version };
+  }
+
+  /** The (ad account, UTC day)s with hourly rollups but no daily row (missingDailyRollupDaysSql). */
+  async missingDays(): Promise<{ ad_account_id: string; day: number }[]> {
+    const rows = await this.clickhouse.query<{ ad_account_id: string; day: number | string }>(missingDailyRollupDaysSql(this.config.clickhouse.database));
+    return rows.map((row) => ({ ad_account_id: row.ad_account_id, day: Number(row.day) }));
   }
 }

@@ -2,19 +2,36 @@ import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { rollupJobSchema } from '@loupe/contracts';
 import { QUEUES } from '@loupe/server-core';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { RollupScheduler } from './rollup-scheduler.service';
 import { RollupService, type RollupHourResult } from './rollup.service';
+import { FIND_MISSING_DAYS_JOB } from './schedule';
+
+export interface MissingDaysResult {
+  /** Days with hourly rollups and no daily row. */
+  days: number;
+  /** Week-range recompute jobs queued for them. */
+  jobs: string[];
+}
 
 /**
  * Consumes `rollups` jobs ({ad_account_id, hour[, hours]}), added by the ingest worker
- * through scheduleRollups(). A few run at once: each is mostly ClickHouse time.
+ * through scheduleRollups(), and the boot-time FIND_MISSING_DAYS_JOB (RollupScheduler).
+ * A few run at once: each is mostly ClickHouse time.
  */
 @Processor(QUEUES.rollups, { concurrency: 4 })
 export class RollupsProcessor extends WorkerHost {
-  constructor(private readonly rollups: RollupService) {
+  constructor(
+    private readonly rollups: RollupService,
+    private readonly scheduler: RollupScheduler,
+  ) {
     super();
   }
 
-  async process(job: Job<unknown>): Promise<RollupHourResult> {
+  async process(job: Job<unknown>): Promise<RollupHourResult | MissingDaysResult> {
+    if (job.name === FIND_MISSING_DAYS_JOB) {
+      const missing = await this.rollups.missingDays();
+      return { days: missing.length, jobs: await this.scheduler.scheduleMissingDays(missing) };
+    }
     const parsed = rollupJobSchema.safeParse(job.data);
     // A malformed payload will never succeed: fail it at once instead of retrying.
     if (!parsed.success) throw new UnrecoverableError(`invalid rollups job payload: ${parsed.error.message}`);

@@ -17,7 +17,7 @@ export const RANGE_COALESCE_MS = 30_000;
  * while ClickHouse is down every rollup job fails, and an hour whose events all
  * arrived before the outage gets no other job to bring it up to date.
  */
-const ROLLUP_JOB_RETRY = { attempts: 200, backoff: { type: 'fixed', delay: 3000 } } as const;
+export const ROLLUP_JOB_RETRY = { attempts: 200, backoff: { type: 'fixed', delay: 3000 } } as const;
 
 /**
  * Adds a `rollups` job for every (ad account, UTC hour) the events touch. Call
@@ -54,6 +54,26 @@ export async function scheduleRollups(
     }
   }
   const jobs = [...targets.values()].map(({ data, jobId, delay: wait }) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId, delay: wait } }));
+  if (jobs.length > 0) await queue.addBulk(jobs);
+  return jobs.map((job) => job.opts.jobId);
+}
+
+/** The job that looks for days missing from the daily rollups (added at every worker boot). */
+export const FIND_MISSING_DAYS_JOB = 'find-missing-days';
+
+/**
+ * Queues a week-range recompute (as scheduleRollups does for history) for every RANGE_HOURS
+ * week holding a UTC day with hourly rollups but no daily row. Job ids name the account and
+ * week, so several workers finding the same days queue each week once while it waits.
+ * Returns the job ids.
+ */
+export async function scheduleMissingDays(queue: Queue, missing: readonly { ad_account_id: string; day: number }[]): Promise<string[]> {
+  const weeks = new Map<string, RollupJob>();
+  for (const { ad_account_id, day } of missing) {
+    const start = Math.floor(day / (RANGE_HOURS * 3600)) * RANGE_HOURS * 3600;
+    weeks.set(`${ad_account_id}-${start}`, { ad_account_id, hour: start, hours: RANGE_HOURS });
+  }
+  const jobs = [...weeks].map(([key, data]) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId: `rollup-backfill-${key}-r${RANGE_HOURS}` } }));
   if (jobs.length > 0) await queue.addBulk(jobs);
   return jobs.map((job) => job.opts.jobId);
 }

@@ -38,14 +38,18 @@ function recording(row: Record<string, string>): { executor: ClickHouseExecutor;
   return { executor, statements };
 }
 
-const summed = (text: string): string[] => [...text.matchAll(/sum\(`([a-z_]+)`\)/g)].map((m) => m[1]!).sort();
+/** The rollup columns a statement sums (each once: the daily read sums them in its day and hour branches). */
+const summed = (text: string): string[] => [...new Set([...text.matchAll(/sum\(`([a-z_]+)`\)/g)].map((m) => m[1]!).filter((name) => !name.startsWith('b_')))].sort();
 
 describe('MeasureStore: the columns a read asks for', () => {
   it('reads every column and reach when the caller names no measures', async () => {
     const { executor, statements } = recording({ ad_account_id: '549755813888', impressions: '10', users: '4' });
     const [row] = await new MeasureStore(executor, config).read(query);
     expect(summed(statements[0]!)).toEqual(expect.arrayContaining(['clicks', 'impressions', 'ivt_clicks', 'spend_micros', 'value_checkout_micros']));
-    expect(statements[0]).toContain('uniqMerge(users)');
+    expect(statements[0]).toContain('uniqHLL12Merge(b_reach)');
+    // Whole UTC days from the daily table, the edge hours from the hourly one.
+    expect(statements[0]).toContain('`rollup_ad_account_daily` FINAL');
+    expect(statements[0]).toContain('`rollup_ad_account_hourly` FINAL');
     expect(row!.measures.uniqueUsers).toBe(4n);
   });
 
@@ -66,7 +70,7 @@ describe('MeasureStore: the columns a read asks for', () => {
     const { executor, statements } = recording({ ad_account_id: '549755813888', users: '7' });
     const [row] = await new MeasureStore(executor, config).read({ ...query, measures: ['uniqueUsers'] });
     expect(summed(statements[0]!)).toEqual([]);
-    expect(statements[0]).toContain('uniqMerge(users)');
+    expect(statements[0]).toContain('uniqHLL12Merge(b_reach)');
     expect(row!.measures.uniqueUsers).toBe(7n);
   });
 });

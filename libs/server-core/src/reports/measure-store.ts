@@ -67,7 +67,7 @@ const MEASURE_COLUMNS: Readonly<Record<Exclude<MeasureName, 'uniqueUsers'>, read
 };
 
 /** What a query reads: the columns of its measures (all of them by default) and whether reach. */
-function readPlan(query: MeasureQuery): { columns: RollupMetricColumn[] | undefined; reach: boolean } {
+export function measureReadPlan(query: Pick<MeasureQuery, 'measures' | 'reach'>): { columns: RollupMetricColumn[] | undefined; reach: boolean } {
   if (query.measures === undefined) return { columns: undefined, reach: query.reach ?? true };
   const reach = query.reach ?? query.measures.includes('uniqueUsers');
   const columns = [...new Set(query.measures.flatMap((m) => (m === 'uniqueUsers' ? [] : MEASURE_COLUMNS[m])))];
@@ -97,7 +97,7 @@ export class MeasureStore {
   async read(query: MeasureQuery): Promise<MeasureRow[]> {
     const database = this.config.clickhouse.database;
     const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
-    const plan = readPlan(query);
+    const plan = measureReadPlan(query);
     const rollups = await this.clickhouse.query<Row>(
       rollupSql({
         database,
@@ -110,6 +110,7 @@ export class MeasureStore {
         filter: query.filter,
         reach: plan.reach,
         columns: plan.columns,
+        daily: true,
       }),
     );
     const defaultAttribution =
