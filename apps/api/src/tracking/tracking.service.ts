@@ -91,15 +91,13 @@ export class TrackingService {
   /** GET /t/i: one impression per (auction, slot). An IVT impression of a CPM ad is billed 0 and its reservation refunded. */
   async impression(hit: TrackingHit): Promise<void> {
     const signed = this.verify(hit.token, hit.nowMs);
-    const reason = await this.edgeIvt(hit);
-    const key = this.key('imp', signed);
     const billable = signed.billableEvent === 'IMPRESSION';
-    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: billable && !reason ? signed.priceMicros : 0, acked: false };
     const eventId = `i:${signed.auctionId}:${signed.slot}`;
-    const previous = await this.claim(key, recorded);
+    const key = this.key('imp', signed);
+    const { recorded, previous } = await this.checkAndClaim(hit, key, billable ? signed.priceMicros : 0);
     if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'IMPRESSION', eventId, stored));
     // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
-    if (billable && reason && signed.priceMicros > 0) await this.refundImpression(signed);
+    if (billable && recorded.reason && signed.priceMicros > 0) await this.refundImpression(signed);
     await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', eventId, recorded));
   }
 
@@ -159,13 +157,26 @@ export class TrackingService {
   /** POST /t/e: one engagement per (auction, slot, type); never billed. */
   async engagement(hit: TrackingHit, type: EngagementType): Promise<void> {
     const signed = this.verify(hit.token, hit.nowMs);
-    const reason = await this.edgeIvt(hit);
     const key = `${this.key('eng', signed)}:${type}`;
     const eventId = `e:${signed.auctionId}:${signed.slot}:${type}`;
-    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: 0, acked: false };
-    const previous = await this.claim(key, recorded);
+    const { recorded, previous } = await this.checkAndClaim(hit, key, 0);
     if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'ENGAGEMENT', eventId, stored, type));
     await this.publishOnce(key, recorded, this.event(signed, 'ENGAGEMENT', eventId, recorded, type));
+  }
+
+  /**
+   * Edge IVT and the replay claim of an impression or engagement in one Redis command
+   * (BurstDetector.recordAndClaim): the request's record (its IVT reason, user agent
+   * first, then BURST; priced `priceMicros` only when valid) and, for a replay, the first
+   * request's record instead. Every request counts toward its IP's burst windows.
+   */
+  private async checkAndClaim(hit: TrackingHit, key: string, priceMicros: number): Promise<{ recorded: Recorded; previous: Recorded | null }> {
+    const uaReason = userAgentIvt(hit.userAgent);
+    const { reason, previous } = await this.redisCall(() =>
+      this.bursts.recordAndClaim(hit.ip, hit.nowMs, { key, uaReason, timeMs: hit.nowMs, priceMicros, ttlSeconds: this.keyTtlSeconds }),
+    );
+    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: reason ? 0 : priceMicros, acked: false };
+    return { recorded, previous: previous === null ? null : decode(previous) };
   }
 
   /** GIVT by user agent first; every request also counts toward its IP's burst windows. */
