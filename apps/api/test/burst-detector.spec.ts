@@ -40,47 +40,4 @@ describe('BurstDetector (real Redis): fixed windows per client IP', () => {
     // The next minute starts over.
     expect(await detector.record('198.51.100.3', at + 60_000)).toBeNull();
   });
-
-  describe('recordAndClaim: the burst count and the replay claim in one command', () => {
-    const claim = (key: string, over: Partial<{ uaReason: 'KNOWN_BOT' | 'NO_USER_AGENT' | null; timeMs: number; priceMicros: number }> = {}) => ({
-      key: `${prefix}:rec:${key}`,
-      uaReason: null,
-      timeMs: 1_764_244_800_123,
-      priceMicros: 2_500,
-      ttlSeconds: 60,
-      ...over,
-    });
-
-    it('claims a key for the first request only, writing its record, and hands later ones the first record unchanged', async () => {
-      const detector = new BurstDetector(redis, BURST_LIMITS, prefix);
-      const at = Date.UTC(2026, 10, 27, 14, 0, 0);
-      const first = await detector.recordAndClaim('198.51.100.4', at, claim('a'));
-      expect(first).toEqual({ reason: null, previous: null });
-      // TrackingService's encoding: time|reason|price|acked.
-      expect(await redis.get(`${prefix}:rec:a`)).toBe('1764244800123||2500|');
-      const ttl = await redis.ttl(`${prefix}:rec:a`);
-      expect(ttl).toBeGreaterThan(0);
-      expect(ttl).toBeLessThanOrEqual(60);
-      // A replay (another IP, a bot even) gets the first record and does not overwrite it.
-      const replay = await detector.recordAndClaim('198.51.100.5', at + 5, claim('a', { uaReason: 'KNOWN_BOT', timeMs: 1_764_244_900_000 }));
-      expect(replay).toEqual({ reason: 'KNOWN_BOT', previous: '1764244800123||2500|' });
-      expect(await redis.get(`${prefix}:rec:a`)).toBe('1764244800123||2500|');
-    });
-
-    it('records the user agent reason before BURST, and prices any flagged event 0', async () => {
-      const detector = new BurstDetector(redis, { perSecond: 2, perMinute: 100 }, prefix);
-      const at = Date.UTC(2026, 10, 27, 15, 0, 0);
-      const ip = '198.51.100.6';
-      expect((await detector.recordAndClaim(ip, at, claim('b1', { uaReason: 'NO_USER_AGENT' }))).reason).toBe('NO_USER_AGENT');
-      expect(await redis.get(`${prefix}:rec:b1`)).toBe('1764244800123|NO_USER_AGENT|0|');
-      expect((await detector.recordAndClaim(ip, at, claim('b2'))).reason).toBeNull();
-      // Third event of the second (limit 2): BURST, unless the user agent already flags it.
-      expect((await detector.recordAndClaim(ip, at, claim('b3'))).reason).toBe('BURST');
-      expect(await redis.get(`${prefix}:rec:b3`)).toBe('1764244800123|BURST|0|');
-      expect((await detector.recordAndClaim(ip, at, claim('b4', { uaReason: 'KNOWN_BOT' }))).reason).toBe('KNOWN_BOT');
-      // The counts are shared with record(): one window per IP, whichever way it is counted.
-      expect(await detector.record(ip, at)).toBe('BURST');
-      expect(await detector.record(ip, at + 1_000)).toBeNull();
-    });
-  });
 });

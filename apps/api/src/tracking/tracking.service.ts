@@ -15,6 +15,7 @@ import { BudgetStore, accountDay } from '../serving/budget-store';
 import { AdLookup } from './ad-lookup';
 import { BurstDetector, clickTimingIvt, userAgentIvt, type IvtReason } from './ivt';
 import { verifyEvent, type SignedEvent } from './signed-event';
+import { TrackingRecords } from './tracking-records';
 
 /** One request to a tracking URL. */
 export interface TrackingHit {
@@ -56,7 +57,9 @@ export class TrackingService {
   private readonly logger = new Logger(TrackingService.name);
   private readonly budgets: BudgetStore;
   private readonly bursts: BurstDetector;
-  /** The per-request commands of concurrent requests (burst counts, claims, ack marks), one pipeline per event-loop turn. */
+  /** Impressions' and engagements' burst counts and claims, and every acknowledged mark: one script call per turn. */
+  private readonly records: TrackingRecords;
+  /** The per-request commands of concurrent requests (clicks' burst counts and claims, TrackingRecords' calls), one pipeline per event-loop turn. */
   private readonly batch: CommandBatch;
   private readonly keyTtlSeconds: number;
 
@@ -72,6 +75,7 @@ export class TrackingService {
     this.bursts = new BurstDetector(redis, undefined, undefined, this.batch);
     // Outlives every token: a URL can be replayed only while it is valid (plus the 60 s skew verifyEvent allows).
     this.keyTtlSeconds = config.tracking.ttlSeconds + 120;
+    this.records = new TrackingRecords(redis, batch, this.keyTtlSeconds);
   }
 
   /** The signed event of a token, or 400 (forged, malformed, expired: never charged, never enqueued). */
@@ -165,16 +169,14 @@ export class TrackingService {
   }
 
   /**
-   * Edge IVT and the replay claim of an impression or engagement in one Redis command
-   * (BurstDetector.recordAndClaim): the request's record (its IVT reason, user agent
+   * Edge IVT and the replay claim of an impression or engagement, in the turn's one
+   * script call (TrackingRecords): the request's record (its IVT reason, user agent
    * first, then BURST; priced `priceMicros` only when valid) and, for a replay, the first
    * request's record instead. Every request counts toward its IP's burst windows.
    */
   private async checkAndClaim(hit: TrackingHit, key: string, priceMicros: number): Promise<{ recorded: Recorded; previous: Recorded | null }> {
     const uaReason = userAgentIvt(hit.userAgent);
-    const { reason, previous } = await this.redisCall(() =>
-      this.bursts.recordAndClaim(hit.ip, hit.nowMs, { key, uaReason, timeMs: hit.nowMs, priceMicros, ttlSeconds: this.keyTtlSeconds }),
-    );
+    const { reason, previous } = await this.redisCall(() => this.records.claim({ ip: hit.ip, key, uaReason, timeMs: hit.nowMs, priceMicros }));
     const recorded: Recorded = { timeMs: hit.nowMs, reason, price: reason ? 0 : priceMicros, acked: false };
     return { recorded, previous: previous === null ? null : decode(previous) };
   }
@@ -210,7 +212,7 @@ export class TrackingService {
   private async publishOnce(key: string, recorded: Recorded, event: AdEvent): Promise<void> {
     await this.publisher.publish([event]);
     const value = encode({ ...recorded, acked: true });
-    this.batch.call((p) => p.set(key, value, 'KEEPTTL')).catch((err: unknown) => {
+    this.records.markAcked(key, value).catch((err: unknown) => {
       this.logger.debug(`could not mark ${key} acknowledged: ${String(err)}`);
     });
   }
