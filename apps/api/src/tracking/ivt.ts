@@ -25,9 +25,27 @@ function loadList(): { patterns: string[]; exceptions: string[] } {
 
 const { patterns: PATTERNS, exceptions: EXCEPTIONS } = loadList();
 
+/**
+ * The verdicts of recently seen user agents: every tracking request checks its agent
+ * against the whole list, while real traffic repeats a few thousand distinct agents.
+ * Bounded (cleared when full), so odd agents cannot grow it.
+ */
+const VERDICTS = new Map<string, IvtReason | null>();
+const MAX_VERDICTS = 10_000;
+
 /** GIVT by user agent: a missing agent or one on the shipped bot list. */
 export function userAgentIvt(userAgent: string | undefined): IvtReason | null {
-  if (!userAgent || userAgent.trim() === '') return 'NO_USER_AGENT';
+  if (!userAgent) return 'NO_USER_AGENT';
+  const known = VERDICTS.get(userAgent);
+  if (known !== undefined) return known;
+  const verdict = judgeUserAgent(userAgent);
+  if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.clear();
+  VERDICTS.set(userAgent, verdict);
+  return verdict;
+}
+
+function judgeUserAgent(userAgent: string): IvtReason | null {
+  if (userAgent.trim() === '') return 'NO_USER_AGENT';
   const ua = userAgent.toLowerCase();
   if (EXCEPTIONS.some((e) => ua.includes(e))) return null;
   return PATTERNS.some((p) => ua.includes(p)) ? 'KNOWN_BOT' : null;
