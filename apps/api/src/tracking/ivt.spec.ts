@@ -25,6 +25,17 @@ describe('invalid traffic rules', () => {
     expect(userAgentIvt(ua)).toBeNull();
   });
 
+  it('gives an agent seen before the same verdict (remembered), across more distinct agents than it remembers', () => {
+    const bot = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)';
+    const browser = 'Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1';
+    for (let round = 0; round < 2; round++) {
+      expect(userAgentIvt(bot)).toBe('KNOWN_BOT');
+      expect(userAgentIvt(browser)).toBeNull();
+      expect(userAgentIvt(' ')).toBe('NO_USER_AGENT');
+      for (let i = 0; i < 12_000; i++) expect(userAgentIvt(`${i % 2 ? 'curl' : 'Mozilla'}/${i}`)).toBe(i % 2 ? 'KNOWN_BOT' : null);
+    }
+  });
+
   it('flags a missing user agent', () => {
     expect(userAgentIvt(undefined)).toBe('NO_USER_AGENT');
     expect(userAgentIvt('  ')).toBe('NO_USER_AGENT');

@@ -25,9 +25,27 @@ function loadList(): { patterns: string[]; exceptions: string[] } {
 
 const { patterns: PATTERNS, exceptions: EXCEPTIONS } = loadList();
 
+/**
+ * The verdicts of recently seen user agents: every tracking request checks its agent
+ * against the whole list, while real traffic repeats a few thousand distinct agents.
+ * Bounded (cleared when full), so odd agents cannot grow it.
+ */
+const VERDICTS = new Map<string, IvtReason | null>();
+const MAX_VERDICTS = 10_000;
+
 /** GIVT by user agent: a missing agent or one on the shipped bot list. */
 export function userAgentIvt(userAgent: string | undefined): IvtReason | null {
-  if (!userAgent || userAgent.trim() === '') return 'NO_USER_AGENT';
+  if (!userAgent) return 'NO_USER_AGENT';
+  const known = VERDICTS.get(userAgent);
+  if (known !== undefined) return known;
+  const verdict = judgeUserAgent(userAgent);
+  if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.clear();
+  VERDICTS.set(userAgent, verdict);
+  return verdict;
+}
+
+function judgeUserAgent(userAgent: string): IvtReason | null {
+  if (userAgent.trim() === '') return 'NO_USER_AGENT';
   const ua = userAgent.toLowerCase();
   if (EXCEPTIONS.some((e) => ua.includes(e))) return null;
   return PATTERNS.some((p) => ua.includes(p)) ? 'KNOWN_BOT' : null;
@@ -57,6 +75,7 @@ export const BURST_LIMITS: BurstLimits = { perSecond: 20, perMinute: 300 };
 
 // KEYS[1] the IP's second window, KEYS[2] its minute window; ARGV[1] perSecond, ARGV[2] perMinute.
 // One script (one command) instead of MULTI/INCR/EXPIRE/INCR/EXPIRE/EXEC: this runs on every tracking request.
+// TrackingRecords' script counts the windows of impressions and engagements the same way: keep them alike.
 const BURST = `
 local inSecond = redis.call('INCR', KEYS[1])
 if inSecond == 1 then redis.call('EXPIRE', KEYS[1], 5) end
@@ -70,13 +89,22 @@ return 0
 const BURST_COMMAND = 'loupeTrackingBurst';
 type BurstCommand = (secondKey: string, minuteKey: string, perSecond: number, perMinute: number) => unknown;
 
+export const BURST_PREFIX = 'loupe:trk:burst';
+
+/** An IP's second and minute window keys at `nowMs`; both share a Redis Cluster hash tag, so BURST touches one slot. */
+export function burstWindows(prefix: string, ip: string, nowMs: number): [string, string] {
+  const second = Math.floor(nowMs / 1000);
+  const tag = `${prefix}:{${ip}}`;
+  return [`${tag}:s:${second}`, `${tag}:m:${Math.floor(second / 60)}`];
+}
+
 export class BurstDetector {
   private readonly batch: CommandBatch;
 
   constructor(
     redis: Redis,
     private readonly limits: BurstLimits = BURST_LIMITS,
-    private readonly prefix = 'loupe:trk:burst',
+    private readonly prefix = BURST_PREFIX,
     /** Shared with the caller's other commands, so concurrent requests share one Redis write. */
     batch?: CommandBatch,
   ) {
@@ -86,12 +114,9 @@ export class BurstDetector {
 
   /** Counts one event from `ip` at `nowMs`; BURST when it is over a window's limit. */
   async record(ip: string, nowMs: number): Promise<IvtReason | null> {
-    const second = Math.floor(nowMs / 1000);
-    const minute = Math.floor(second / 60);
-    // Both windows of an IP share a Redis Cluster hash tag, so the script touches one slot.
-    const tag = `${this.prefix}:{${ip}}`;
+    const [second, minute] = burstWindows(this.prefix, ip, nowMs);
     const over = await this.batch.call<number>((pipeline) =>
-      (pipeline as ChainableCommander & Record<typeof BURST_COMMAND, BurstCommand>)[BURST_COMMAND](`${tag}:s:${second}`, `${tag}:m:${minute}`, this.limits.perSecond, this.limits.perMinute),
+      (pipeline as ChainableCommander & Record<typeof BURST_COMMAND, BurstCommand>)[BURST_COMMAND](second, minute, this.limits.perSecond, this.limits.perMinute),
     );
     return over === 1 ? 'BURST' : null;
   }

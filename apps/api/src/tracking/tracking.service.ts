@@ -15,6 +15,7 @@ import { BudgetStore, accountDay } from '../serving/budget-store';
 import { AdLookup } from './ad-lookup';
 import { BurstDetector, clickTimingIvt, userAgentIvt, type IvtReason } from './ivt';
 import { verifyEvent, type SignedEvent } from './signed-event';
+import { TrackingRecords } from './tracking-records';
 
 /** One request to a tracking URL. */
 export interface TrackingHit {
@@ -56,7 +57,9 @@ export class TrackingService {
   private readonly logger = new Logger(TrackingService.name);
   private readonly budgets: BudgetStore;
   private readonly bursts: BurstDetector;
-  /** The per-request commands of concurrent requests (burst counts, claims, ack marks), one pipeline per event-loop turn. */
+  /** Impressions' and engagements' burst counts and claims, and every acknowledged mark: one script call per turn. */
+  private readonly records: TrackingRecords;
+  /** The per-request commands of concurrent requests (clicks' burst counts and claims, TrackingRecords' calls), one pipeline per event-loop turn. */
   private readonly batch: CommandBatch;
   private readonly keyTtlSeconds: number;
 
@@ -72,6 +75,7 @@ export class TrackingService {
     this.bursts = new BurstDetector(redis, undefined, undefined, this.batch);
     // Outlives every token: a URL can be replayed only while it is valid (plus the 60 s skew verifyEvent allows).
     this.keyTtlSeconds = config.tracking.ttlSeconds + 120;
+    this.records = new TrackingRecords(redis, batch, this.keyTtlSeconds);
   }
 
   /** The signed event of a token, or 400 (forged, malformed, expired: never charged, never enqueued). */
@@ -91,15 +95,13 @@ export class TrackingService {
   /** GET /t/i: one impression per (auction, slot). An IVT impression of a CPM ad is billed 0 and its reservation refunded. */
   async impression(hit: TrackingHit): Promise<void> {
     const signed = this.verify(hit.token, hit.nowMs);
-    const reason = await this.edgeIvt(hit);
-    const key = this.key('imp', signed);
     const billable = signed.billableEvent === 'IMPRESSION';
-    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: billable && !reason ? signed.priceMicros : 0, acked: false };
     const eventId = `i:${signed.auctionId}:${signed.slot}`;
-    const previous = await this.claim(key, recorded);
+    const key = this.key('imp', signed);
+    const { recorded, previous } = await this.checkAndClaim(hit, key, billable ? signed.priceMicros : 0);
     if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'IMPRESSION', eventId, stored));
     // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
-    if (billable && reason && signed.priceMicros > 0) await this.refundImpression(signed);
+    if (billable && recorded.reason && signed.priceMicros > 0) await this.refundImpression(signed);
     await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', eventId, recorded));
   }
 
@@ -159,13 +161,24 @@ export class TrackingService {
   /** POST /t/e: one engagement per (auction, slot, type); never billed. */
   async engagement(hit: TrackingHit, type: EngagementType): Promise<void> {
     const signed = this.verify(hit.token, hit.nowMs);
-    const reason = await this.edgeIvt(hit);
     const key = `${this.key('eng', signed)}:${type}`;
     const eventId = `e:${signed.auctionId}:${signed.slot}:${type}`;
-    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: 0, acked: false };
-    const previous = await this.claim(key, recorded);
+    const { recorded, previous } = await this.checkAndClaim(hit, key, 0);
     if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'ENGAGEMENT', eventId, stored, type));
     await this.publishOnce(key, recorded, this.event(signed, 'ENGAGEMENT', eventId, recorded, type));
+  }
+
+  /**
+   * Edge IVT and the replay claim of an impression or engagement, in the turn's one
+   * script call (TrackingRecords): the request's record (its IVT reason, user agent
+   * first, then BURST; priced `priceMicros` only when valid) and, for a replay, the first
+   * request's record instead. Every request counts toward its IP's burst windows.
+   */
+  private async checkAndClaim(hit: TrackingHit, key: string, priceMicros: number): Promise<{ recorded: Recorded; previous: Recorded | null }> {
+    const uaReason = userAgentIvt(hit.userAgent);
+    const { reason, previous } = await this.redisCall(() => this.records.claim({ ip: hit.ip, key, uaReason, timeMs: hit.nowMs, priceMicros }));
+    const recorded: Recorded = { timeMs: hit.nowMs, reason, price: reason ? 0 : priceMicros, acked: false };
+    return { recorded, previous: previous === null ? null : decode(previous) };
   }
 
   /** GIVT by user agent first; every request also counts toward its IP's burst windows. */
@@ -199,7 +212,7 @@ export class TrackingService {
   private async publishOnce(key: string, recorded: Recorded, event: AdEvent): Promise<void> {
     await this.publisher.publish([event]);
     const value = encode({ ...recorded, acked: true });
-    this.batch.call((p) => p.set(key, value, 'KEEPTTL')).catch((err: unknown) => {
+    this.records.markAcked(key, value).catch((err: unknown) => {
       this.logger.debug(`could not mark ${key} acknowledged: ${String(err)}`);
     });
   }
