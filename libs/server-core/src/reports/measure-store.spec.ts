@@ -46,10 +46,10 @@ describe('MeasureStore: the columns a read asks for', () => {
     const { executor, statements } = recording({ ad_account_id: '549755813888', impressions: '10', users: '4' });
     const [row] = await new MeasureStore(executor, config).read(query);
     expect(summed(statements[0]!)).toEqual(expect.arrayContaining(['clicks', 'impressions', 'ivt_clicks', 'spend_micros', 'value_checkout_micros']));
+    // Reach from the daily table's uniqHLL12 states (whole UTC days) and the hourly reach table's (edge hours).
     expect(statements[0]).toContain('uniqHLL12Merge(b_reach)');
-    // Whole UTC days from the daily table, the edge hours from the hourly one.
     expect(statements[0]).toContain('`rollup_ad_account_daily` FINAL');
-    expect(statements[0]).toContain('`rollup_ad_account_hourly` FINAL');
+    expect(statements[0]).toContain('`reach_ad_account_hourly` FINAL');
     expect(row!.measures.uniqueUsers).toBe(4n);
   });
 
@@ -60,6 +60,9 @@ describe('MeasureStore: the columns a read asks for', () => {
       ['spend_micros', 'value_add_to_cart_micros', 'value_checkout_micros', 'value_lead_micros', 'value_other_micros', 'value_page_visit_micros', 'value_signup_micros'].sort(),
     );
     expect(statements[0]).not.toContain('users');
+    // Without reach, every hour from the hourly table: no daily branch.
+    expect(statements[0]).toContain('`rollup_ad_account_hourly` FINAL');
+    expect(statements[0]).not.toContain('_daily');
     expect(row!.measures.spendMicros).toBe(2_500_000n);
     expect(row!.measures.conversionValueMicros['checkout']).toBe(9_000_000n);
     expect(row!.measures.impressions).toBe(0n);

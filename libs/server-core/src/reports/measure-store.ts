@@ -110,7 +110,10 @@ export class MeasureStore {
         filter: query.filter,
         reach: plan.reach,
         columns: plan.columns,
-        daily: true,
+        // Reach from the daily tables' uniqHLL12 states: 27× faster than merging the
+        // hourly uniq states at 100 million events. Sums from the hourly tables alone: the
+        // daily read's extra branches cost as much as they save (docs/reports.md, "Benchmark").
+        daily: plan.reach,
       }),
     );
     const defaultAttribution =
