@@ -217,6 +217,8 @@ export function runAuction<B extends Bid>(candidates: readonly B[], options: Auc
   const keep = options.slots + 1;
   // Indices of the best `keep` eligible candidates, best first.
   const top: number[] = [];
+  // The eCPM a candidate must reach to enter `top` once it is full (-1: not yet full).
+  let entry = -1;
   for (let i = 0; i < n; i++) {
     const bid = candidates[i]!;
     validate(bid);
@@ -232,10 +234,11 @@ export function runAuction<B extends Bid>(candidates: readonly B[], options: Auc
       continue;
     }
     outcomes[i] = Outcome.OUTRANKED;
+    if (ecpm < entry) continue;
     let at = top.length;
     if (at === keep) {
       const last = top[keep - 1]!;
-      if (!(ecpm > ecpms[last]! || (ecpm === ecpms[last]! && tieBreak(bid, candidates[last]!) < 0))) continue;
+      if (!(ecpm > entry || tieBreak(bid, candidates[last]!) < 0)) continue;
       at = keep - 1;
     }
     while (at > 0) {
@@ -245,6 +248,7 @@ export function runAuction<B extends Bid>(candidates: readonly B[], options: Auc
       at--;
     }
     top[at] = i;
+    if (top.length === keep) entry = ecpms[top[keep - 1]!]!;
   }
 
   const slots = Math.min(options.slots, top.length);
@@ -265,10 +269,17 @@ export function runAuction<B extends Bid>(candidates: readonly B[], options: Auc
 
   // The last winning eCPM is the bar every loser had to clear (0 when a slot went unfilled).
   const bar = winners.length === options.slots && winners.length > 0 ? winners[winners.length - 1]!.ecpm : 0;
+  // Every candidate with P = 1 (all those billed per impression) divides the bar by the same 1000: once.
+  const perImpression = bar === 0 ? 0 : Math.ceil(bar / 1000 - 1e-9) + increment;
   for (let i = 0; i < n; i++) {
     const code = outcomes[i]!;
+    if (code !== Outcome.OUTRANKED && code !== Outcome.BELOW_FLOOR) {
+      minBids[i] = Number.NaN;
+      continue;
+    }
     // Below the floor or outranked, the bid to win must clear both the bar and the floor.
-    minBids[i] = code === Outcome.OUTRANKED || code === Outcome.BELOW_FLOOR ? minBidToBeat(bar, candidates[i]!, increment) : Number.NaN;
+    const bid = candidates[i]!;
+    minBids[i] = bid.eventProbability === 1 ? Math.max(bid.reserveMicros, perImpression) : minBidToBeat(bar, bid, increment);
   }
   result.winners = winners;
   result.runnerUpEcpm = top.length > slots ? ecpms[top[slots]!]! : null;
