@@ -193,6 +193,10 @@ describe('runAuction: the per-candidate arrays', () => {
     ]);
   });
 
+  it('refuses an ineligibility that is not an eligibility loss reason rather than reading it as a win', () => {
+    expect(() => runAuction([{ ...cpc('a', USD, 0.01), ineligible: 'OUTRANKED' as never }], { slots: 1, minIncrementMicros: 0 })).toThrow(RangeError);
+  });
+
   it('names the runner-up only when someone was outranked', () => {
     expect(runAuction([cpc('a', USD, 0.01), cpc('b', USD / 2, 0.01)], { slots: 2, minIncrementMicros: 0 }).runnerUpEcpm).toBeNull();
     expect(runAuction([cpc('a', USD, 0.01), cpc('b', USD / 2, 0.01)], { slots: 1, minIncrementMicros: 0 }).runnerUpEcpm).toBe(ecpmOf(cpc('b', USD / 2, 0.01)));

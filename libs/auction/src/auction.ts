@@ -180,6 +180,9 @@ function eligibilityCode(reason: EligibilityLoss): Outcome {
       return Outcome.PACING;
     case 'FREQUENCY_CAP':
       return Outcome.FREQUENCY_CAP;
+    default:
+      // Unreachable from typed callers; from others it would otherwise read as code 0, WON.
+      throw new RangeError(`ineligible must be an eligibility loss reason, not ${String(reason)}`);
   }
 }
 
