@@ -261,6 +261,25 @@ describe('ad serving (one API process)', () => {
     }
   });
 
+  it('counts the losers of each request in flight from its own auction, not from another request served meanwhile', async () => {
+    // US users see all three ad groups, FR users only the last two: concurrent requests run
+    // different auctions and all wait on Redis at once before counting their losers.
+    const us = await world({ bid_in_micro_currency: 1_000_000, targeting_spec: { LOCATION: ['US'] } });
+    const mid = await world({ bid_in_micro_currency: 500_000 });
+    const low = await world({ bid_in_micro_currency: 300_000 });
+    await sync();
+    const bodies = Array.from({ length: 20 }, (_, i) => serveBody({ location: i % 2 === 0 ? 'US' : 'FR' }));
+    const answers = await Promise.all(bodies.map((b) => serve(b).expect(200)));
+    expect(answers.map((a) => (a.body.ads as ServedAdBody[]).map((ad) => ad.ad_group_id))).toEqual(bodies.map((_, i) => [i % 2 === 0 ? us.adGroupId : mid.adGroupId]));
+    expect((await diagnostics(us.adGroupId)).days[0]).toMatchObject({ auctions_won: 10, lost_by_reason: { OUTRANKED: 0 } });
+    const midDay = (await diagnostics(mid.adGroupId)).days[0]!;
+    expect(midDay).toMatchObject({ auctions_won: 10, lost_by_reason: { OUTRANKED: 10 } });
+    // Outranked only by `us`: it needed 1.00 + 0.01 per click (within the 5% histogram step).
+    expect(midDay.min_bid_to_win_micro_currency.median).toBeGreaterThanOrEqual(1_010_000);
+    expect(midDay.min_bid_to_win_micro_currency.median).toBeLessThanOrEqual(1_010_000 * 1.05);
+    expect((await diagnostics(low.adGroupId)).days[0]).toMatchObject({ auctions_won: 0, auctions_entered: 20, lost_by_reason: { OUTRANKED: 20 } });
+  });
+
   it('loses BELOW_FLOOR where the placement floor is above the bid, and says which bid would clear it', async () => {
     // OTHER's CPM floor is 1.50, BROWSE's 2.00: a 1.50 bid is valid for ALL yet too low on BROWSE.
     const w = await world({ billable_event: 'IMPRESSION', bid_in_micro_currency: 1_500_000, budget_in_micro_currency: 100_000_000 });

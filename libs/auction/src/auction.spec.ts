@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ecpmOf, runAuction, type Bid } from './auction';
+import { AuctionResult, ecpmOf, lossReasonOf, Outcome, runAuction, type Bid } from './auction';
 import { seededRandom as rng } from './random';
 
 const cpc = (id: string, bidMicros: number, ctr: number, reserveMicros = 0): Bid => ({
@@ -151,5 +151,88 @@ describe('runAuction: properties (seeded random auctions)', () => {
     const result = runAuction(randomAuction(next, 50), { slots: 10, minIncrementMicros: 10 });
     const ecpms = result.winners.map((w) => ecpmOf(w.bid));
     expect([...ecpms].sort((a, b) => b - a)).toEqual(ecpms);
+  });
+});
+
+describe('runAuction: the per-candidate arrays', () => {
+  function randomAuction(next: () => number, n: number): Bid[] {
+    const reasons = ['TARGETING', 'BUDGET', 'PACING', 'FREQUENCY_CAP'] as const;
+    return Array.from({ length: n }, (_, i) => {
+      const bid =
+        next() < 0.5
+          ? cpc(`ad${i}`, Math.floor(next() * 5 * USD), 0.001 + next() * 0.05, Math.floor(next() * 200_000))
+          : cpm(`ad${i}`, Math.floor((next() * 20 * USD) / 1000) * 1000, Math.floor((next() * 2 * USD) / 1000) * 1000);
+      return next() < 0.2 ? { ...bid, ineligible: reasons[Math.floor(next() * reasons.length)]! } : bid;
+    });
+  }
+  /** Everything a result says, NaN kept as NaN (Array.from copies the arrays out of any reused buffer). */
+  const answer = (r: AuctionResult) => ({
+    ids: r.candidates.map((c) => c.id),
+    winners: r.winners.map((w) => [w.bid.id, w.slot, w.ecpm, w.priceMicros]),
+    outcomes: Array.from(r.outcomes),
+    ecpms: Array.from(r.ecpms),
+    minBids: Array.from(r.minBidsToWinMicros),
+    runnerUp: r.runnerUpEcpm,
+  });
+
+  it('gives every candidate, in candidate order, WON or the reason it lost, with the loser records agreeing', () => {
+    const result = runAuction(
+      [{ ...cpc('ineligible', 9 * USD, 0.05), ineligible: 'PACING' }, cpc('third', 1 * USD, 0.01), cpc('first', 3 * USD, 0.01), cpc('floor', 50_000, 0.01, 100_000), cpc('second', 2 * USD, 0.01)],
+      { slots: 2, minIncrementMicros: 0 },
+    );
+    expect(Array.from(result.outcomes)).toEqual([Outcome.PACING, Outcome.OUTRANKED, Outcome.WON, Outcome.BELOW_FLOOR, Outcome.WON]);
+    // The bar is the second winner's eCPM: 2 USD at 1%.
+    expect(Array.from(result.minBidsToWinMicros)).toEqual([Number.NaN, 2 * USD, Number.NaN, 2 * USD, Number.NaN]);
+    expect(result.ecpms[0]).toBeNaN();
+    expect(result.ecpms[1]).toBe(ecpmOf(result.candidates[1]!));
+    expect(result.runnerUpEcpm).toBe(ecpmOf(result.candidates[1]!));
+    expect(result.losers.map((l) => [l.bid.id, l.reason, l.minBidToWinMicros])).toEqual([
+      ['ineligible', 'PACING', null],
+      ['floor', 'BELOW_FLOOR', 2 * USD],
+      ['third', 'OUTRANKED', 2 * USD],
+    ]);
+  });
+
+  it('refuses an ineligibility that is not an eligibility loss reason rather than reading it as a win', () => {
+    expect(() => runAuction([{ ...cpc('a', USD, 0.01), ineligible: 'OUTRANKED' as never }], { slots: 1, minIncrementMicros: 0 })).toThrow(RangeError);
+  });
+
+  it('names the runner-up only when someone was outranked', () => {
+    expect(runAuction([cpc('a', USD, 0.01), cpc('b', USD / 2, 0.01)], { slots: 2, minIncrementMicros: 0 }).runnerUpEcpm).toBeNull();
+    expect(runAuction([cpc('a', USD, 0.01), cpc('b', USD / 2, 0.01)], { slots: 1, minIncrementMicros: 0 }).runnerUpEcpm).toBe(ecpmOf(cpc('b', USD / 2, 0.01)));
+  });
+
+  it('maps loss codes to reasons and refuses WON and unknown codes', () => {
+    expect(lossReasonOf(Outcome.OUTRANKED)).toBe('OUTRANKED');
+    expect(lossReasonOf(Outcome.TARGETING)).toBe('TARGETING');
+    expect(() => lossReasonOf(Outcome.WON)).toThrow(RangeError);
+    expect(() => lossReasonOf(7)).toThrow(RangeError);
+  });
+
+  it('answers the same into a reused result as into a fresh one, as auctions grow and shrink', () => {
+    const next = rng(31);
+    const reused = new AuctionResult<Bid>();
+    for (let t = 0; t < 300; t++) {
+      const bids = randomAuction(next, Math.floor(next() * (t % 50 === 0 ? 3000 : 40)));
+      const options = { slots: Math.floor(next() * 5), minIncrementMicros: 10 };
+      expect(runAuction(bids, options, reused)).toBe(reused);
+      expect(answer(reused)).toEqual(answer(runAuction(bids, options)));
+      expect(reused.outcomes).toHaveLength(bids.length);
+      expect(reused.minBidsToWinMicros).toHaveLength(bids.length);
+    }
+  });
+
+  it('leaves an earlier result alone unless it is passed in to be rewritten', () => {
+    const first = runAuction([cpc('a', 3 * USD, 0.01), cpc('b', USD, 0.01)], { slots: 1, minIncrementMicros: 0 });
+    const before = answer(first);
+    runAuction([cpc('c', USD, 0.01), cpc('d', 3 * USD, 0.01), cpc('e', 2 * USD, 0.01)], { slots: 2, minIncrementMicros: 0 });
+    expect(answer(first)).toEqual(before);
+  });
+
+  it('keeps no candidates or winners once cleared', () => {
+    const result = runAuction([cpc('a', 3 * USD, 0.01), cpc('b', USD, 0.01)], { slots: 1, minIncrementMicros: 0 });
+    result.clear();
+    expect(answer(result)).toEqual({ ids: [], winners: [], outcomes: [], ecpms: [], minBids: [], runnerUp: null });
+    expect(result.losers).toEqual([]);
   });
 });

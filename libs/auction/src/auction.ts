@@ -49,6 +49,7 @@ export interface Winner<B extends Bid = Bid> {
   priceMicros: number;
 }
 
+/** A loser as a record: what `AuctionResult.losers` lists (tests, diagnostics; not the request path). */
 export interface Loser<B extends Bid = Bid> {
   bid: B;
   reason: LossReason;
@@ -57,9 +58,103 @@ export interface Loser<B extends Bid = Bid> {
   minBidToWinMicros: number | null;
 }
 
-export interface AuctionResult<B extends Bid = Bid> {
-  winners: Winner<B>[];
-  losers: Loser<B>[];
+/**
+ * Each candidate's outcome in `AuctionResult.outcomes`: WON, or the loss reason. One byte
+ * per candidate instead of one record per loser (docs/serving.md, "Auction performance").
+ */
+export const Outcome = { WON: 0, TARGETING: 1, BUDGET: 2, PACING: 3, FREQUENCY_CAP: 4, BELOW_FLOOR: 5, OUTRANKED: 6 } as const;
+export type Outcome = (typeof Outcome)[keyof typeof Outcome];
+
+const REASON_OF_CODE: readonly (LossReason | undefined)[] = [undefined, 'TARGETING', 'BUDGET', 'PACING', 'FREQUENCY_CAP', 'BELOW_FLOOR', 'OUTRANKED'];
+
+/** The loss reason an outcome code stands for; throws for WON and for codes that are none. */
+export function lossReasonOf(code: number): LossReason {
+  const reason = REASON_OF_CODE[code];
+  if (reason === undefined) throw new RangeError(`outcome ${code} is not a loss reason`);
+  return reason;
+}
+
+/**
+ * The answer of `runAuction`, candidate by candidate in struct-of-arrays form: entry i of
+ * `outcomes`, `ecpms` and `minBidsToWinMicros` is about `candidates[i]`.
+ *
+ * A result is reusable: pass it to the next `runAuction` as `into` and its arrays are
+ * rewritten in the buffers they already have (grown when an auction has more candidates),
+ * so a caller running auction after auction allocates nothing but the winner records.
+ * Until then it is the caller's own, and may be kept across an await and adjusted in
+ * place (the serve path re-prices with its own increments).
+ */
+export class AuctionResult<B extends Bid = Bid> {
+  /** The candidates as given, in the order given. */
+  readonly candidates: readonly B[] = [];
+  /** Slot by slot, best first. */
+  readonly winners: Winner<B>[] = [];
+  /** Per candidate: an `Outcome` code — WON or why it lost. */
+  readonly outcomes: Uint8Array = new Uint8Array(0);
+  /** Per candidate: its eCPM; NaN for a candidate the caller found ineligible (never scored). */
+  readonly ecpms: Float64Array = new Float64Array(0);
+  /**
+   * Per candidate lost OUTRANKED or BELOW_FLOOR: the smallest bid, integer micros per
+   * billable event, that would have won the last slot (a JS number is a float64, so a
+   * Float64Array holds the same exact integers); NaN for every other candidate.
+   */
+  readonly minBidsToWinMicros: Float64Array = new Float64Array(0);
+  /** eCPM of the best outranked candidate (the runner-up who prices the last slot); null when no one was outranked. */
+  readonly runnerUpEcpm: number | null = null;
+
+  /**
+   * The losers as records, built anew from the arrays on every read (so they show any
+   * in-place adjustment): first those ineligible or below the floor, then the outranked,
+   * each group in candidate order. For tests and diagnostics: the request path reads the
+   * arrays and allocates nothing per candidate.
+   */
+  get losers(): Loser<B>[] {
+    const losers: Loser<B>[] = [];
+    const { candidates, outcomes, ecpms, minBidsToWinMicros } = this;
+    for (const outranked of [false, true]) {
+      for (let i = 0; i < candidates.length; i++) {
+        const code = outcomes[i]!;
+        if (code === Outcome.WON || (code === Outcome.OUTRANKED) !== outranked) continue;
+        const ecpm = ecpms[i]!;
+        const minBid = minBidsToWinMicros[i]!;
+        losers.push({
+          bid: candidates[i]!,
+          reason: lossReasonOf(code),
+          ecpm: Number.isNaN(ecpm) ? null : ecpm,
+          minBidToWinMicros: Number.isNaN(minBid) ? null : minBid,
+        });
+      }
+    }
+    return losers;
+  }
+
+  /** Lets go of the last auction's candidates and winners (so they can be collected), keeping the buffers. */
+  clear(): void {
+    const result = this as Writable<AuctionResult<B>>;
+    result.winners = [];
+    result.runnerUpEcpm = null;
+    resize(result, [], 0);
+  }
+}
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Points the result at new candidates, its arrays `n` long over its buffers (grown, at least doubling, when too small). */
+function resize<B extends Bid>(result: Writable<AuctionResult<B>>, candidates: readonly B[], n: number): void {
+  result.candidates = candidates;
+  if (result.outcomes.length === n) return;
+  // The views are n long; their buffers (`.buffer`) may be longer.
+  const capacity = result.outcomes.buffer.byteLength;
+  if (capacity >= n) {
+    result.outcomes = new Uint8Array(result.outcomes.buffer, 0, n);
+    result.ecpms = new Float64Array(result.ecpms.buffer, 0, n);
+    result.minBidsToWinMicros = new Float64Array(result.minBidsToWinMicros.buffer, 0, n);
+  } else {
+    const grown = Math.max(n, capacity * 2);
+    result.outcomes = new Uint8Array(grown).subarray(0, n);
+    result.ecpms = new Float64Array(grown).subarray(0, n);
+    result.minBidsToWinMicros = new Float64Array(grown).subarray(0, n);
+  }
 }
 
 export function ecpmOf(bid: Pick<Bid, 'bidMicros' | 'eventProbability'>): number {
@@ -75,6 +170,22 @@ function validate(bid: Bid): void {
   if (bid.billableEvent === 'IMPRESSION' && bid.eventProbability !== 1) throw new RangeError(`bid ${bid.id}: IMPRESSION billing has eventProbability 1`);
 }
 
+function eligibilityCode(reason: EligibilityLoss): Outcome {
+  switch (reason) {
+    case 'TARGETING':
+      return Outcome.TARGETING;
+    case 'BUDGET':
+      return Outcome.BUDGET;
+    case 'PACING':
+      return Outcome.PACING;
+    case 'FREQUENCY_CAP':
+      return Outcome.FREQUENCY_CAP;
+    default:
+      // Unreachable from typed callers; from others it would otherwise read as code 0, WON.
+      throw new RangeError(`ineligible must be an eligibility loss reason, not ${String(reason)}`);
+  }
+}
+
 /**
  * Runs one auction. Pure and deterministic: the same candidates in any order give
  * the same result (ranking is by eCPM, then the tie-break).
@@ -85,120 +196,100 @@ function validate(bid: Bid): void {
  * (+ nothing: the floor is a price, not a competitor). Candidates whose bid is below
  * their own reserve lose BELOW_FLOOR before ranking.
  *
- * Losers are listed in candidate order: first those ineligible or below the floor, then
- * the outranked.
+ * Every candidate gets its outcome (WON or a loss reason) and every OUTRANKED or
+ * BELOW_FLOOR loser its minimum bid to win, in typed arrays indexed like the candidates.
  *
- * Work and allocation are kept to what the answer needs (docs/performance.md, auction):
- * one pass keeps each candidate's eCPM in a reused typed array and only the best k + 1
- * in order (k winners and the runner-up who sets the last price: O(n·k), no sort); a
- * second pass builds one loser record per non-winner and nothing else.
+ * Work and allocation are kept to what the answer needs (docs/serving.md, "Auction
+ * performance"): one pass scores every candidate into the result's arrays and keeps only
+ * the best k + 1 in order (k winners and the runner-up who sets the last price: O(n·k),
+ * no sort); a second pass writes each loser's minimum bid to win. Nothing is allocated
+ * per candidate: the answer is three typed arrays (reused with `into`) and k winner records.
+ *
+ * `into`: a result of an earlier auction that is no longer needed, to be rewritten (if
+ * the auction throws, on an invalid bid, `into` holds nothing meaningful).
  */
-export function runAuction<B extends Bid>(candidates: readonly B[], options: AuctionOptions): AuctionResult<B> {
+export function runAuction<B extends Bid>(candidates: readonly B[], options: AuctionOptions, into: AuctionResult<B> = new AuctionResult<B>()): AuctionResult<B> {
   if (!Number.isInteger(options.slots) || options.slots < 0) throw new RangeError('slots must be a non-negative integer');
   const increment = options.minIncrementMicros;
   if (!Number.isSafeInteger(increment) || increment < 0) throw new RangeError('minIncrementMicros must be a non-negative integer');
   const tieBreak = options.tieBreak ?? byId;
   const n = candidates.length;
-  // Scratch space reused across calls (an auction is synchronous; a re-entrant call, say
-  // from a tie-break, gets its own).
-  const reuse = !scratchBusy;
-  const ecpms = reuse ? scratchEcpms(n) : new Float64Array(n);
-  const kinds = reuse ? scratchKinds(n) : new Uint8Array(n);
-  scratchBusy = true;
-  try {
-    const keep = options.slots + 1;
-    // Indices of the best `keep` eligible candidates, best first.
-    const top: number[] = [];
-    let eligible = 0;
-    for (let i = 0; i < n; i++) {
-      const bid = candidates[i]!;
-      validate(bid);
-      if (bid.ineligible) {
-        kinds[i] = INELIGIBLE;
-        continue;
-      }
-      const ecpm = bid.bidMicros * bid.eventProbability * 1000;
-      ecpms[i] = ecpm;
-      if (bid.bidMicros < bid.reserveMicros) {
-        kinds[i] = BELOW_FLOOR;
-        continue;
-      }
-      kinds[i] = OUTRANKED;
-      eligible++;
-      let at = top.length;
-      if (at === keep) {
-        const last = top[keep - 1]!;
-        if (!(ecpm > ecpms[last]! || (ecpm === ecpms[last]! && tieBreak(bid, candidates[last]!) < 0))) continue;
-        at = keep - 1;
-      }
-      while (at > 0) {
-        const j = top[at - 1]!;
-        if (!(ecpm > ecpms[j]! || (ecpm === ecpms[j]! && tieBreak(bid, candidates[j]!) < 0))) break;
-        top[at] = j;
-        at--;
-      }
-      top[at] = i;
+  const result = into as Writable<AuctionResult<B>>;
+  resize(result, candidates, n);
+  const { outcomes, ecpms, minBidsToWinMicros: minBids } = result;
+  const keep = options.slots + 1;
+  // Indices of the best `keep` eligible candidates, best first.
+  const top: number[] = [];
+  // The eCPM a candidate must reach to enter `top` once it is full (-1: not yet full).
+  let entry = -1;
+  for (let i = 0; i < n; i++) {
+    const bid = candidates[i]!;
+    validate(bid);
+    if (bid.ineligible) {
+      outcomes[i] = eligibilityCode(bid.ineligible);
+      ecpms[i] = Number.NaN;
+      continue;
     }
-
-    const slots = Math.min(options.slots, top.length);
-    const winners: Winner<B>[] = [];
-    for (let s = 0; s < slots; s++) {
-      const i = top[s]!;
-      const bid = candidates[i]!;
-      const ecpm = ecpms[i]!;
-      // The price that keeps slot s: tie the next eCPM, then one increment more.
-      const secondPrice = s + 1 < top.length ? ecpms[top[s + 1]!]! / (1000 * bid.eventProbability) + increment : 0;
-      const price = Math.min(bid.bidMicros, Math.max(bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
-      winners.push({ bid, slot: s, ecpm, priceMicros: price });
-      kinds[i] = WON;
+    const ecpm = bid.bidMicros * bid.eventProbability * 1000;
+    ecpms[i] = ecpm;
+    if (bid.bidMicros < bid.reserveMicros) {
+      outcomes[i] = Outcome.BELOW_FLOOR;
+      continue;
     }
-
-    // The last winning eCPM is the bar every loser had to clear (0 when a slot went unfilled).
-    const bar = winners.length === options.slots && winners.length > 0 ? winners[winners.length - 1]!.ecpm : 0;
-    const losers: Loser<B>[] = [];
-    if (eligible < n) {
-      for (let i = 0; i < n; i++) {
-        const kind = kinds[i]!;
-        if (kind === INELIGIBLE) {
-          const bid = candidates[i]!;
-          losers.push({ bid, reason: bid.ineligible!, ecpm: null, minBidToWinMicros: null });
-        } else if (kind === BELOW_FLOOR) {
-          const bid = candidates[i]!;
-          losers.push({ bid, reason: 'BELOW_FLOOR', ecpm: ecpms[i]!, minBidToWinMicros: Math.max(bid.reserveMicros, minBidToBeat(bar, bid, increment)) });
-        }
-      }
+    outcomes[i] = Outcome.OUTRANKED;
+    if (ecpm < entry) continue;
+    let at = top.length;
+    if (at === keep) {
+      const last = top[keep - 1]!;
+      if (!(ecpm > entry || tieBreak(bid, candidates[last]!) < 0)) continue;
+      at = keep - 1;
     }
-    if (eligible > slots) {
-      for (let i = 0; i < n; i++) {
-        if (kinds[i] !== OUTRANKED) continue;
-        const bid = candidates[i]!;
-        losers.push({ bid, reason: 'OUTRANKED', ecpm: ecpms[i]!, minBidToWinMicros: minBidToBeat(bar, bid, increment) });
-      }
+    while (at > 0) {
+      const j = top[at - 1]!;
+      if (!(ecpm > ecpms[j]! || (ecpm === ecpms[j]! && tieBreak(bid, candidates[j]!) < 0))) break;
+      top[at] = j;
+      at--;
     }
-    return { winners, losers };
-  } finally {
-    if (reuse) scratchBusy = false;
+    top[at] = i;
+    if (top.length === keep) entry = ecpms[top[keep - 1]!]!;
   }
+
+  const slots = Math.min(options.slots, top.length);
+  // A new array each auction (a caller may still hold the last one), made here rather than
+  // in a helper: V8 then knows from this literal that it holds objects (a literal shared
+  // with other call sites sent every auction through a deoptimization at the push).
+  const winners: Winner<B>[] = [];
+  for (let s = 0; s < slots; s++) {
+    const i = top[s]!;
+    const bid = candidates[i]!;
+    const ecpm = ecpms[i]!;
+    // The price that keeps slot s: tie the next eCPM, then one increment more.
+    const secondPrice = s + 1 < top.length ? ecpms[top[s + 1]!]! / (1000 * bid.eventProbability) + increment : 0;
+    const price = Math.min(bid.bidMicros, Math.max(bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
+    winners.push({ bid, slot: s, ecpm, priceMicros: price });
+    outcomes[i] = Outcome.WON;
+  }
+
+  // The last winning eCPM is the bar every loser had to clear (0 when a slot went unfilled).
+  const bar = winners.length === options.slots && winners.length > 0 ? winners[winners.length - 1]!.ecpm : 0;
+  // Every candidate with P = 1 (all those billed per impression) divides the bar by the same 1000: once.
+  const perImpression = bar === 0 ? 0 : Math.ceil(bar / 1000 - 1e-9) + increment;
+  for (let i = 0; i < n; i++) {
+    const code = outcomes[i]!;
+    if (code !== Outcome.OUTRANKED && code !== Outcome.BELOW_FLOOR) {
+      minBids[i] = Number.NaN;
+      continue;
+    }
+    // Below the floor or outranked, the bid to win must clear both the bar and the floor.
+    const bid = candidates[i]!;
+    minBids[i] = bid.eventProbability === 1 ? Math.max(bid.reserveMicros, perImpression) : minBidToBeat(bar, bid, increment);
+  }
+  result.winners = winners;
+  result.runnerUpEcpm = top.length > slots ? ecpms[top[slots]!]! : null;
+  return result;
 }
 
-const INELIGIBLE = 1;
-const BELOW_FLOOR = 2;
-const OUTRANKED = 3;
-const WON = 4;
-
-let scratchBusy = false;
-let ecpmScratch = new Float64Array(1024);
-let kindScratch = new Uint8Array(1024);
-function scratchEcpms(n: number): Float64Array {
-  if (ecpmScratch.length < n) ecpmScratch = new Float64Array(Math.max(n, ecpmScratch.length * 2));
-  return ecpmScratch;
-}
-function scratchKinds(n: number): Uint8Array {
-  if (kindScratch.length < n) kindScratch = new Uint8Array(Math.max(n, kindScratch.length * 2));
-  return kindScratch;
-}
-
-/** Smallest whole-micro bid whose eCPM beats `bar` by at least one increment's worth. */
+/** Smallest whole-micro bid, not under the candidate's floor, whose eCPM beats `bar` by at least one increment's worth. */
 function minBidToBeat(bar: number, bid: Bid, incrementMicros: number): number {
   if (bar === 0) return bid.reserveMicros;
   return Math.max(bid.reserveMicros, Math.ceil(bar / (1000 * bid.eventProbability) - 1e-9) + incrementMicros);

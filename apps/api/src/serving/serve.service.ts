@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AuctionResult,
+  lossReasonOf,
   normaliseWords,
+  Outcome,
   runAuction,
-  type AuctionResult,
   type Bid,
   type BillableEvent,
   type EligibilityLoss,
@@ -37,6 +39,8 @@ export const MIN_INCREMENT_MICROS: Readonly<Record<BillableEvent, number>> = { I
 export const MAX_REFILL_ROUNDS = 3;
 /** After a refused reservation an ad group sits out this long before Redis is asked again. */
 const EXHAUSTED_RECHECK_MS = 2_000;
+/** Auction results kept for reuse between requests (one per request in flight); more are let go. */
+const MAX_SPARE_RESULTS = 64;
 
 interface Candidate extends Bid {
   group: IndexedAdGroup;
@@ -77,6 +81,12 @@ export class ServeService {
   private readonly exhausted = new Map<string, { day: string; untilMs: number }>();
   /** (ad group, user, day) that reached a frequency cap: they lose FREQUENCY_CAP without a round trip. */
   private readonly capped = new LRUCache<string, true>({ max: 200_000, ttl: 3_600_000 });
+  /**
+   * Auction results to run the next auctions into, so their per-candidate arrays are not
+   * allocated per request. A request holds one from its first auction until it has counted
+   * the losers (across the Redis await), so each request in flight has its own.
+   */
+  private readonly spareResults: AuctionResult<Candidate>[] = [];
   private readonly publicUrl: string;
   private readonly secret: string;
 
@@ -162,44 +172,40 @@ export class ServeService {
     // slot stays empty only when no one else can take it (docs/serving.md "Refilling slots").
     const placed: Placed[] = [];
     let refused: Map<string, LossReason> | null = null;
-    let losers: { bid: Candidate; reason: LossReason; minBidToWinMicros: number | null }[] = [];
-    let pool = candidates;
-    for (let round = 0; round < MAX_REFILL_ROUNDS && placed.length < body.slots && pool.length > 0; round++) {
-      const result = withIncrements(auction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }));
-      losers = result.losers;
-      const commits = await this.commitAll(result.winners, user.id, nowMs);
-      let refusedNow = false;
-      for (let i = 0; i < commits.length; i++) {
-        const commit = commits[i]!;
-        const winner = result.winners[i]!.bid;
-        if (commit.ok) placed.push({ candidate: winner, priceMicros: commit.priceMicros });
-        else {
-          (refused ??= new Map()).set(winner.id, commit.reason);
-          refusedNow = true;
+    // Every round's auction is run into the same result: the losers counted are the last round's.
+    const result = this.spareResults.pop() ?? new AuctionResult<Candidate>();
+    try {
+      let pool = candidates;
+      for (let round = 0; round < MAX_REFILL_ROUNDS && placed.length < body.slots && pool.length > 0; round++) {
+        withIncrements(auction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }, result));
+        const commits = await this.commitAll(result.winners, user.id, nowMs);
+        let refusedNow = false;
+        for (let i = 0; i < commits.length; i++) {
+          const commit = commits[i]!;
+          const winner = result.winners[i]!.bid;
+          if (commit.ok) placed.push({ candidate: winner, priceMicros: commit.priceMicros });
+          else {
+            (refused ??= new Map()).set(winner.id, commit.reason);
+            refusedNow = true;
+          }
+        }
+        if (!refusedNow) break;
+        const out = refused!;
+        pool = pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
+      }
+
+      for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day, candidate.group.explainSlot);
+      if (refused) {
+        for (const [adGroupId, reason] of refused) {
+          const candidate = candidates.find((c) => c.id === adGroupId)!;
+          this.explain.lost(adGroupId, candidate.day, reason, null, 1, candidate.group.explainSlot);
         }
       }
-      if (!refusedNow) break;
-      const out = refused!;
-      pool = pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
-    }
-
-    for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day, candidate.group.explainSlot);
-    if (refused) {
-      for (const [adGroupId, reason] of refused) {
-        const candidate = candidates.find((c) => c.id === adGroupId)!;
-        this.explain.lost(adGroupId, candidate.day, reason, null, 1, candidate.group.explainSlot);
-      }
-    }
-    for (let i = 0; i < losers.length; i++) {
-      const loser = losers[i]!;
-      const c = loser.bid;
-      if (refused?.has(c.id)) continue;
-      const g = c.group;
-      const minBid =
-        loser.minBidToWinMicros === null
-          ? null
-          : fromUsd(loser.minBidToWinMicros, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lost(c.id, c.day, loser.reason, minBid, 1, g.explainSlot);
+      // A result no auction ran into (no candidates, no slots) has no losers.
+      this.countLosers(result, refused);
+    } finally {
+      result.clear();
+      if (this.spareResults.length < MAX_SPARE_RESULTS) this.spareResults.push(result);
     }
 
     const auctionId = randomUUID();
@@ -244,6 +250,21 @@ export class ServeService {
       else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
       return { ok: false, reason: outcome };
     });
+  }
+
+  /** Explain counts of the last auction round's losers (a winner refused by Redis is counted by its refusal instead). */
+  private countLosers(result: AuctionResult<Candidate>, refused: ReadonlyMap<string, LossReason> | null): void {
+    const { candidates, outcomes, minBidsToWinMicros } = result;
+    for (let i = 0; i < candidates.length; i++) {
+      const outcome = outcomes[i]!;
+      if (outcome === Outcome.WON) continue;
+      const c = candidates[i]!;
+      if (refused?.has(c.id)) continue;
+      const g = c.group;
+      const minBidUsd = minBidsToWinMicros[i]!;
+      const minBid = Number.isNaN(minBidUsd) ? null : fromUsd(minBidUsd, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
+      this.explain.lost(c.id, c.day, lossReasonOf(outcome), minBid, 1, g.explainSlot);
+    }
   }
 
   private isExhausted(adGroupId: string, day: string, nowMs: number): boolean {
@@ -312,12 +333,7 @@ function cappedKey(adGroupId: string, userKey: string, day: string): string {
  */
 export function withIncrements<B extends Bid>(result: AuctionResult<B>): AuctionResult<B> {
   // The engine's result is this caller's own: prices are corrected in place.
-  let runnerUp: number | null = null;
-  const { winners, losers } = result;
-  for (let i = 0; i < losers.length; i++) {
-    const loser = losers[i]!;
-    if (loser.reason === 'OUTRANKED' && loser.ecpm !== null && (runnerUp === null || loser.ecpm > runnerUp)) runnerUp = loser.ecpm;
-  }
+  const { winners, runnerUpEcpm: runnerUp, candidates, minBidsToWinMicros: minBids } = result;
   for (let i = 0; i < winners.length; i++) {
     const w = winners[i]!;
     const next = i + 1 < winners.length ? winners[i + 1]!.ecpm : runnerUp;
@@ -325,9 +341,11 @@ export function withIncrements<B extends Bid>(result: AuctionResult<B>): Auction
     const secondPrice = next / (1000 * w.bid.eventProbability) + MIN_INCREMENT_MICROS[w.bid.billableEvent];
     w.priceMicros = Math.min(w.bid.bidMicros, Math.max(w.bid.reserveMicros, Math.ceil(secondPrice - 1e-9)));
   }
-  for (let i = 0; i < losers.length; i++) {
-    const l = losers[i]!;
-    if (l.minBidToWinMicros !== null && l.minBidToWinMicros > l.bid.reserveMicros) l.minBidToWinMicros += MIN_INCREMENT_MICROS[l.bid.billableEvent];
+  // NaN (winners, the ineligible) is never above the reserve.
+  for (let i = 0; i < candidates.length; i++) {
+    const bid = candidates[i]!;
+    const minBid = minBids[i]!;
+    if (minBid > bid.reserveMicros) minBids[i] = minBid + MIN_INCREMENT_MICROS[bid.billableEvent];
   }
   return result;
 }

@@ -1,4 +1,4 @@
-import { runAuction, type Bid } from '@loupe/auction';
+import { AuctionResult, runAuction, seededRandom, type Bid } from '@loupe/auction';
 import { describe, expect, it } from 'vitest';
 import { bidBucket, bucketBid } from './explain';
 import { localMinuteOfDay, remainingLocalDays } from './local-time';
@@ -34,6 +34,24 @@ describe('GSP prices with an increment per bid unit', () => {
   it('a lone winner pays its reserve, and no price exceeds the bid', () => {
     expect(auction([cpm('a', 9_000)], 1).winners[0]!.priceMicros).toBe(2_000);
     expect(auction([cpm('a', 6_005), cpm('b', 6_000)], 1).winners[0]!.priceMicros).toBe(6_005);
+  });
+});
+
+describe('GSP prices on a reused auction result', () => {
+  it('adds the increments in place to the minimum bids of the losers only, the same as on a fresh result', () => {
+    const next = seededRandom(17);
+    const reused = new AuctionResult<Bid>();
+    for (let t = 0; t < 200; t++) {
+      const bids = Array.from({ length: 1 + Math.floor(next() * 30) }, (_, i) =>
+        next() < 0.5 ? cpc(`c${i}`, 50_000 + Math.floor(next() * 2_000_000), 0.002 + next() * 0.03) : cpm(`m${i}`, Math.floor(next() * 20_000)),
+      );
+      const slots = 1 + Math.floor(next() * 3);
+      const fresh = auction(bids, slots);
+      withIncrements(runAuction(bids, { slots, minIncrementMicros: 0 }, reused));
+      expect(reused.winners.map((w) => [w.bid.id, w.priceMicros])).toEqual(fresh.winners.map((w) => [w.bid.id, w.priceMicros]));
+      expect(reused.losers).toEqual(fresh.losers);
+      for (const w of reused.winners) expect(reused.minBidsToWinMicros[bids.indexOf(w.bid)]).toBeNaN();
+    }
   });
 });
 
