@@ -411,14 +411,11 @@ export const reportBenchmark: Benchmark = {
       const figures: BenchFigure[] = [];
       const otherFigures: BenchFigure[] = [];
       for (const q of questions) {
+        // What both reads of the question are asked: level, account, range, granularity, timezone.
+        const slice = { level: q.level, adAccountIds: [account], from: new Date(q.from * 1000), to: new Date(q.to * 1000), granularity: q.granularity, timezone: TIMEZONE };
         const rollup = await timed(plan.runs, plan.budgetMs, () =>
           store.read({
-            level: q.level,
-            adAccountIds: [account],
-            from: new Date(q.from * 1000),
-            to: new Date(q.to * 1000),
-            granularity: q.granularity,
-            timezone: TIMEZONE,
+            ...slice,
             clickWindowDays: 30,
             viewWindowDays: 1,
             reportTime: 'TIME_OF_AD_ACTION',
@@ -443,12 +440,7 @@ export const reportBenchmark: Benchmark = {
           ch.query<Row>(
             rollupSql({
               database: bench.database,
-              level: q.level,
-              adAccountIds: [account],
-              from: new Date(q.from * 1000),
-              to: new Date(q.to * 1000),
-              granularity: q.granularity,
-              timezone: TIMEZONE,
+              ...slice,
               daily: otherDaily,
               ...measureReadPlan({ measures: questionMeasures(q), reach: q.reach }),
             }),
