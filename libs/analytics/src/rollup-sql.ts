@@ -46,8 +46,8 @@ const ROLLUP_COLUMN_NAMES = [
   ...ROLLUP_UNATTRIBUTED_COLUMNS,
   'version',
 ];
-/** Rollup columns, and the `c_` (contribution), `b_` (branch) and `m_` (merged) aliases built from them. */
-const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...['c_', 'b_', 'm_'].flatMap((prefix) => ROLLUP_COLUMN_NAMES.map((n) => `${prefix}${n}`))];
+/** Rollup columns, and the `c_` (contribution), `r_` (latest row), `b_` (branch) and `m_` (merged) aliases built from them. */
+const IDENTIFIERS = [...ROLLUP_COLUMN_NAMES, ...['c_', 'r_', 'b_', 'm_'].flatMap((prefix) => ROLLUP_COLUMN_NAMES.map((n) => `${prefix}${n}`))];
 const id = (name: string): SqlFragment => lit.identifier(name, IDENTIFIERS);
 
 export interface RollupHour {
@@ -509,21 +509,38 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
   const hourStart = sql`toStartOfDay(hour, 'UTC')`;
   const hourInDaily = useDays ? sql`AND NOT (hour >= ${lit.dateTime(firstDay)} AND hour < ${lit.dateTime(endDay)} AND ${dayInOnePeriod(hourStart)})` : sql``;
 
-  /** One branch: a table's rows in the range, grouped by key and period, metrics as b_<name>. */
-  const branch = (table: SqlFragment, time: 'hour' | 'day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both'): SqlFragment => {
-    const period = periodSql(time === 'hour' ? sql`hour` : sql`day`, query.granularity, query.timezone);
+  /**
+   * One branch: a table's rows in the range, grouped by key and period, metrics as b_<name>.
+   *
+   * `dedupe` is how the branch follows the read rule. FINAL merges the rows of every part
+   * on read; that is cheap for plain numbers but costly for the uniqHLL12 state column,
+   * which FINAL copies state by state. `argMax` keeps, per full sort key, each column's
+   * value of the highest version (the row FINAL would keep: versions only grow), then
+   * merges: the reach branches read that way (docs/reports.md, "Benchmark").
+   */
+  const branch = (table: SqlFragment, time: 'hour' | 'day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both', dedupe: 'final' | 'argMax' = 'final'): SqlFragment => {
+    const timeColumn = time === 'hour' ? sql`hour` : sql`day`;
+    const period = periodSql(timeColumn, query.granularity, query.timezone);
     const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
     const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
     const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
+    // Under argMax the inner query renames each column r_<name> (an alias equal to its column would be substituted into its own argument).
+    const col = (name: string): SqlFragment => (dedupe === 'argMax' ? id(`r_${name}`) : id(name));
     const columns = [
-      ...sums.map((name) => sql`${metrics === 'reach' ? zero(name) : sql`sum(${id(name)})`} AS ${id(`b_${name}`)}`),
-      ...(reach ? [metrics === 'sums' ? sql`uniqHLL12StateIf('', 0) AS b_reach` : sql`uniqHLL12MergeState(reach) AS b_reach`] : []),
+      ...sums.map((name) => sql`${metrics === 'reach' ? zero(name) : sql`sum(${col(name)})`} AS ${id(`b_${name}`)}`),
+      ...(reach ? [metrics === 'sums' ? sql`uniqHLL12StateIf('', 0) AS b_reach` : sql`uniqHLL12MergeState(${col('reach')}) AS b_reach`] : []),
     ];
+    const rows = sql`${table}${dedupe === 'final' ? sql` FINAL` : sql``}
+      WHERE ${accounts} AND ${where}
+        ${sql.join(filters, sql` `)}`;
+    if (dedupe === 'final') return sql`SELECT ${sql.join(selectKeys)}, ${sql.join(columns)} FROM ${rows} GROUP BY ${sql.join(groupKeys)}`;
+    const rowKey = [...keyColumns, timeColumn];
+    const latest = [...(metrics === 'reach' ? [] : sums), ...(reach && metrics !== 'sums' ? ['reach'] : [])].map(
+      (name) => sql`argMax(${id(name)}, version) AS ${id(`r_${name}`)}`,
+    );
     return sql`
       SELECT ${sql.join(selectKeys)}, ${sql.join(columns)}
-      FROM ${table} FINAL
-      WHERE ${accounts} AND ${where}
-        ${sql.join(filters, sql` `)}
+      FROM (SELECT ${sql.join([...rowKey, ...latest])} FROM ${rows} GROUP BY ${sql.join(rowKey)})
       GROUP BY ${sql.join(groupKeys)}`;
   };
   // TOTAL takes every whole day from the daily tables: the hours left are the two edges, named
@@ -533,9 +550,10 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
       ? sql`((hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(firstDay)}) OR (hour >= ${lit.dateTime(endDay)} AND hour < ${lit.dateTime(to)}))`
       : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
   const branches = [
-    ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both')] : []),
+    // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
+    ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
     branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums'),
-    ...(reach ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach')] : []),
+    ...(reach ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
   ];
   return sql`
     SELECT ${sql.join(outKeys)},

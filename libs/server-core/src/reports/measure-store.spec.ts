@@ -46,10 +46,14 @@ describe('MeasureStore: the columns a read asks for', () => {
     const { executor, statements } = recording({ ad_account_id: '549755813888', impressions: '10', users: '4' });
     const [row] = await new MeasureStore(executor, config).read(query);
     expect(summed(statements[0]!)).toEqual(expect.arrayContaining(['clicks', 'impressions', 'ivt_clicks', 'spend_micros', 'value_checkout_micros']));
-    // Reach from the daily table's uniqHLL12 states (whole UTC days) and the hourly reach table's (edge hours).
+    // Reach from the daily table's uniqHLL12 states (whole UTC days) and the hourly reach table's (edge hours),
+    // each row's latest version taken by argMax instead of FINAL; the hourly sums still under FINAL.
     expect(statements[0]).toContain('uniqHLL12Merge(b_reach)');
-    expect(statements[0]).toContain('`rollup_ad_account_daily` FINAL');
-    expect(statements[0]).toContain('`reach_ad_account_hourly` FINAL');
+    expect(statements[0]).toMatch(/argMax\(`reach`, version\) AS `r_reach` FROM `[a-z0-9_]+`\.`rollup_ad_account_daily`\s/);
+    expect(statements[0]).toMatch(/argMax\(`reach`, version\) AS `r_reach` FROM `[a-z0-9_]+`\.`reach_ad_account_hourly`\s/);
+    expect(statements[0]).not.toContain('_daily` FINAL');
+    expect(statements[0]).not.toContain('`reach_ad_account_hourly` FINAL');
+    expect(statements[0]).toContain('`rollup_ad_account_hourly` FINAL');
     expect(row!.measures.uniqueUsers).toBe(4n);
   });
 
