@@ -67,6 +67,19 @@ describe('BudgetStore (real Redis)', () => {
     expect(await store.reserveImpression(s, limits, 10_000)).toEqual({ ok: true });
   });
 
+  it('refunds a charge given an id at most once, however often (or concurrently) it is asked', async () => {
+    const s = scope();
+    await store.reserveImpression(s, { ...NO_LIMITS, adGroupDaily: 100_000 }, 9_000);
+    const once = { id: `imp:${s.adGroupId}:0`, ttlSeconds: 60 };
+    await Promise.all([store.refund(s, 4_000, once), store.refund(s, 4_000, once), store.refund(s, 4_000, once)]);
+    expect(await store.spent(s)).toEqual({ adGroupDay: 5_000, adGroupLifetime: 5_000, campaignDay: 5_000, campaignLifetime: 5_000 });
+    await store.refund(s, 4_000, once);
+    expect((await store.spent(s)).adGroupDay).toBe(5_000);
+    // Another charge's id is its own.
+    await store.refund(s, 4_000, { ...once, id: `imp:${s.adGroupId}:1` });
+    expect((await store.spent(s)).adGroupDay).toBe(1_000);
+  });
+
   it('serves a CPC ad only while one maximum-bid click still fits', async () => {
     const s = scope();
     const limits = { ...NO_LIMITS, adGroupDaily: 1_000_000 };

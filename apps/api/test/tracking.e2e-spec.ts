@@ -130,6 +130,31 @@ describe('tracking endpoints: signed impression, click and engagement URLs', () 
       expect((await budgets.spent(scope)).adGroupDay).toBe(before);
     });
 
+    it('refunds an invalid impression whose first request failed at the refund when it is retried, and only once', async () => {
+      const { event, token: t } = token({ billableEvent: 'IMPRESSION', adGroupId: ids.cpmGroup, priceMicros: 6_000 });
+      const scope = scopeOf(event, event.issuedAt * 1000);
+      const before = (await budgets.spent(scope)).adGroupDay;
+      await budgets.reserveImpression(scope, { adGroupDaily: -1, adGroupLifetime: -1, campaignDaily: -1, campaignLifetime: -1 }, 6_000);
+      const bot = 'Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)';
+      // The first request's refund never reaches Redis (its claim did): 503, nothing queued, nothing refunded.
+      const refund = vi.spyOn(BudgetStore.prototype, 'refund').mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+      try {
+        expect((await hit(api.app, 'GET', `/t/i/${t}`, { userAgent: bot, ip: freshLoopbackIp() })).status).toBe(503);
+      } finally {
+        refund.mockRestore();
+      }
+      expect(await eventsOf(event.auctionId)).toEqual([]);
+      expect((await budgets.spent(scope)).adGroupDay).toBe(before + 6_000);
+      // The client retries the same URL: refunded now, the event queued once.
+      expect((await hit(api.app, 'GET', `/t/i/${t}`, { userAgent: bot, ip: freshLoopbackIp() })).status).toBe(200);
+      expect((await budgets.spent(scope)).adGroupDay).toBe(before);
+      expect(await eventsOf(event.auctionId)).toMatchObject([{ ivt: true, ivt_reason: 'KNOWN_BOT', price_micros: 0 }]);
+      // Concurrent and later replays never refund again.
+      await Promise.all([0, 1, 2].map(() => hit(api.app, 'GET', `/t/i/${t}`, { userAgent: bot, ip: freshLoopbackIp() })));
+      expect((await budgets.spent(scope)).adGroupDay).toBe(before);
+      expect(await eventsOf(event.auctionId)).toHaveLength(1);
+    });
+
     it('flags a request without a user agent as NO_USER_AGENT', async () => {
       const { event, token: t } = token({ billableEvent: 'IMPRESSION', adGroupId: ids.cpmGroup });
       expect((await hit(api.app, 'GET', `/t/i/${t}`, { ip: freshLoopbackIp() })).status).toBe(200);

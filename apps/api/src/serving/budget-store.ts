@@ -130,6 +130,7 @@ return out
 `;
 
 const REFUND = `
+if #KEYS == 5 and not redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[2])) then return 0 end
 for i = 1, 4 do
   local current = tonumber(redis.call('GET', KEYS[i]) or '0')
   local next = current - tonumber(ARGV[1])
@@ -244,11 +245,21 @@ export class BudgetStore {
   /**
    * Gives back a reserved charge that will not be billed (an impression flagged as
    * invalid traffic): the counters drop by `amount`, never below zero.
+   *
+   * With `once` (an id of the charge, e.g. its auction and slot) the refund happens at
+   * most once per id within `onceTtlSeconds`, atomically with the decrement, so a caller
+   * whose first attempt failed (or whose answer was lost) can simply ask again.
    */
-  async refund(scope: SpendScope, amount: number): Promise<void> {
+  async refund(scope: SpendScope, amount: number, once?: { id: string; ttlSeconds: number }): Promise<void> {
     assertMicros(amount);
     if (amount === 0) return;
-    await REFUND_SCRIPT.run(this.redis, this.batch, 4, [...this.keys(scope), String(amount)]);
+    const keys = this.keys(scope);
+    if (!once) {
+      await REFUND_SCRIPT.run(this.redis, this.batch, 4, [...keys, String(amount)]);
+      return;
+    }
+    const marker = `${this.prefix}:{c${scope.campaignId}}:refunded:${once.id}`;
+    await REFUND_SCRIPT.run(this.redis, this.batch, 5, [...keys, marker, String(amount), String(once.ttlSeconds)]);
   }
 
   /**

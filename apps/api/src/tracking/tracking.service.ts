@@ -99,9 +99,14 @@ export class TrackingService {
     const eventId = `i:${signed.auctionId}:${signed.slot}`;
     const key = this.key('imp', signed);
     const { recorded, previous } = await this.checkAndClaim(hit, key, billable ? signed.priceMicros : 0);
-    if (previous) return this.replay(key, previous, (stored) => this.event(signed, 'IMPRESSION', eventId, stored));
+    if (previous) {
+      // A replay of an invalid impression whose first request failed before its ack (a 503) may
+      // have failed at the refund: refund again (at most once per impression) before publishing.
+      if (billable && previous.reason && !previous.acked && signed.priceMicros > 0) await this.refundImpression(signed, key);
+      return this.replay(key, previous, (stored) => this.event(signed, 'IMPRESSION', eventId, stored));
+    }
     // The serve path reserved this impression's price; invalid traffic is never billed, so give it back.
-    if (billable && recorded.reason && signed.priceMicros > 0) await this.refundImpression(signed);
+    if (billable && recorded.reason && signed.priceMicros > 0) await this.refundImpression(signed, key);
     await this.publishOnce(key, recorded, this.event(signed, 'IMPRESSION', eventId, recorded));
   }
 
@@ -227,12 +232,13 @@ export class TrackingService {
     return outcome.ok ? signed.priceMicros : 0;
   }
 
-  private async refundImpression(signed: SignedEvent): Promise<void> {
+  /** Gives back an invalid impression's serve-time reservation, once per impression (`key`) however often it is retried. */
+  private async refundImpression(signed: SignedEvent, key: string): Promise<void> {
     const context = await this.lookup.chargeContext(signed.adGroupId);
     if (!context) return;
     // Reserved at serve time, so counted in the account day of the auction.
     const scope = { campaignId: signed.campaignId, adGroupId: signed.adGroupId, day: accountDay(context.timezone, signed.issuedAt * 1000) };
-    await this.redisCall(() => this.budgets.refund(scope, signed.priceMicros));
+    await this.redisCall(() => this.budgets.refund(scope, signed.priceMicros, { id: key, ttlSeconds: this.keyTtlSeconds }));
   }
 
   /** Redis unreachable: 503, nothing acknowledged. */
