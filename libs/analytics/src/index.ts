@@ -88,6 +88,7 @@ export {
   rollupHourStatements,
   rollupParentHourSql,
   rollupSql,
+  dailyReadCoversRange,
   type RollupHour,
   type RollupMetricName,
   type RollupQuery,

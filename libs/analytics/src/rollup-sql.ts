@@ -435,6 +435,24 @@ function readColumns(query: RollupQuery): string[] {
   return columns;
 }
 
+/** Timezones whose days, weeks, months and quarters start at UTC midnight, as the daily tables' days do. */
+const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
+
+/**
+ * Does the daily read take every hour of the slice from the daily tables, leaving none
+ * for the hourly ones? True when [from, to) is whole UTC days and each of those days
+ * lies inside one period: any days for TOTAL; for DAY, WEEK, MONTH and QUARTER only when
+ * the slice's timezone cuts periods at UTC midnight; never for HOUR. The read is then one
+ * branch over ~24 times fewer rows than the hourly read (docs/reports.md, "Benchmark"),
+ * so MeasureStore takes it even without reach.
+ */
+export function dailyReadCoversRange(query: Pick<RollupQuery, 'from' | 'to' | 'granularity' | 'timezone'>): boolean {
+  const from = query.from.getTime() / 1000;
+  const to = query.to.getTime() / 1000;
+  if (query.granularity === 'HOUR' || to <= from || from % DAY_SECONDS !== 0 || to % DAY_SECONDS !== 0) return false;
+  return query.granularity === 'TOTAL' || UTC_ZONES.has(query.timezone);
+}
+
 /**
  * Reads a rollup level following the read rule (FINAL): one row per ad
  * account, the level's ids and `period` (absent for TOTAL), with every
@@ -549,11 +567,13 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
     useDays && query.granularity === 'TOTAL'
       ? sql`((hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(firstDay)}) OR (hour >= ${lit.dateTime(endDay)} AND hour < ${lit.dateTime(to)}))`
       : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
+  // No hour left for the hourly tables (dailyReadCoversRange): their branches are left out, not run empty.
+  const hoursLeft = !dailyReadCoversRange(query);
   const branches = [
     // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
     ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
-    branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums'),
-    ...(reach ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
+    ...(hoursLeft ? [branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums')] : []),
+    ...(reach && hoursLeft ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
   ];
   return sql`
     SELECT ${sql.join(outKeys)},

@@ -1,6 +1,7 @@
 import type { ClickHouseExecutor, SqlFragment } from '@loupe/analytics';
 import { describe, expect, it } from 'vitest';
 import type { LoupeConfig } from '../config/config';
+import type { MeasureName } from '@loupe/metrics';
 import { MeasureStore, type MeasureQuery } from './measure-store';
 
 /*
@@ -79,5 +80,27 @@ describe('MeasureStore: the columns a read asks for', () => {
     expect(summed(statements[0]!)).toEqual([]);
     expect(statements[0]).toContain('uniqHLL12Merge(b_reach)');
     expect(row!.measures.uniqueUsers).toBe(7n);
+  });
+
+  it('reads sums from the daily table alone when its days cover the whole slice, and from the hourly table otherwise', async () => {
+    const measures: MeasureName[] = ['impressions', 'spendMicros'];
+    const read = async (slice: Partial<MeasureQuery>): Promise<string> => {
+      const { executor, statements } = recording({ ad_account_id: '549755813888', impressions: '3' });
+      await new MeasureStore(executor, config).read({ ...query, measures, ...slice });
+      return statements[0]!;
+    };
+    const utcDays = { from: new Date('2026-07-01T00:00:00Z'), to: new Date('2026-10-01T00:00:00Z') };
+    // Whole UTC days: one daily branch for a TOTAL in any timezone, and for any period cut at UTC midnight.
+    for (const slice of [{ ...utcDays }, { ...utcDays, timezone: 'UTC', granularity: 'DAY' as const }, { ...utcDays, timezone: 'UTC', granularity: 'QUARTER' as const }]) {
+      const statement = await read(slice);
+      expect(statement).toContain('`rollup_ad_account_daily` FINAL');
+      expect(statement).not.toContain('_hourly');
+    }
+    // Local days in New York, hours, or a day cut in a timezone other than UTC: the hourly table alone.
+    for (const slice of [{}, { ...utcDays, granularity: 'DAY' as const }, { ...utcDays, timezone: 'UTC', granularity: 'HOUR' as const }]) {
+      const statement = await read(slice);
+      expect(statement).toContain('`rollup_ad_account_hourly` FINAL');
+      expect(statement).not.toContain('_daily');
+    }
   });
 });

@@ -6,6 +6,7 @@ import {
   DEFAULT_VIEW_WINDOW_DAYS,
   ROLLUP_KEY_COLUMNS,
   rollupSql,
+  dailyReadCoversRange,
   type AttributionWindowDays,
   type ConversionReportTime,
   type Granularity,
@@ -111,9 +112,11 @@ export class MeasureStore {
         reach: plan.reach,
         columns: plan.columns,
         // Reach from the daily tables' uniqHLL12 states: 27× faster than merging the
-        // hourly uniq states at 100 million events. Sums from the hourly tables alone: the
-        // daily read's extra branches cost as much as they save (docs/reports.md, "Benchmark").
-        daily: plan.reach,
+        // hourly uniq states at 100 million events. Sums from the daily tables when they
+        // cover every hour of the slice (one branch over a 24th of the rows), else from the
+        // hourly tables alone: the daily read's extra branches for the edge hours cost as
+        // much as they save (docs/reports.md, "Benchmark").
+        daily: plan.reach || dailyReadCoversRange(query),
       }),
     );
     const defaultAttribution =
