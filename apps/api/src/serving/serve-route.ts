@@ -1,11 +1,12 @@
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ServeResponse } from '@loupe/contracts';
-import { CORRELATION_HEADER, LOUPE_CONFIG, correlationId, type LoupeConfig } from '@loupe/server-core';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import { LOUPE_CONFIG, correlationId, type LoupeConfig } from '@loupe/server-core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ServiceKey } from '../auth/service-key';
-import { mapError, type MappedError } from '../errors/error-mapper';
+import { RawRoutes, sendRawError, sendRawJson } from '../common/raw-routes';
+import { mapError } from '../errors/error-mapper';
 import { parseServeBody } from './serve-body';
 import { ServeService } from './serve.service';
 
@@ -18,19 +19,19 @@ const bodyError = (code: string, statusCode: number): Error => Object.assign(new
  * The ad server's hot path, answered outside Nest's and Fastify's per-request pipelines.
  *
  * `ServeController` declares the route and its contract (docs, OpenAPI, route catalog)
- * and Nest registers it as usual. This provider then answers it with the same contract
- * and none of the per-request machinery (docs/serving.md "Performance"): the same
- * service-key check (`ServiceKey`, as the AuthGuard), the same zod body schema (`parseServeBody`: a fast path for plainly valid bodies, checked against it), the same
- * `ServeService`, errors through the same `mapError` as the exception filter, the same
- * correlation id header, the same body limit.
+ * and Nest registers it as usual. This provider then answers it through `RawRoutes`
+ * with the same contract and none of the per-request machinery (docs/serving.md
+ * "Performance"): the same service-key check (`ServiceKey`, as the AuthGuard), the same
+ * zod body schema (`parseServeBody`: a fast path for plainly valid bodies, checked
+ * against it), the same `ServeService`, errors through the same `mapError` as the
+ * exception filter, the same correlation id header, the same body limit.
  *
- * - `POST /internal/serve` is taken off the Node HTTP server before Fastify sees it
- *   (the server's `request` listener is wrapped): Fastify's routing, Nest's hooks and
- *   middleware engine (`@fastify/middie`, run for every request even where the logger
- *   middleware is excluded), its content-type parser and reply pipeline together cost
- *   more CPU than the auction itself.
+ * - `POST /internal/serve` is taken off the Node HTTP server before Fastify sees it:
+ *   Fastify's routing, Nest's hooks and middleware engine (`@fastify/middie`, run for
+ *   every request even where the logger middleware is excluded), its content-type
+ *   parser and reply pipeline together cost more CPU than the auction itself.
  * - Requests that reach Fastify without passing through the server (`app.inject`) find
- *   the Fastify route, whose handler is swapped for the same logic when it is registered.
+ *   the Fastify route, whose handler `RawRoutes` swaps for `handle` (same logic).
  */
 @Injectable()
 export class ServeRoute {
@@ -40,33 +41,13 @@ export class ServeRoute {
 
   constructor(
     adapterHost: HttpAdapterHost,
+    rawRoutes: RawRoutes,
     private readonly serving: ServeService,
     @Inject(LOUPE_CONFIG) config: LoupeConfig,
   ) {
     this.serviceKey = new ServiceKey(config.serving.serviceKey);
-    // Providers are built before Nest registers routes, so the hook sees the route's registration.
-    const fastify = adapterHost.httpAdapter?.getInstance<FastifyInstance>();
-    this.bodyLimit = fastify?.initialConfig.bodyLimit ?? 1024 * 1024;
-    fastify?.addHook('onRoute', (route: RouteOptions) => {
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      if (route.url === SERVE_PATH && methods.includes('POST')) route.handler = this.handle;
-    });
-    if (fastify?.server) this.takeOver(fastify.server as Server);
-  }
-
-  /** Wraps the server's request listeners (Fastify's) so that serve requests are answered here first. */
-  private takeOver(server: Server): void {
-    const listeners = server.listeners('request') as ((req: IncomingMessage, res: ServerResponse) => void)[];
-    if (listeners.length === 0) return;
-    server.removeAllListeners('request');
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      const url = req.url;
-      if (req.method === 'POST' && url !== undefined && url.startsWith(SERVE_PATH) && (url.length === SERVE_PATH.length || url[SERVE_PATH.length] === '?')) {
-        this.handleRaw(req, res);
-        return;
-      }
-      for (const listener of listeners) listener.call(server, req, res);
-    });
+    this.bodyLimit = adapterHost.httpAdapter?.getInstance<FastifyInstance>()?.initialConfig.bodyLimit ?? 1024 * 1024;
+    rawRoutes.add({ methods: ['POST'], path: SERVE_PATH, raw: (req, res) => this.handleRaw(req, res), fastify: this.handle });
   }
 
   private handleRaw(req: IncomingMessage, res: ServerResponse): void {
@@ -87,7 +68,7 @@ export class ServeRoute {
     if (failure) {
       // Answer without reading a body that will not be used; the connection closes after it.
       req.resume();
-      this.sendError(res, id, failure, req, true);
+      sendRawError(res, req, id, failure, this.logger, true);
       return;
     }
     const chunks: Buffer[] = [];
@@ -98,15 +79,15 @@ export class ServeRoute {
     });
     req.on('error', () => res.destroy());
     req.on('end', () => {
-      if (size > this.bodyLimit) return this.sendError(res, id, bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413), req, true);
+      if (size > this.bodyLimit) return sendRawError(res, req, id, bodyError('FST_ERR_CTP_BODY_TOO_LARGE', 413), this.logger, true);
       let body: unknown = undefined;
       if (size > 0 || json) {
-        if (!json) return this.sendError(res, id, bodyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415), req, false);
-        if (size === 0) return this.sendError(res, id, bodyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400), req, false);
+        if (!json) return sendRawError(res, req, id, bodyError('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415), this.logger);
+        if (size === 0) return sendRawError(res, req, id, bodyError('FST_ERR_CTP_EMPTY_JSON_BODY', 400), this.logger);
         try {
           body = JSON.parse(chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks, size).toString('utf8'));
         } catch {
-          return this.sendError(res, id, bodyError('FST_ERR_CTP_INVALID_JSON_BODY', 400), req, false);
+          return sendRawError(res, req, id, bodyError('FST_ERR_CTP_INVALID_JSON_BODY', 400), this.logger);
         }
       }
       let served: Promise<ServeResponse>;
@@ -114,19 +95,13 @@ export class ServeRoute {
         // The strict schema refuses unknown keys (a `__proto__` key included) and builds fresh objects.
         served = this.serving.serve(parseServeBody(body));
       } catch (err) {
-        return this.sendError(res, id, err, req, false);
+        return sendRawError(res, req, id, err, this.logger);
       }
       served.then(
-        (answer) => send(res, id, 200, JSON.stringify(answer), false),
-        (err: unknown) => this.sendError(res, id, err, req, false),
+        (answer) => sendRawJson(res, id, 200, JSON.stringify(answer)),
+        (err: unknown) => sendRawError(res, req, id, err, this.logger),
       );
     });
-  }
-
-  private sendError(res: ServerResponse, id: string, err: unknown, req: IncomingMessage, close: boolean): void {
-    const mapped: MappedError = mapError(err, id);
-    if (mapped.unexpected) this.logger.error({ err, correlationId: id, method: req.method, url: req.url }, 'Unhandled error');
-    send(res, id, mapped.status, JSON.stringify(mapped.body), close, mapped.headers);
   }
 
   private readonly handle = async (request: FastifyRequest, reply: FastifyReply): Promise<ServeResponse | FastifyReply> => {
@@ -140,16 +115,4 @@ export class ServeRoute {
       return reply.status(mapped.status).headers(mapped.headers).send(mapped.body);
     }
   };
-}
-
-function send(res: ServerResponse, id: string, status: number, json: string, close: boolean, headers: Record<string, string> = {}): void {
-  if (res.destroyed) return;
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(json),
-    [CORRELATION_HEADER]: id,
-    ...(close ? { connection: 'close' } : {}),
-  });
-  res.end(json);
 }

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { seededRandom } from '@loupe/auction';
 import { CommandBatch, REDIS } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
+import { RawRoutesModule } from '../common/raw-routes';
 import { BudgetStore } from './budget-store';
 import { ExplainCounters } from './explain';
 import { PacingService } from './pacing.service';
@@ -20,6 +21,7 @@ import { ServingSync } from './serving-sync';
  * click charge of tracking) and the explain counters (delivery diagnostics).
  */
 @Module({
+  imports: [RawRoutesModule],
   controllers: [ServeController],
   providers: [
     ServingIndex,

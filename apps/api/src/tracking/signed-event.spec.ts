@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signEvent, verifyEvent, type SignedEvent } from './signed-event';
 
@@ -47,5 +48,40 @@ describe('signed tracking events', () => {
     const token = signEvent(event, SECRET);
     expect(verifyEvent(token, SECRET, event.issuedAt + 3601, 3600)).toEqual({ ok: false, reason: 'EXPIRED' });
     expect(verifyEvent(token, SECRET, event.issuedAt - 120, 3600)).toEqual({ ok: false, reason: 'NOT_YET_VALID' });
+  });
+
+  it('refuses anything but exactly three dot-separated parts starting with v1', () => {
+    const [, body, sig] = signEvent(event, SECRET).split('.');
+    for (const token of ['v1', 'v1.', `v1.${body}.${sig}.`, `v1.${body}.${sig}.x`, `.v1.${body}.${sig}`, `v10.${body}.${sig}`, `V1.${body}.${sig}`, `x1.${body}.${sig}`]) {
+      expect(verifyEvent(token, SECRET, event.issuedAt, 3600)).toEqual({ ok: false, reason: 'MALFORMED' });
+    }
+    for (const token of ['v1..', `v1.${body}.`]) expect(verifyEvent(token, SECRET, event.issuedAt, 3600)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+  });
+
+  it('signs with exactly HMAC-SHA256 of "v1.<body>" (RFC 2104, as createHmac), for any secret and field', () => {
+    const secrets = ['k', SECRET, 'x'.repeat(64), 'y'.repeat(65), randomBytes(100).toString('hex'), 'clé-ü-🔑'];
+    for (let i = 0; i < 300; i++) {
+      const secret = secrets[i % secrets.length]!;
+      // Fields of every length, up to tokens longer than 4096 characters (the other code path), and non-ASCII text.
+      const filler = i % 50 === 0 ? 'é'.repeat(2000 + i * 3) : randomBytes(i % 97).toString('base64') + (i % 3 === 0 ? 'ß✓' : '');
+      const e: SignedEvent = { ...event, auctionId: `a-${i}`, interest: filler, slot: i };
+      const token = signEvent(e, secret);
+      const [v, body, sig] = token.split('.');
+      expect(sig).toBe(createHmac('sha256', secret).update(`${v}.${body}`, 'utf8').digest('base64url'));
+      if (token.length <= 4096) expect(verifyEvent(token, secret, e.issuedAt, 3600)).toEqual({ ok: true, event: e });
+      else expect(verifyEvent(token, secret, e.issuedAt, 3600)).toEqual({ ok: false, reason: 'MALFORMED' });
+    }
+  });
+
+  it('refuses fields of the wrong type or count even under a valid MAC', () => {
+    const sign = (values: unknown[]) => {
+      const body = Buffer.from(JSON.stringify(values), 'utf8').toString('base64url');
+      return `v1.${body}.${createHmac('sha256', SECRET).update(`v1.${body}`, 'utf8').digest('base64url')}`;
+    };
+    const good = [event.auctionId, 1, '1', '2', '3', '4', '5', 100, 'IMPRESSION', 'u', 'BROWSE', '', '', '', '', '', '', event.issuedAt];
+    expect(verifyEvent(sign(good), SECRET, event.issuedAt, 3600).ok).toBe(true);
+    for (const bad of [good.slice(1), [...good, 'x'], good.map((v, i) => (i === 1 ? '1' : v)), good.map((v, i) => (i === 7 ? 1.5 : v)), good.map((v, i) => (i === 2 ? 2 : v)), good.map((v, i) => (i === 8 ? 'CPM' : v)), { 0: 'x' }]) {
+      expect(verifyEvent(sign(bad as unknown[]), SECRET, event.issuedAt, 3600)).toEqual({ ok: false, reason: 'MALFORMED' });
+    }
   });
 });

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PUBLIC, Route } from '../common/route.decorator';
 import { TrackingService } from './tracking.service';
 
-/** The smallest transparent GIF (1×1, 43 bytes): what an <img> impression pixel expects. */
+/** The smallest transparent GIF (1×1, 42 bytes): what an <img> impression pixel expects. */
 export const TRANSPARENT_GIF = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 const TOKEN_ERRORS =

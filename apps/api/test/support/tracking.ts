@@ -54,6 +54,8 @@ export function freshLoopbackIp(): string {
 export interface RawResponse {
   status: number;
   headers: http.IncomingHttpHeaders;
+  /** Header names and values as received, in order. */
+  rawHeaders: string[];
   body: Buffer;
   json(): unknown;
 }
@@ -63,7 +65,7 @@ export function hit(
   app: NestFastifyApplication,
   method: 'GET' | 'HEAD' | 'POST',
   path: string,
-  options: { ip?: string; userAgent?: string; body?: unknown } = {},
+  options: { ip?: string; userAgent?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<RawResponse> {
   const { port } = app.getHttpServer().address() as AddressInfo;
   const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
@@ -78,6 +80,7 @@ export function hit(
         headers: {
           ...(options.userAgent === undefined ? {} : { 'user-agent': options.userAgent }),
           ...(payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }),
+          ...options.headers,
         },
       },
       (res) => {
@@ -85,7 +88,7 @@ export function hit(
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
         });
       },
     );
