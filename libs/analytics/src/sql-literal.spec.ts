@@ -94,6 +94,24 @@ describe('lit.int', () => {
     expect(() => lit.int(value as unknown as number, 'Int64')).toThrow(message);
   });
 
+  it('renders numbers and short decimal strings (its fast path) exactly as their bigint, and rejects the same values', () => {
+    const types = ['UInt8', 'UInt16', 'UInt32', 'UInt64', 'Int8', 'Int16', 'Int32', 'Int64'] as const;
+    const numbers = [0, -0, 1, -1, 127, 128, -128, -129, 255, 256, 65_535, 65_536, -32_768, -32_769, 2_147_483_647, 2_147_483_648, -2_147_483_649, 4_294_967_295, 4_294_967_296, 999_999_999_999_999, -999_999_999_999_999, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    const strings = [...numbers.map((n) => String(n)), '-0', '00', '0999', '999999999999999', '9999999999999999', '-99999999999999', '18446744073709551615', '12a'];
+    const inRange = (n: bigint, type: (typeof types)[number]): boolean => {
+      const bits = Number(type.replace(/\D/g, ''));
+      const [min, max] = type.startsWith('U') ? [0n, 2n ** BigInt(bits) - 1n] : [-(2n ** BigInt(bits - 1)), 2n ** BigInt(bits - 1) - 1n];
+      return n >= min && n <= max;
+    };
+    for (const type of types) {
+      for (const value of [...numbers, ...strings]) {
+        const valid = typeof value === 'number' || /^-?(?:0|[1-9][0-9]*)$/.test(value);
+        if (valid && inRange(BigInt(value), type)) expect(text(lit.int(value, type)), `${String(value)} as ${type}`).toBe(BigInt(value).toString());
+        else expect(() => lit.int(value, type), `${String(value)} as ${type}`).toThrow(valid ? /out of range/ : /decimal integer string/);
+      }
+    }
+  });
+
   it('rejects an unknown type name', () => {
     expect(() => lit.int(1, 'UInt128' as IntType)).toThrow(/unknown integer type/);
     expect(() => lit.int(1, 'constructor' as IntType)).toThrow(/unknown integer type/);
@@ -271,5 +289,37 @@ describe('sql', () => {
 
   it('cannot be forged with new SqlFragment', () => {
     expect(() => new SqlFragment('DROP TABLE x', Symbol('SqlFragment'))).toThrow(SqlLiteralError);
+  });
+});
+
+describe('lit.valuesRow', () => {
+  const render = lit.valuesRow(['String', 'UInt64', 'Int64', 'UInt8', 'Date', 'DateTime', 'String'] as const);
+  const hostile = ["x' OR 1=1 --\\'", '--', '/*', 'a\nb', '😀 é', ''];
+
+  it('renders the text sql`(${lit.x(v1)}, …)` renders, value by value', () => {
+    for (const [i, s] of hostile.entries()) {
+      const values = [s, String(18_446_744_073_709_551_615n - BigInt(i)), -1 - i, i, '2024-02-29', 1_700_000_000 + i, hostile[(i + 1) % hostile.length]] as const;
+      expect(text(render(values))).toBe(
+        text(
+          sql`(${lit.string(values[0])}, ${lit.int(values[1], 'UInt64')}, ${lit.int(values[2], 'Int64')}, ${lit.int(values[3], 'UInt8')}, ${lit.date(values[4])}, ${lit.dateTime(values[5])}, ${lit.string(values[6])})`,
+        ),
+      );
+    }
+  });
+
+  it('rejects what lit.* rejects, a wrong number of values and unknown column types', () => {
+    const row = ['a', '1', 1, 1, '2024-02-29', 1_700_000_000, 'b'] as const;
+    expect(() => render([...row.slice(0, 3), 256, ...row.slice(4)] as unknown as typeof row)).toThrow(/out of range for UInt8/);
+    expect(() => render(['a\uD800', ...row.slice(1)] as unknown as typeof row)).toThrow(/lone UTF-16 surrogate/);
+    expect(() => render([1, ...row.slice(1)] as unknown as typeof row)).toThrow(/must be a string/);
+    expect(() => render(row.slice(0, 6) as unknown as typeof row)).toThrow(/takes 7 values, got 6/);
+    expect(() => lit.valuesRow(['String', 'Float64' as 'String'])).toThrow(/unknown literal type/);
+    expect(() => lit.valuesRow([])).toThrow(/at least one column/);
+  });
+
+  it('returns a fragment that composes like any other', () => {
+    expect(text(sql`VALUES ${sql.join([render(['a', '1', 2, 3, '2024-01-01', 1, 'b']), render(['c', '4', -5, 6, '2024-01-02', 2, 'd'])], sql`,`)}`)).toBe(
+      "VALUES ('a', 1, 2, 3, toDate('2024-01-01'), toDateTime('1970-01-01 00:00:01', 'UTC'), 'b'),('c', 4, -5, 6, toDate('2024-01-02'), toDateTime('1970-01-01 00:00:02', 'UTC'), 'd')",
+    );
   });
 });

@@ -79,6 +79,16 @@ describe.each(ENGINES)('events writer on $name', (engine) => {
     expect(await existingEventIds(executor, database, asked, 200)).toEqual(new Set(['x:1', 'i:1:0']));
   });
 
+  it('renders each column as lit.* does, the time as its UTC text, whatever second came before', () => {
+    const r = row();
+    const expected = (eventTime: string, e: EventRow): string =>
+      sql`(${lit.string(e.event_id)}, ${lit.string(e.event_type)}, ${lit.string(e.engagement_type)}, ${lit.string(eventTime)}, ${lit.int(e.ad_account_id, 'UInt64')}, ${lit.int(e.campaign_id, 'UInt64')}, ${lit.int(e.ad_group_id, 'UInt64')}, ${lit.int(e.ad_id, 'UInt64')}, ${lit.int(e.pin_id, 'UInt64')}, ${lit.string(e.auction_id)}, ${lit.int(e.slot, 'UInt8')}, ${lit.string(e.placement)}, ${lit.string(e.user_id)}, ${lit.string(e.click_id)}, ${lit.int(e.price_micros, 'Int64')}, ${lit.int(e.value_micros, 'Int64')}, ${lit.string(e.currency)}, ${lit.string(e.conversion_type)}, ${lit.int(e.ivt ? 1 : 0, 'UInt8')}, ${lit.string(e.ivt_reason)}, ${lit.string(e.age_bucket)}, ${lit.string(e.gender)}, ${lit.string(e.location)}, ${lit.string(e.device)}, ${lit.string(e.locale)}, ${lit.string(e.interest)})`.text;
+    expect(eventValuesRow(r).text).toBe(expected('2026-01-31 23:59:58', r));
+    const next = row({ event_time_ms: Date.UTC(2026, 0, 31, 23, 59, 59), ivt: false, ad_account_id: '0' });
+    expect(eventValuesRow(next).text).toBe(expected('2026-01-31 23:59:59', next));
+    expect(eventValuesRow(r).text).toBe(expected('2026-01-31 23:59:58', r));
+  });
+
   it('refuses a row whose time or ids cannot be stored', () => {
     expect(() => eventValuesRow(row({ event_time_ms: 0 }))).toThrow(EventRowError);
     expect(() => eventValuesRow(row({ ad_id: '18446744073709551616' }))).toThrow(EventRowError);
