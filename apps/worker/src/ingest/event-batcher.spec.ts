@@ -269,4 +269,61 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     expect(b.stats).toMatchObject({ inserted: 0, duplicates: 15 });
   });
 
+  it('claims in chunks with the statuses one atomic claim gives, in order', async () => {
+    const claims = new EventClaims(redis, { prefix, leaseMs: 30_000, ttlSeconds: 600 });
+    const dying = new EventClaims(redis, { prefix, leaseMs: 100, ttlSeconds: 600 });
+    const ids = Array.from({ length: 11 }, () => event().event_id);
+    await claims.claim('committed-batch', [ids[1], ids[4]]);
+    await claims.commit('committed-batch');
+    await claims.claim('live-batch', [ids[2], ids[9]]);
+    await dying.claim('dead-batch', [ids[3], ids[10]]);
+    await new Promise((r) => setTimeout(r, 200)); // dead-batch's lease lapses
+    expect(await claims.claim('chunked', [...ids, ids[0]], 3)).toEqual([
+      'new', 'duplicate', 'busy', 'takeover', 'duplicate', 'new', 'new', 'new', 'new', 'busy', 'takeover', 'new',
+    ]);
+    // Claiming again is idempotent for the batch's own ids.
+    expect(await claims.claim('chunked', [ids[0], ids[3], ids[5]], 2)).toEqual(['new', 'new', 'new']);
+  });
+
+  it('never brings a lapsed lease back to life between chunks: the batch fails and its ids can be taken over', async () => {
+    const claims = new EventClaims(redis, { prefix, leaseMs: 100, ttlSeconds: 600 });
+    const ids = Array.from({ length: 6 }, () => event().event_id);
+    expect(await claims.claim('stalled', ids.slice(0, 3))).toEqual(['new', 'new', 'new']);
+    await new Promise((r) => setTimeout(r, 200)); // the worker stalls between two chunks
+    expect(await claims.claim('stalled', ids.slice(3))).toBeNull();
+    expect(await redis.hget(`${prefix}:ingest:batch:stalled`, 'state')).toBe('failed');
+    expect(await claims.renew('stalled')).toBe(false);
+    const other = new EventClaims(redis, { prefix, leaseMs: 30_000, ttlSeconds: 600 });
+    expect(await other.claim('next', ids)).toEqual(['takeover', 'takeover', 'takeover', 'new', 'new', 'new']);
+    // A committed batch never claims again either.
+    await other.commit('next');
+    expect(await other.claim('next', [event().event_id])).toBeNull();
+  });
+
+  it('re-claims under a new batch when its lease lapsed in the middle of its claim, inserting each event once', async () => {
+    const events = Array.from({ length: 12 }, () => event());
+    const b = batcher({}, { leaseMs: 150 });
+    const sinks = (b as unknown as { sinks: IngestSinks }).sinks;
+    const real = sinks.claims;
+    const claimed: string[] = [];
+    // The first claim stalls after its first chunk until the lease has lapsed.
+    let stalls = 1;
+    sinks.claims = Object.assign(Object.create(real) as EventClaims, {
+      claim: async (batchId: string, ids: readonly string[]) => {
+        claimed.push(batchId);
+        if (stalls-- > 0) {
+          await real.claim(batchId, ids.slice(0, 5));
+          await new Promise((r) => setTimeout(r, 300));
+        }
+        return real.claim(batchId, ids);
+      },
+    });
+    await b.submit('job-1', events);
+    expect(claimed).toHaveLength(2);
+    expect(new Set(claimed).size).toBe(2);
+    expect(await counts()).toEqual({ rows: 12, unique: 12 });
+    expect(b.stats).toMatchObject({ inserted: 12, duplicates: 0 });
+    expect(await redis.hget(`${prefix}:ingest:batch:${claimed[0]}`, 'state')).toBe('failed');
+    expect(await redis.hget(`${prefix}:ingest:batch:${claimed[1]}`, 'state')).toBe('committed');
+  });
 });

@@ -4,8 +4,8 @@ import {
   eventValuesRow,
   eventsInsert,
   existingEventIds,
+  SqlFragment,
   type ClickHouseExecutor,
-  type SqlFragment,
 } from '@loupe/analytics';
 import type { AdEvent, DeadLetterJob, RollupJob } from '@loupe/contracts';
 import { isTransientClickHouseFailure } from './clickhouse-failure';
@@ -42,6 +42,8 @@ interface Ticket {
 interface Entry {
   event: AdEvent;
   ticket: Ticket;
+  /** Its VALUES row, rendered as the job arrives (off the batch's path), or why it cannot be one. */
+  row: SqlFragment | { error: string };
 }
 
 /** One distinct event id of a batch and every buffered copy of it. */
@@ -100,6 +102,8 @@ export class EventBatcher {
     // use up an attempt) but left active, and retried by another worker once its lock lapses.
     if (this.stopped) return new Promise<void>(() => undefined);
     if (events.length === 0) return Promise.resolve();
+    // Rendered here, while an earlier batch is being inserted, rather than when a batch is cut.
+    const rows = events.map(renderRow);
     return new Promise<void>((resolve) => {
       this.heldJobs++;
       const ticket: Ticket = {
@@ -111,7 +115,7 @@ export class EventBatcher {
         },
       };
       if (this.buffer.length === 0) this.bufferSince = Date.now();
-      for (const event of events) this.buffer.push({ event, ticket });
+      events.forEach((event, i) => this.buffer.push({ event, ticket, row: rows[i] }));
       this.schedule();
     });
   }
@@ -202,6 +206,13 @@ export class EventBatcher {
           items.map((i) => i.event.event_id),
         ),
       );
+      if (statuses === null) {
+        // The lease lapsed between claim chunks (a stall): nothing was inserted under this id.
+        this.sinks.logger.warn(`ingest batch ${batchId} lost its lease while claiming; claiming ${items.length} events under a new batch`);
+        batchId = randomUUID();
+        batchIds[batchIds.length - 1] = batchId;
+        continue;
+      }
       const toInsert: Item[] = [];
       const takenOver: Item[] = [];
       items.forEach((item, i) => {
@@ -276,8 +287,8 @@ export class EventBatcher {
   }
 
   /**
-   * One item per event id (copies within the batch ride along with the first). Rows are
-   * rendered here, so an event that cannot become a row is dead-lettered, not inserted;
+   * One item per event id (copies within the batch ride along with the first). An event
+   * that could not become a row (rendered in `submit`) is dead-lettered, not inserted;
    * its entries are returned apart, to be settled once the dead letter is stored.
    */
   private distinct(entries: readonly Entry[], letters: DeadLetterJob[]): { items: Item[]; unrenderable: Entry[] } {
@@ -290,13 +301,12 @@ export class EventBatcher {
         copies.push(entry);
         continue;
       }
-      try {
-        const item: Item = { event: entry.event, entries: [entry], row: eventValuesRow(entry.event) };
+      if (entry.row instanceof SqlFragment) {
+        const item: Item = { event: entry.event, entries: [entry], row: entry.row };
         byId.set(entry.event.event_id, item.entries);
         items.push(item);
-      } catch (error) {
-        if (!(error instanceof EventRowError)) throw error;
-        letters.push(deadLetter('format', error.message, entry.event, entry.ticket.jobId));
+      } else {
+        letters.push(deadLetter('format', entry.row.error, entry.event, entry.ticket.jobId));
         unrenderable.push(entry);
         // Later copies of this id join `unrenderable` through byId.
         byId.set(entry.event.event_id, unrenderable);
@@ -401,6 +411,16 @@ export class EventBatcher {
       }, ms);
       this.stopWaiters.add(wake);
     });
+  }
+}
+
+/** The event's VALUES row, or why it cannot be one (dead-lettered with stage `format`). */
+function renderRow(event: AdEvent): SqlFragment | { error: string } {
+  try {
+    return eventValuesRow(event);
+  } catch (error) {
+    if (!(error instanceof EventRowError)) throw error;
+    return { error: error.message };
   }
 }
 
