@@ -195,9 +195,16 @@ function toCheckedBigInt(value: unknown, type: IntType): bigint {
 }
 
 /** INT_RANGES as numbers: exact for every safe integer (the bounds beyond 2^53 are never reached by one). */
-const INT_NUMBER_RANGES = Object.fromEntries(
-  Object.entries(INT_RANGES).map(([type, [min, max]]) => [type, [Number(min), Number(max)]]),
-) as Record<IntType, readonly [number, number]>;
+const INT_NUMBER_RANGES: Record<IntType, readonly [number, number]> = {
+  UInt8: [0, 255],
+  UInt16: [0, 65_535],
+  UInt32: [0, 4_294_967_295],
+  UInt64: [0, Number(INT_RANGES.UInt64[1])],
+  Int8: [-128, 127],
+  Int16: [-32_768, 32_767],
+  Int32: [-2_147_483_648, 2_147_483_647],
+  Int64: [Number(INT_RANGES.Int64[0]), Number(INT_RANGES.Int64[1])],
+};
 
 function renderInt(value: unknown, type: IntType): string {
   // A bare `-1` is safe after `x-`: `sql` glues seams so they never form `--`.
@@ -224,12 +231,18 @@ function renderInt(value: unknown, type: IntType): string {
  * A lone UTF-16 surrogate has no UTF-8 encoding; rather than let the
  * encoder replace it with U+FFFD (silently changing the value), it throws.
  */
-/** The characters renderString escapes or checks; a string without them is quoted as it is. */
-const NEEDS_ESCAPE = /[\\'\x00-\x1f\x7f\ud800-\udfff]/;
+/** Whether renderString must escape or check a character of it; a string without any is quoted as it is. */
+function needsEscape(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code < 0x20 || code === 0x27 || code === 0x5c || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
+}
 
 function renderString(value: unknown): string {
   if (typeof value !== 'string') throw new SqlLiteralError(`String literal must be a string, got a ${describe(value)}`);
-  if (!NEEDS_ESCAPE.test(value)) return `'${value}'`;
+  if (!needsEscape(value)) return `'${value}'`;
   let out = "'";
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
