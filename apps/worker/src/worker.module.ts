@@ -45,10 +45,9 @@ export class WorkerModule {
         BullModule.registerQueue({ name: QUEUES.system }),
         RollupsModule,
         ReconciliationModule,
+        // Once: a second import of this dynamic module would start a second IngestProcessor
+        // (Nest keys dynamic modules by reference); IngestOptions.pipelines says how many run.
         IngestModule.forRoot(options.ingest),
-        IngestModule.forRoot(options.ingest),
-        RollupsModule,
-        ReconciliationModule,
         ReportsModule,
       ],
       providers: [StartupHealth, SystemProcessor],

@@ -7,8 +7,18 @@ export interface IngestOptions {
   maxBatchEvents: number;
   /** …or when its oldest event has waited this long. */
   flushIntervalMs: number;
-  /** `events` jobs held at once; more wait in Redis (back-pressure while ClickHouse is down). */
+  /**
+   * `events` jobs held at once by the process, shared evenly by its pipelines; more wait in
+   * Redis (back-pressure while ClickHouse is down).
+   */
   concurrency: number;
+  /**
+   * Independent pipelines per process, each a BullMQ worker on `events` feeding its own
+   * EventBatcher (one batch in flight each): with two, one batch claims while the other
+   * inserts. Exactly once holds for any number (every batch has its own claims, lease and
+   * commit); docs/pipeline.md ("Benchmark") has the measurements behind the default.
+   */
+  pipelines: number;
   /** How long a batch owns its event ids without renewing; renewed before every insert. */
   leaseMs: number;
   /** HTTP timeout of one insert. Must be well under `leaseMs` (fencing by time). */
@@ -32,6 +42,7 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   maxBatchEvents: 20_000,
   flushIntervalMs: 500,
   concurrency: 200,
+  pipelines: 2,
   leaseMs: 15_000,
   insertTimeoutMs: 10_000,
   dedupTtlSeconds: 72 * 3600,
