@@ -7,7 +7,7 @@ import type { AdEvent, DeadLetterJob } from '@loupe/contracts';
 import { QUEUES, bullConnection, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { IngestJobResult } from '../src/ingest/ingest.processor';
+import { IngestProcessor, type IngestJobResult } from '../src/ingest/ingest.processor';
 import type { IngestOptions } from '../src/ingest/ingest.options';
 import { WorkerModule } from '../src/worker.module';
 import { waitFor } from './support/own-services';
@@ -124,6 +124,23 @@ describe('ingest processor in the worker (real Redis, ClickHouse 18.16 and BullM
       expect(await stored()).toBe(8);
     } finally {
       await app.close();
+    }
+  });
+
+  it('runs `pipelines` BullMQ workers on the events queue, one batcher each, sharing the job slots', async () => {
+    for (const [pipelines, concurrency] of [[2, 200], [1, 30]]) {
+      const app = await boot({ pipelines, concurrency });
+      try {
+        expect(app.get(IngestProcessor).batchers).toHaveLength(pipelines);
+        const workers = (app.get(IngestProcessor) as unknown as { workers: { concurrency: number }[] }).workers;
+        expect(workers.map((w) => w.concurrency)).toEqual(Array.from({ length: pipelines }, () => concurrency / pipelines));
+        await waitFor(`${pipelines} workers on the events queue`, async () => ((await events.getWorkersCount()) === pipelines ? true : undefined), 10_000, 50);
+        // Both pipelines take jobs: each job's events end up stored.
+        const jobs = await events.addBulk(Array.from({ length: 6 }, () => ({ name: 'batch', data: { events: [event()] } })));
+        await Promise.all(jobs.map((j) => j.waitUntilFinished(queueEvents, 15_000)));
+      } finally {
+        await app.close();
+      }
     }
   });
 });
