@@ -328,7 +328,7 @@ export const overviewBenchmark: Benchmark = {
       const t1 = Date.now();
       await loadYear(ch!.executor, ch!.database, year.adAccountId, ads, fromHour, hours, plan);
       const loadedMs = Date.now() - t1;
-      const rolled = await recomputeRollupRange(ch!.executor, { database: ch!.database, adAccountId: year.adAccountId, fromHour, toHour, version: 1 });
+      const rolled = await recomputeRollupRange(ch!.executor, { database: ch!.database, adAccountId: year.adAccountId, fromHour, toHour, version: 1, timezone: TIMEZONE });
       const rolledMs = Date.now() - t1 - loadedMs;
       const [counts] = await ch!.executor.query<{ events: string; conversions: string }>(
         sql`SELECT count() AS events, countIf(event_type = 'CONVERSION') AS conversions FROM ${tableRef(ch!.database, 'events')}`,

@@ -10,6 +10,8 @@ export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/1}
 export QUEUE_PREFIX='{loupe-test}'
 export CLICKHOUSE_DATABASE=${TEST_CLICKHOUSE_DATABASE:-loupe_test}
 export BENCH_SIZE=tiny
+# One Postgres, many ClickHouse databases: no worker may mark accounts' local days from its own (lib/server-core test-env.ts).
+export LOCAL_DAYS_SYNC_SECONDS=0
 
 bash scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
 bash scripts/office.sh || echo "office.sh failed: the LibreOffice CSV test will fail and say why"

@@ -1,4 +1,5 @@
 import { AD_ACCOUNTS_PER_USER_MAX, adAccountPageSchema, adAccountSchema, type AdAccount, type AdAccountRole } from '@loupe/contracts';
+import { DataSource } from 'typeorm';
 import { describe, expect, it } from 'vitest';
 import { expectPinterest, expectPinterestPage } from './support/pinterest-schema';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
@@ -226,6 +227,21 @@ describe('ad accounts: list, get, create, update (real Postgres)', () => {
           { name: 'New name', timezone: 'Asia/Tokyo' },
         ],
       ]);
+    });
+
+    it('starts a new account’s local-day rollups complete in its timezone and clears that when the timezone changes, not when the name does', async () => {
+      const user = await signUp(api.app, { name: 'Zones', timezone: 'America/New_York' });
+      const zone = async (): Promise<string | null> =>
+        ((await api.app.get(DataSource).query(`SELECT local_rollups_timezone FROM ad_accounts WHERE id = $1`, [user.adAccountId])) as { local_rollups_timezone: string | null }[])[0]!
+          .local_rollups_timezone;
+      expect(await zone()).toBe('America/New_York');
+      await api.http().patch(`/v5/ad_accounts/${user.adAccountId}`).set('Authorization', user.auth).send({ name: 'Zones 2' }).expect(200);
+      expect(await zone()).toBe('America/New_York');
+      await api.http().patch(`/v5/ad_accounts/${user.adAccountId}`).set('Authorization', user.auth).send({ timezone: 'America/New_York' }).expect(200);
+      expect(await zone()).toBe('America/New_York');
+      // Reports read the UTC daily and hourly tables until the worker's local-days job has rebuilt Berlin's days.
+      await api.http().patch(`/v5/ad_accounts/${user.adAccountId}`).set('Authorization', user.auth).send({ timezone: 'Europe/Berlin' }).expect(200);
+      expect(await zone()).toBeNull();
     });
 
     it('refuses to change the currency, an empty body and unknown fields with 400', async () => {

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, startOfLocalDay } from '../src/analytics/local-time';
 import { expectPinterest } from './support/pinterest-schema';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
+import { rollupTimezone } from './support/rollup-timezone';
 
 /*
  * A hand-computed dataset in an America/New_York account, rolled up by the real rollup
@@ -70,7 +71,7 @@ describe('Pinterest analytics endpoints', () => {
     await insertEvents(clickhouse, config.clickhouse.database, events);
     const hours = [...new Set(events.map((e) => Math.floor(Date.parse(e.at) / 3_600_000) * 3600))].sort();
     for (const hour of hours) {
-      await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: acct, hour, version: Date.now() });
+      await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: acct, hour, version: Date.now(), timezone: rollupTimezone(t.app, acct) });
     }
   });
 

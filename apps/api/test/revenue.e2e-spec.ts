@@ -5,6 +5,7 @@ import { CLICKHOUSE, LOUPE_CONFIG, type ClickHouseExecutor, type LoupeConfig } f
 import { beforeAll, describe, expect, it } from 'vitest';
 import { startOfLocalDay } from '../src/analytics/local-time';
 import { signUp, useTestApp, type TestUser } from './support/test-app';
+import { rollupTimezone } from './support/rollup-timezone';
 
 /*
  * Quarter-over-quarter revenue on a hand-computed dataset, in an Asia/Tokyo account
@@ -34,7 +35,7 @@ describe('quarter-over-quarter revenue', () => {
     const { database } = t.app.get<LoupeConfig>(LOUPE_CONFIG).clickhouse;
     await insertEvents(clickhouse, database, events);
     for (const hour of [...new Set(events.map((e) => Math.floor(Date.parse(e.at) / 3_600_000) * 3600))]) {
-      await recomputeRollupHour(clickhouse, { database, adAccountId: account, hour, version: Date.now() });
+      await recomputeRollupHour(clickhouse, { database, adAccountId: account, hour, version: Date.now(), timezone: rollupTimezone(t.app, account) });
     }
   }
 

@@ -35,7 +35,7 @@ describe('reports queue (real Redis and ClickHouse)', () => {
       { ...ad, event_id: `i:${account}-1:0`, event_type: 'IMPRESSION', at: '2026-11-02T10:00:00Z', user_id: 'w1', price_micros: 1_000 },
       { ...ad, event_id: `i:${account}-2:0`, event_type: 'IMPRESSION', at: '2026-11-02T10:10:00Z', user_id: 'w2', price_micros: 2_000 },
     ]);
-    await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: account, hour: Date.parse('2026-11-02T10:00:00Z') / 1000, version: Date.now() });
+    await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: account, hour: Date.parse('2026-11-02T10:00:00Z') / 1000, version: Date.now(), timezone: null });
   });
 
   afterAll(async () => {

@@ -45,6 +45,7 @@ export {
   ROLLUP_TABLES,
   REACH_HOURLY_TABLES,
   ROLLUP_DAILY_TABLES,
+  ROLLUP_LOCAL_DAILY_TABLES,
   ROLLUP_UNATTRIBUTED_COLUMNS,
   tableRef,
   type AttributionWindowDays,
@@ -89,11 +90,17 @@ export {
   rollupParentHourSql,
   rollupSql,
   dailyReadCoversRange,
+  localDatesOf,
+  localDaysCoverRange,
+  rollupLocalDaySql,
+  rollupLocalDayStatements,
   type RollupHour,
+  type RollupLocalDays,
   type RollupMetricName,
   type RollupQuery,
 } from './rollup-sql';
-export { recomputeRollupHour, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
+export { localDayStatementsFor, recomputeRollupHour, type AccountTimezone, type RecomputeHourOptions, type RecomputeHourResult } from './rollup-hour';
+export { addDays, hasLocalDayRollups, isLocalMidnight, localDateOf, startOfLocalDay, timezoneOffsetMs, UTC_ZONES } from './local-days';
 export { recomputeRollupRange, type RecomputeRangeOptions, type RecomputeRangeResult } from './rollup-range';
 export { insertEvents, type RawEvent } from './raw-events';
 export {

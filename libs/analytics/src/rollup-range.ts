@@ -1,6 +1,6 @@
 import { attributionTouchSql } from './attribution-sql';
 import { type ClickHouseExecutor } from './clickhouse.executor';
-import { recomputeRollupHour } from './rollup-hour';
+import { localDayStatementsFor, recomputeRollupHour, type AccountTimezone } from './rollup-hour';
 import { rollupDayStatements, utcDaysOf } from './rollup-sql';
 import {
   DEFAULT_CLICK_WINDOW_DAYS,
@@ -34,7 +34,8 @@ import { lit, sql, SqlLiteralError, type SqlFragment } from './sql-literal';
  *
  * Step 1 also writes the reach tables (uniqHLL12 states, as reachAdHourSql /
  * reachParentHourSql), and last the daily rollups of every UTC day the range touched are
- * rebuilt from the hourly tables (rollupDayStatements), as the hourly job does for its days.
+ * rebuilt from the hourly tables (rollupDayStatements), as the hourly job does for its days,
+ * and the local days of the account's timezone over the whole range (`timezone`).
  *
  * The hours of step 1 without conversions therefore get the hourly job's rows: with no
  * conversion contributions, its ad level is the raw events' (the keys it already had
@@ -58,6 +59,8 @@ export interface RecomputeRangeOptions {
   version: number;
   /** The version of step 2's hourly recomputes (default: Date.now() when they start, at least version + 1). */
   nextVersion?: () => number;
+  /** The account's timezone: the local days of the range (every date it touches) are rebuilt too. See AccountTimezone. */
+  timezone: AccountTimezone;
 }
 
 export interface RecomputeRangeResult {
@@ -67,6 +70,8 @@ export interface RecomputeRangeResult {
   hourlyHours: number[];
   /** UTC days (unix seconds) whose daily rollups were rebuilt, ascending. */
   days: number[];
+  /** Local dates (YYYY-MM-DD) rebuilt in the account's timezone, ascending; none without one. */
+  localDates: string[];
 }
 
 function checkRange(options: RecomputeRangeOptions): void {
@@ -208,7 +213,8 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
   const hourly = new Set<number>();
   const nextVersion = options.nextVersion ?? (() => Math.max(Date.now(), options.version + 1));
   for (const hour of await conversionHours(executor, options)) {
-    const result = await recomputeRollupHour(executor, { database, adAccountId, hour, version: nextVersion() });
+    // The local days are built once at the end for the whole range and every hour rewritten here.
+    const result = await recomputeRollupHour(executor, { database, adAccountId, hour, version: nextVersion(), timezone: null });
     for (const h of result.hours) hourly.add(h);
   }
   // Last, the days: each build reads the newest hourly rows of its day (version = their sum).
@@ -217,10 +223,14 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
   const wholeDays: number[] = [];
   for (let day = Math.ceil(options.fromHour / 86_400) * 86_400; day + 86_400 <= options.toHour; day += 86_400) wholeDays.push(day);
   const days = utcDaysOf([...bulkHours, ...hourly, ...wholeDays]);
+  // Local days: every date the range touches (its first and last hour included) and those of the hours step 2 rewrote.
+  const local = await localDayStatementsFor(options, [options.fromHour, options.toHour - HOUR_SECONDS, ...hourly], 'span');
+  const statements = [...local.statements];
   if (days.length > 0) {
     // One statement per level for the whole span of days (a day without hourly rows gets no row, as before).
     const span = { database, adAccountId, day: days[0]!, days: (days[days.length - 1]! - days[0]!) / 86_400 + 1 };
-    await Promise.all(rollupDayStatements(span).map((statement) => executor.command(statement)));
+    statements.push(...rollupDayStatements(span));
   }
-  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days };
+  await Promise.all(statements.map((statement) => executor.command(statement)));
+  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days, localDates: local.dates };
 }

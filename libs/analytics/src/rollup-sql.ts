@@ -1,4 +1,5 @@
 import { attributionTouchSql, conversionBucketSql } from './attribution-sql';
+import { addDays, hasLocalDayRollups, isLocalMidnight, localDateOf, startOfLocalDay, UTC_ZONES } from './local-days';
 import { periodSql, type Granularity } from './period-sql';
 import {
   CONVERSION_COLUMNS,
@@ -10,9 +11,11 @@ import {
   ROLLUP_SUM_COLUMNS,
   REACH_HOURLY_TABLES,
   ROLLUP_DAILY_TABLES,
+  ROLLUP_LOCAL_DAILY_TABLES,
   ROLLUP_TABLES,
   ROLLUP_UNATTRIBUTED_COLUMNS,
   tableRef,
+  type ClickHouseTable,
   type RollupKeyColumn,
   type RollupLevel,
   type RollupMetricColumn,
@@ -332,31 +335,89 @@ export function rollupDaySql(target: RollupDay, level: RollupLevel): SqlFragment
   }
   const dayCount = target.days ?? 1;
   if (!Number.isSafeInteger(dayCount) || dayCount < 1) throw new SqlLiteralError(`rollup days must be a positive whole number, got ${dayCount}`);
-  const account = lit.int(target.adAccountId, 'UInt64');
-  const start = lit.dateTime(target.day);
-  const end = lit.dateTime(target.day + dayCount * DAY_SECONDS);
-  // Each UTC day is its own row: the start of the hour's UTC day, whatever the server's timezone.
-  const dayExpr = sql`toDateTime(intDiv(toUInt32(hour), 86400) * 86400)`;
+  return dayBuildSql(target.database, level, target.adAccountId, {
+    table: ROLLUP_DAILY_TABLES[level],
+    // Each UTC day is its own row: the start of the hour's UTC day, whatever the server's timezone.
+    day: sql`toDateTime(intDiv(toUInt32(hour), 86400) * 86400)`,
+    from: target.day,
+    to: target.day + dayCount * DAY_SECONDS,
+  });
+}
+
+export interface RollupLocalDays {
+  database: string;
+  adAccountId: string;
+  /** The account's IANA timezone; hasLocalDayRollups(timezone) must hold. */
+  timezone: string;
+  /** The first local date (YYYY-MM-DD) to rebuild. */
+  firstDate: string;
+  /** How many consecutive local dates from firstDate (default 1); each date is its own row. */
+  days?: number;
+}
+
+/**
+ * One level of local days (0005, `rollup_<level>_local_daily`), rebuilt as rollupDaySql
+ * rebuilds UTC days: the hourly rows of [local midnight of firstDate, local midnight
+ * after the last date) FINAL, grouped by the hour's local date, reach merged, version =
+ * the sum of the hourly versions read (so the build that saw newer hours wins).
+ */
+export function rollupLocalDaySql(target: RollupLocalDays, level: RollupLevel): SqlFragment {
+  const dayCount = target.days ?? 1;
+  if (!Number.isSafeInteger(dayCount) || dayCount < 1) throw new SqlLiteralError(`rollup days must be a positive whole number, got ${dayCount}`);
+  if (!hasLocalDayRollups(target.timezone)) throw new SqlLiteralError(`${target.timezone} has no local-day rollups (UTC-like, or an offset that is not whole hours)`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(target.firstDate)) throw new SqlLiteralError(`a local date is YYYY-MM-DD, got ${target.firstDate}`);
+  const from = startOfLocalDay(target.firstDate, target.timezone).getTime() / 1000;
+  const to = startOfLocalDay(addDays(target.firstDate, dayCount), target.timezone).getTime() / 1000;
+  return dayBuildSql(target.database, level, target.adAccountId, {
+    table: ROLLUP_LOCAL_DAILY_TABLES[level],
+    timezone: target.timezone,
+    day: sql`toDate(hour, ${lit.string(target.timezone)})`,
+    from,
+    to,
+  });
+}
+
+/** The local dates (YYYY-MM-DD) of some UTC hours in `timezone`, ascending and distinct. */
+export function localDatesOf(hours: readonly number[], timezone: string): string[] {
+  return [...new Set(hours.map((hour) => localDateOf(hour, timezone)))].sort();
+}
+
+/** Every level of some local days; independent of each other. */
+export function rollupLocalDayStatements(target: RollupLocalDays): SqlFragment[] {
+  return ROLLUP_LEVELS_FINEST_FIRST.map((level) => rollupLocalDaySql(target, level));
+}
+
+const ROLLUP_LEVELS_FINEST_FIRST = ['ad', 'ad_group', 'campaign', 'ad_account'] as const;
+
+/** A day table's rows for [from, to) of one account: the hourly rows and reach states FINAL, grouped by `day` and the level's keys. */
+function dayBuildSql(
+  database: string,
+  level: RollupLevel,
+  adAccountId: string,
+  into: { table: ClickHouseTable; timezone?: string; day: SqlFragment; from: number; to: number },
+): SqlFragment {
+  const account = lit.int(adAccountId, 'UInt64');
   const keys = [sql`b_day`, ...ROLLUP_KEY_COLUMNS[level].map(id)];
-  const sourceKeys = [sql`${dayExpr} AS b_day`, ...ROLLUP_KEY_COLUMNS[level].map(id)];
+  const sourceKeys = [sql`${into.day} AS b_day`, ...ROLLUP_KEY_COLUMNS[level].map(id)];
   const sums = [...SUM_COLUMNS, ...ROLLUP_IVT_COLUMNS, ...(level === 'ad_account' ? ROLLUP_UNATTRIBUTED_COLUMNS : [])];
   const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
-  const where = sql`WHERE ad_account_id = ${account} AND hour >= ${start} AND hour < ${end}`;
+  const where = sql`WHERE ad_account_id = ${account} AND hour >= ${lit.dateTime(into.from)} AND hour < ${lit.dateTime(into.to)}`;
   const levelKeys = ROLLUP_KEY_COLUMNS[level].map(id);
+  const zone = into.timezone === undefined ? { column: [], value: [] } : { column: [sql`timezone`], value: [lit.string(into.timezone)] };
   const sourceSelect = sql`${sql.join(sourceKeys)}, `;
   const sourceGroupBy = sql`GROUP BY ${sql.join(keys)}`;
   return sql`
-    INSERT INTO ${tableRef(target.database, ROLLUP_DAILY_TABLES[level])}
-      (${sql.join([sql`ad_account_id`, sql`day`, ...levelKeys, ...SUM_COLUMNS.map(id), sql`reach`, ...sums.slice(SUM_COLUMNS.length).map(id), sql`version`])})
-    SELECT ${sql.join([account, sql`b_day`, ...levelKeys, ...SUM_COLUMNS.map((n) => sql`sum(${id(`b_${n}`)})`), sql`uniqHLL12MergeState(b_reach)`, ...sums.slice(SUM_COLUMNS.length).map((n) => sql`sum(${id(`b_${n}`)})`), sql`sum(b_version)`])}
+    INSERT INTO ${tableRef(database, into.table)}
+      (${sql.join([sql`ad_account_id`, ...zone.column, sql`day`, ...levelKeys, ...SUM_COLUMNS.map(id), sql`reach`, ...sums.slice(SUM_COLUMNS.length).map(id), sql`version`])})
+    SELECT ${sql.join([account, ...zone.value, sql`b_day`, ...levelKeys, ...SUM_COLUMNS.map((n) => sql`sum(${id(`b_${n}`)})`), sql`uniqHLL12MergeState(b_reach)`, ...sums.slice(SUM_COLUMNS.length).map((n) => sql`sum(${id(`b_${n}`)})`), sql`sum(b_version)`])}
     FROM (
       SELECT ${sourceSelect}${sql.join([...sums.map((n) => sql`sum(${id(n)}) AS ${id(`b_${n}`)}`), sql`uniqHLL12StateIf('', 0) AS b_reach`, sql`sum(version) AS b_version`])}
-      FROM ${tableRef(target.database, ROLLUP_TABLES[level])} FINAL
+      FROM ${tableRef(database, ROLLUP_TABLES[level])} FINAL
       ${where}
       ${sourceGroupBy}
       UNION ALL
       SELECT ${sourceSelect}${sql.join([...sums.map((n) => sql`${zero(n)} AS ${id(`b_${n}`)}`), sql`uniqHLL12MergeState(reach) AS b_reach`, sql`sum(version) AS b_version`])}
-      FROM ${tableRef(target.database, REACH_HOURLY_TABLES[level])} FINAL
+      FROM ${tableRef(database, REACH_HOURLY_TABLES[level])} FINAL
       ${where}
       ${sourceGroupBy}
     )
@@ -365,7 +426,7 @@ export function rollupDaySql(target: RollupDay, level: RollupLevel): SqlFragment
 
 /** Every level of one UTC day; run after the hourly statements of its hours. Independent of each other: they may run at once. */
 export function rollupDayStatements(target: RollupDay): SqlFragment[] {
-  return (['ad', 'ad_group', 'campaign', 'ad_account'] as const).map((level) => rollupDaySql(target, level));
+  return ROLLUP_LEVELS_FINEST_FIRST.map((level) => rollupDaySql(target, level));
 }
 
 /**
@@ -416,6 +477,14 @@ export interface RollupQuery {
    */
   daily?: boolean;
   /**
+   * The local-day tables (0005) are complete for every account of the query in
+   * `timezone` — MeasureStore asks Postgres (ad_accounts.local_rollups_timezone). Then a
+   * read whose [from, to) is whole local days (localDaysCoverRange), at any granularity
+   * but HOUR, is one branch over one row per local day: no edge hours, no UTC days.
+   * Otherwise ignored.
+   */
+  localDays?: boolean;
+  /**
    * The additive columns to read; default all of the level's (sums, IVT counts and, at
    * the ad-account level, the unattributed conversions). A read's cost grows with the
    * columns it reads (each one merged under FINAL and summed), so readers name what
@@ -435,9 +504,6 @@ function readColumns(query: RollupQuery): string[] {
   return columns;
 }
 
-/** Timezones whose days, weeks, months and quarters start at UTC midnight, as the daily tables' days do. */
-const UTC_ZONES = new Set(['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu']);
-
 /**
  * Does the daily read take every hour of the slice from the daily tables, leaving none
  * for the hourly ones? True when [from, to) is whole UTC days and each of those days
@@ -451,6 +517,37 @@ export function dailyReadCoversRange(query: Pick<RollupQuery, 'from' | 'to' | 'g
   const to = query.to.getTime() / 1000;
   if (query.granularity === 'HOUR' || to <= from || from % DAY_SECONDS !== 0 || to % DAY_SECONDS !== 0) return false;
   return query.granularity === 'TOTAL' || UTC_ZONES.has(query.timezone);
+}
+
+/**
+ * Can the local-day tables answer this slice alone? True when the timezone keeps local
+ * days (hasLocalDayRollups), the granularity is not HOUR, and [from, to) starts and ends
+ * at local midnights — every local day then lies inside one period, since weeks, months
+ * and quarters are cut in the same zone.
+ */
+export function localDaysCoverRange(query: Pick<RollupQuery, 'from' | 'to' | 'granularity' | 'timezone'>): boolean {
+  const from = query.from.getTime() / 1000;
+  const to = query.to.getTime() / 1000;
+  if (query.granularity === 'HOUR' || !(to > from) || !Number.isSafeInteger(from) || !Number.isSafeInteger(to)) return false;
+  return hasLocalDayRollups(query.timezone) && isLocalMidnight(from, query.timezone) && isLocalMidnight(to, query.timezone);
+}
+
+/** The period of a local Date column (the local-day tables' `day`), as periodSql gives it for the same day's instants. */
+function localDatePeriodSql(day: SqlFragment, granularity: Granularity): SqlFragment | null {
+  switch (granularity) {
+    case 'TOTAL':
+      return null;
+    case 'DAY':
+      return day;
+    case 'WEEK':
+      return sql`toMonday(${day})`;
+    case 'MONTH':
+      return sql`toStartOfMonth(${day})`;
+    case 'QUARTER':
+      return sql`toStartOfQuarter(${day})`;
+    default:
+      throw new SqlLiteralError(`the local-day tables have no ${granularity} periods`);
+  }
 }
 
 /**
@@ -468,7 +565,8 @@ export function dailyReadCoversRange(query: Pick<RollupQuery, 'from' | 'to' | 'g
  */
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
-  return query.daily === true ? dailyRollupSql(query) : hourlyRollupSql(query);
+  if (query.localDays === true && localDaysCoverRange(query)) return dailyRollupSql(query, 'local');
+  return query.daily === true ? dailyRollupSql(query, 'utc') : hourlyRollupSql(query);
 }
 
 /** The 0002 read: every hour from the hourly table FINAL, reach = uniqMerge(users). */
@@ -500,7 +598,8 @@ function hourlyRollupSql(query: RollupQuery): SqlFragment {
     ORDER BY ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])}`;
 }
 
-function dailyRollupSql(query: RollupQuery): SqlFragment {
+/** The daily read: UTC days from the 0003/0004 tables with edge hours from the hourly ones, or (`local`) local days alone. */
+function dailyRollupSql(query: RollupQuery, days: 'utc' | 'local'): SqlFragment {
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
@@ -536,9 +635,9 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
    * value of the highest version (the row FINAL would keep: versions only grow), then
    * merges: the reach branches read that way (docs/reports.md, "Benchmark").
    */
-  const branch = (table: SqlFragment, time: 'hour' | 'day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both', dedupe: 'final' | 'argMax' = 'final'): SqlFragment => {
+  const branch = (table: SqlFragment, time: 'hour' | 'day' | 'local day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both', dedupe: 'final' | 'argMax' = 'final'): SqlFragment => {
     const timeColumn = time === 'hour' ? sql`hour` : sql`day`;
-    const period = periodSql(timeColumn, query.granularity, query.timezone);
+    const period = time === 'local day' ? localDatePeriodSql(timeColumn, query.granularity) : periodSql(timeColumn, query.granularity, query.timezone);
     const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
     const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
     const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
@@ -569,12 +668,16 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
       : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
   // No hour left for the hourly tables (dailyReadCoversRange): their branches are left out, not run empty.
   const hoursLeft = !dailyReadCoversRange(query);
-  const branches = [
-    // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
-    ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
-    ...(hoursLeft ? [branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums')] : []),
-    ...(reach && hoursLeft ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
-  ];
+  const localWhere = sql`timezone = ${lit.string(query.timezone)} AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}`;
+  const branches =
+    days === 'local'
+      ? [branch(tableRef(query.database, ROLLUP_LOCAL_DAILY_TABLES[query.level]), 'local day', localWhere, 'both', reach ? 'argMax' : 'final')]
+      : [
+          // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
+          ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
+          ...(hoursLeft ? [branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums')] : []),
+          ...(reach && hoursLeft ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
+        ];
   return sql`
     SELECT ${sql.join(outKeys)},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}

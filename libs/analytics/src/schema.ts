@@ -22,6 +22,10 @@ export const CLICKHOUSE_TABLES = [
   'rollup_campaign_daily',
   'rollup_ad_group_daily',
   'rollup_ad_daily',
+  'rollup_ad_account_local_daily',
+  'rollup_campaign_local_daily',
+  'rollup_ad_group_local_daily',
+  'rollup_ad_local_daily',
 ] as const;
 export type ClickHouseTable = (typeof CLICKHOUSE_TABLES)[number];
 
@@ -95,6 +99,18 @@ export const ROLLUP_DAILY_TABLES = {
   campaign: 'rollup_campaign_daily',
   ad_group: 'rollup_ad_group_daily',
   ad: 'rollup_ad_daily',
+} as const satisfies Record<RollupLevel, ClickHouseTable>;
+
+/**
+ * Daily rollups cut at the ad account's local midnight, per level
+ * (0005_local_day_rollups.sql): `day` is the local date in `timezone`; kept for the
+ * zones of hasLocalDayRollups (local-days.ts).
+ */
+export const ROLLUP_LOCAL_DAILY_TABLES = {
+  ad_account: 'rollup_ad_account_local_daily',
+  campaign: 'rollup_campaign_local_daily',
+  ad_group: 'rollup_ad_group_local_daily',
+  ad: 'rollup_ad_local_daily',
 } as const satisfies Record<RollupLevel, ClickHouseTable>;
 
 /** Id columns identifying a row of each level besides ad_account_id and hour, in sort-key order. */

@@ -63,7 +63,7 @@ describe.each(ENGINES)('attribution on $name', (engine) => {
     executor = await engine.open();
     await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
     await insertEvents(executor, database, EVENTS);
-    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: HOUR, version: 1 });
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: HOUR, version: 1, timezone: null });
   });
 
   afterAll(async () => {
@@ -186,7 +186,7 @@ describe.each(ENGINES)('late touches on $name', (engine) => {
 
   it('re-attributes a conversion when its click arrives after it, and moves it to the click’s hour', async () => {
     await insertEvents(executor, database, [conversion('v:9002:late', C, { user_id: 'z1', conversion_type: 'checkout', value_micros: 7_000_000 })]);
-    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 1 });
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 1, timezone: null });
     const account = async () =>
       (
         await executor.query<Record<string, string>>(
@@ -197,12 +197,12 @@ describe.each(ENGINES)('late touches on $name', (engine) => {
 
     // The click (five hours earlier) is ingested only now; its hour's job must pick the conversion up.
     await insertEvents(executor, database, [{ ...ad(3001), event_id: 'c:z9:0', event_type: 'CLICK', at: iso(clickHour + 600), user_id: 'z1' }]);
-    const result = await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 2 });
+    const result = await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 2, timezone: null });
     expect(result).toMatchObject({ reattributedHours: [conversionHour], hours: [clickHour, conversionHour] });
     expect(await account()).toEqual([['1', '0']]);
 
     // Running the click's hour again finds nothing newer to re-attribute.
-    expect((await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 3 })).reattributedHours).toEqual([]);
+    expect((await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: clickHour, version: 3, timezone: null })).reattributedHours).toEqual([]);
   });
 
   it('ignores a touch whose latest copy was re-flagged as invalid traffic', async () => {
@@ -210,7 +210,7 @@ describe.each(ENGINES)('late touches on $name', (engine) => {
     await insertEvents(executor, database, [click]);
     await insertEvents(executor, database, [{ ...click, ivt: 1, ingested_at: iso(clickHour + 2000) }]);
     await insertEvents(executor, database, [conversion('v:9002:reflagged', C + 60, { user_id: 'z2', conversion_type: 'lead' })]);
-    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 10 });
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: conversionHour, version: 10, timezone: null });
     const [row] = await executor.query(sql`
       SELECT has_click, click_event_id FROM ${tableRef(database, 'attributed_conversions')} FINAL
       WHERE conversion_event_id = 'v:9002:reflagged'`);

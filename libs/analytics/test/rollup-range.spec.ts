@@ -136,11 +136,11 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
     for (const account of [HOURLY, RANGED]) await insertEvents(executor, database, events(account).first);
     // Hour by hour, as the ingest worker's jobs would run for each hour touched…
     let version = 1;
-    for (let h = -2; h <= HOURS + 1; h++) await recomputeRollupHour(executor, { database, adAccountId: HOURLY, hour: H0 + h * 3600, version: version++ });
+    for (let h = -2; h <= HOURS + 1; h++) await recomputeRollupHour(executor, { database, adAccountId: HOURLY, hour: H0 + h * 3600, version: version++, timezone: null });
     // …and as ranges: the hour before, the six hours, the hours after.
-    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 - 2 * 3600, toHour: H0, version: 1, nextVersion: () => ++version });
-    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0 + HOURS * 3600, version: ++version, nextVersion: () => ++version });
-    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 + HOURS * 3600, toHour: H0 + (HOURS + 2) * 3600, version: ++version, nextVersion: () => ++version });
+    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 - 2 * 3600, toHour: H0, version: 1, nextVersion: () => ++version, timezone: null });
+    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0 + HOURS * 3600, version: ++version, nextVersion: () => ++version, timezone: null });
+    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 + HOURS * 3600, toHour: H0 + (HOURS + 2) * 3600, version: ++version, nextVersion: () => ++version, timezone: null });
   }, 300_000);
 
   afterAll(async () => {
@@ -159,8 +159,8 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
   it('takes a touch that arrived after its conversion into account, as the hourly job does', async () => {
     let version = 1_000;
     for (const account of [HOURLY, RANGED]) await insertEvents(executor, database, events(account).late);
-    await recomputeRollupHour(executor, { database, adAccountId: HOURLY, hour: H0 + 3 * 3600, version: version++ });
-    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0 + HOURS * 3600, version: version++, nextVersion: () => version++ });
+    await recomputeRollupHour(executor, { database, adAccountId: HOURLY, hour: H0 + 3 * 3600, version: version++, timezone: null });
+    await recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0 + HOURS * 3600, version: version++, nextVersion: () => version++, timezone: null });
     const hourly = await snapshot(HOURLY);
     expect(hourly).toMatch(/"e":"v:A:o2","has_click":1/);
     expect(await snapshot(RANGED)).toBe(hourly);
@@ -195,7 +195,7 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
     // Before: the daily read finds no day rows (nor reach) and so misses the events.
     expect((await read(true)).map((r) => Number(r.impressions))).not.toEqual([3]);
 
-    await recomputeRollupRange(executor, { database, adAccountId: ACCOUNT, fromHour: day, toHour: day + 2 * 86_400, version: 2 });
+    await recomputeRollupRange(executor, { database, adAccountId: ACCOUNT, fromHour: day, toHour: day + 2 * 86_400, version: 2, timezone: null });
     expect(await missing()).toEqual([]);
     const [daily] = await read(true);
     const [hourly] = await read(false);
@@ -206,7 +206,7 @@ describe.each(ENGINES)('rollup ranges on $name', (engine) => {
   }, 120_000);
 
   it('refuses a range that is not whole hours', async () => {
-    await expect(recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 + 1, toHour: H0 + 3600, version: 1 })).rejects.toThrow(/whole UTC hours/);
-    await expect(recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0, version: 1 })).rejects.toThrow(/whole UTC hours/);
+    await expect(recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0 + 1, toHour: H0 + 3600, version: 1, timezone: null })).rejects.toThrow(/whole UTC hours/);
+    await expect(recomputeRollupRange(executor, { database, adAccountId: RANGED, fromHour: H0, toHour: H0, version: 1, timezone: null })).rejects.toThrow(/whole UTC hours/);
   });
 });

@@ -88,7 +88,7 @@ describe.each(ENGINES)('rollups on $name', (engine) => {
   }
 
   async function recompute(hour: number, version: number): Promise<number[]> {
-    return (await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour, version })).hours;
+    return (await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour, version, timezone: null })).hours;
   }
 
   beforeAll(async () => {
@@ -267,7 +267,7 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
     await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
     await insertEvents(executor, database, [...MULTI_EVENTS, MULTI_CONVERSION]);
     const hours = [...new Set([...MULTI_EVENTS, MULTI_CONVERSION].map((e) => Math.floor(Date.parse(e.at) / 3_600_000) * 3600))];
-    for (const hour of hours) await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour, version: 10 });
+    for (const hour of hours) await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour, version: 10, timezone: null });
   }, 300_000);
 
   afterAll(async () => {
@@ -349,9 +349,9 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
     const before = await rolled('ad_account', ...day1, 'TOTAL', 'UTC');
     const late: RawEvent = { ...ADS[0]!, event_id: 'i:m-late:0', event_type: 'IMPRESSION', at: new Date((D0 + 30 * 3600 + 120) * 1000).toISOString(), user_id: 'm-new', price_micros: 5 };
     await insertEvents(executor, database, [late]);
-    await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour: D0 + 30 * 3600, version: 1000 }); // sees the late event
+    await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour: D0 + 30 * 3600, version: 1000, timezone: null }); // sees the late event
     // A job of another hour of that day that started earlier (lower version) finishes last.
-    await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour: D0 + 42 * 3600, version: 500 });
+    await recomputeRollupHour(executor, { database, adAccountId: MULTI, hour: D0 + 42 * 3600, version: 500, timezone: null });
     const after = await rolled('ad_account', ...day1, 'TOTAL', 'UTC');
     expect(after).toEqual(await raw(...day1, 'TOTAL', 'UTC'));
     expect(after).not.toEqual(before);

@@ -34,8 +34,8 @@ describe.each(ENGINES)('segment measures on $name', (engine) => {
     await runClickHouseMigrations(executor, { database, dir: MIGRATIONS_DIR });
     await insertEvents(executor, database, EVENTS);
     await insertEvents(executor, database, [EVENTS[0]!]); // a re-sent duplicate
-    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: H, version: 1 });
-    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: H + 3600, version: 1 });
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: H, version: 1, timezone: null });
+    await recomputeRollupHour(executor, { database, adAccountId: ACCOUNT, hour: H + 3600, version: 1, timezone: null });
   });
 
   afterAll(async () => {

@@ -26,6 +26,10 @@ export class AdAccountEntity {
   @Column({ type: 'text', default: 'UTC' })
   timezone!: string;
 
+  /** The timezone whose local-day rollups are complete (NULL: being rebuilt). See migration LocalDayRollups. */
+  @Column({ type: 'text', name: 'local_rollups_timezone', nullable: true })
+  localRollupsTimezone!: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 

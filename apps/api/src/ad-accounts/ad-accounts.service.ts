@@ -73,8 +73,9 @@ export class AdAccountsService {
   /** Creates an ad account with its owner as ADMIN, inside the caller's transaction. */
   async createInTransaction(manager: EntityManager, actor: Actor, input: NewAdAccount): Promise<string> {
     const [account] = await manager.query<{ id: string }[]>(
-      `INSERT INTO ad_accounts (business_id, owner_user_id, name, country, currency, timezone)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      // No history yet, so its local-day rollups are complete in its timezone from the start.
+      `INSERT INTO ad_accounts (business_id, owner_user_id, name, country, currency, timezone, local_rollups_timezone)
+       VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
       [input.businessId, input.ownerUserId, input.name, input.country, input.currency, input.timezone],
     );
     const id = account!.id;
@@ -163,7 +164,14 @@ export class AdAccountsService {
       if (!current) throw new NotFoundException('Ad account not found.');
       const next = { name: body.name ?? current.name, timezone: body.timezone ?? current.timezone };
       if (next.name !== current.name || next.timezone !== current.timezone) {
-        await tx.query(`UPDATE ad_accounts SET name = $2, timezone = $3, updated_at = now() WHERE id = $1`, [adAccountId, next.name, next.timezone]);
+        // A new timezone: its local-day rollups are not built yet, so reads leave them until the
+        // worker's local-days job has rebuilt the account's history in it (docs/reports.md, "Local days").
+        await tx.query(
+          `UPDATE ad_accounts SET name = $2, timezone = $3,
+             local_rollups_timezone = CASE WHEN timezone = $3 THEN local_rollups_timezone ELSE NULL END, updated_at = now()
+           WHERE id = $1`,
+          [adAccountId, next.name, next.timezone],
+        );
         await this.audit.record(tx, actor, {
           adAccountId,
           objectType: 'AD_ACCOUNT',

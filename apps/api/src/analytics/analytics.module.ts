@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PostgresLocalDayZones } from '@loupe/server-core';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsService } from './analytics.service';
 import { MeasureStore } from './measure-store';
@@ -8,7 +9,7 @@ import { RevenueService } from './revenue.service';
 /** Pinterest's synchronous analytics; MeasureStore is the one read path from the rollups. */
 @Module({
   controllers: [AnalyticsController, RevenueController],
-  providers: [AnalyticsService, MeasureStore, RevenueService],
+  providers: [AnalyticsService, MeasureStore, PostgresLocalDayZones, RevenueService],
   exports: [MeasureStore, RevenueService],
 })
 export class AnalyticsModule {}

@@ -45,8 +45,9 @@ export async function seedDemo(config: LoupeConfig): Promise<SeedResult> {
         [DEMO_USER.email, DEMO_USER.username, await hashPassword(DEMO_USER.password), business!.id],
       );
       const [account] = await tx.query<{ id: string }[]>(
-        `INSERT INTO ad_accounts (business_id, owner_user_id, name, country, currency, timezone)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+        // A new account has no history: its local-day rollups start complete (as the API's create).
+        `INSERT INTO ad_accounts (business_id, owner_user_id, name, country, currency, timezone, local_rollups_timezone)
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`,
         [business!.id, user!.id, DEMO_AD_ACCOUNT.name, DEMO_AD_ACCOUNT.country, DEMO_AD_ACCOUNT.currency, DEMO_AD_ACCOUNT.timezone],
       );
       await tx.query(`INSERT INTO ad_account_members (ad_account_id, user_id, role) VALUES ($1, $2, 'ADMIN')`, [account!.id, user!.id]);

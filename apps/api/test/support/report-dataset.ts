@@ -5,6 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { addDays, startOfLocalDay } from '../../src/analytics/local-time';
 import { signUp, type TestUser } from './test-app';
+import { rollupTimezone } from './rollup-timezone';
 
 /*
  * A hand-computed dataset for the report tests: the owner manages two ad accounts in
@@ -82,7 +83,7 @@ export async function buildReportDataset(app: NestFastifyApplication): Promise<R
   for (const [account, events] of [[a, eventsA], [b, eventsB]] as const) {
     await insertEvents(clickhouse, config.clickhouse.database, events);
     const hours = [...new Set(events.map((e) => Math.floor(Date.parse(e.at) / 3_600_000) * 3600))].sort();
-    for (const hour of hours) await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: account, hour, version: Date.now() });
+    for (const hour of hours) await recomputeRollupHour(clickhouse, { database: config.clickhouse.database, adAccountId: account, hour, version: Date.now(), timezone: rollupTimezone(app, account) });
   }
   return { owner, a, b, D, D1, ids };
 }

@@ -2,6 +2,7 @@ import { insertEvents, lit, recomputeRollupHour, sql, tableRef, type RawEvent } 
 import { CLICKHOUSE, LOUPE_CONFIG, type ClickHouseExecutor, type LoupeConfig } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
+import { rollupTimezone } from './rollup-timezone';
 
 /**
  * Loads events as the pipeline would: insert, recompute the rollups of every hour
@@ -15,7 +16,7 @@ export async function loadEventsAndLedger(app: NestFastifyApplication, adAccount
   await insertEvents(clickhouse, database, events);
   const touched = new Set<number>();
   for (const hour of [...new Set(events.map((e) => Math.floor(Date.parse(e.at) / 3_600_000) * 3600))]) {
-    const result = await recomputeRollupHour(clickhouse, { database, adAccountId, hour, version: Date.now() });
+    const result = await recomputeRollupHour(clickhouse, { database, adAccountId, hour, version: Date.now(), timezone: rollupTimezone(app, adAccountId) });
     for (const h of result.hours) touched.add(h);
   }
   for (const hour of touched) await writeLedgerHour(app, adAccountId, hour);

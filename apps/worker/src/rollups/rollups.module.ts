@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { QUEUES } from '@loupe/server-core';
+import { LocalDaysScheduler } from './local-days.scheduler';
 import { RollupScheduler } from './rollup-scheduler.service';
 import { RollupService } from './rollup.service';
 import { RollupsProcessor } from './rollups.processor';
@@ -12,7 +13,7 @@ import { SpendLedgerService } from './spend-ledger.service';
  */
 @Module({
   imports: [BullModule.registerQueue({ name: QUEUES.rollups })],
-  providers: [RollupService, RollupScheduler, SpendLedgerService, RollupsProcessor],
+  providers: [RollupService, RollupScheduler, LocalDaysScheduler, SpendLedgerService, RollupsProcessor],
   exports: [RollupService, RollupScheduler],
 })
 export class RollupsModule {}

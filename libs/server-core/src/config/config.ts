@@ -58,6 +58,8 @@ export const envSchema = z.object({
   REPORTS_FILE_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 24 * 3600).default(3600),
   /** Events of hours older than this are rolled up by the week (docs/pipeline.md, "Scheduling"); unset: hour by hour. The start command sets it for the backfill. */
   ROLLUP_RANGE_AFTER_HOURS: z.coerce.number().int().min(1).optional(),
+  /** How often the worker rebuilds the local-day rollups of accounts not known complete (docs/reports.md, "Local days"); 0 = never (tests, which share one Postgres across ClickHouse databases). */
+  LOCAL_DAYS_SYNC_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -75,8 +77,8 @@ export interface LoupeConfig {
   serving: { serviceKey: string };
   tracking: { secret: string; ttlSeconds: number };
   reports: { dir: string; secret: string; urlTtlSeconds: number; fileTtlSeconds: number };
-  /** Absent or null: every rollup job is one hour. */
-  rollups?: { rangeAfterHours: number | null };
+  /** rangeAfterHours absent or null: every rollup job is one hour. localDaysSyncSeconds absent: 30; 0: no local-days job. */
+  rollups?: { rangeAfterHours: number | null; localDaysSyncSeconds?: number };
 }
 
 export class ConfigError extends Error {
@@ -132,6 +134,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     serving: { serviceKey: e.SERVICE_KEY },
     tracking: { secret: e.TRACKING_SECRET, ttlSeconds: e.TRACKING_TTL_SECONDS },
     reports: { dir: e.REPORTS_DIR, secret: e.REPORTS_SECRET, urlTtlSeconds: e.REPORTS_URL_TTL_SECONDS, fileTtlSeconds: e.REPORTS_FILE_TTL_SECONDS },
-    rollups: { rangeAfterHours: e.ROLLUP_RANGE_AFTER_HOURS ?? null },
+    rollups: { rangeAfterHours: e.ROLLUP_RANGE_AFTER_HOURS ?? null, localDaysSyncSeconds: e.LOCAL_DAYS_SYNC_SECONDS },
   };
 }

@@ -9,6 +9,9 @@ export const TEST_ENV_DEFAULTS: Record<string, string> = {
   REDIS_URL: 'redis://127.0.0.1:6379/1',
   QUEUE_PREFIX: '{loupe-test}',
   CLICKHOUSE_DATABASE: 'loupe_test',
+  // Tests share one Postgres but each ClickHouse database is its own: a worker's periodic
+  // local-days job would mark other tests' accounts complete from its own (empty) database.
+  LOCAL_DAYS_SYNC_SECONDS: '0',
 };
 
 export function testEnv(overrides: Record<string, string> = {}): Record<string, string | undefined> {

@@ -1,3 +1,4 @@
+export * from './local-day-zones';
 export * from './local-time';
 export * from './measure-store';
 export * from './pinterest-report';

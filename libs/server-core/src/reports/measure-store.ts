@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   attributedConversionsSql,
   CONVERSION_COLUMNS,
@@ -7,6 +7,7 @@ import {
   ROLLUP_KEY_COLUMNS,
   rollupSql,
   dailyReadCoversRange,
+  localDaysCoverRange,
   type AttributionWindowDays,
   type ConversionReportTime,
   type Granularity,
@@ -18,6 +19,7 @@ import { measures, type BaseMeasures, type MeasureName } from '@loupe/metrics';
 import type { LoupeConfig } from '../config/config';
 import { LOUPE_CONFIG } from '../config/config.module';
 import { CLICKHOUSE, type ClickHouseExecutor } from '../infra/clickhouse.module';
+import { PostgresLocalDayZones, type LocalDayZones } from './local-day-zones';
 
 /**
  * The one read path from ClickHouse to the metrics library: base measures per ad
@@ -93,12 +95,17 @@ export class MeasureStore {
   constructor(
     @Inject(CLICKHOUSE) private readonly clickhouse: ClickHouseExecutor,
     @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
+    /** Without it (a store built by hand) the local-day tables are never read. */
+    @Optional() @Inject(PostgresLocalDayZones) private readonly zones: LocalDayZones | null = null,
   ) {}
 
   async read(query: MeasureQuery): Promise<MeasureRow[]> {
     const database = this.config.clickhouse.database;
     const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
     const plan = measureReadPlan(query);
+    // Whole local days of a zone that keeps them: one branch over the local-day tables, if
+    // they are complete for every account (docs/reports.md, "Local days").
+    const localDays = this.zones !== null && localDaysCoverRange(query) && (await this.zones.completeIn(query.adAccountIds, query.timezone));
     const rollups = await this.clickhouse.query<Row>(
       rollupSql({
         database,
@@ -117,6 +124,7 @@ export class MeasureStore {
         // hourly tables alone: the daily read's extra branches for the edge hours cost as
         // much as they save (docs/reports.md, "Benchmark").
         daily: plan.reach || dailyReadCoversRange(query),
+        localDays,
       }),
     );
     const defaultAttribution =
