@@ -104,3 +104,69 @@ describe('MeasureStore: the columns a read asks for', () => {
     }
   });
 });
+
+describe('MeasureStore: the local-day tables', () => {
+  /** A ClickHouse that answers by table: the local-day read and the other read give different rows, so the test sees which one was kept. */
+  function byTable(): { executor: ClickHouseExecutor; statements: string[] } {
+    const statements: string[] = [];
+    const executor: ClickHouseExecutor = {
+      command: () => Promise.resolve(),
+      query: <T,>(statement: SqlFragment) => {
+        statements.push(statement.text);
+        const local = statement.text.includes('_local_daily');
+        return Promise.resolve([{ ad_account_id: '549755813888', impressions: local ? '7' : '9' }] as T[]);
+      },
+      ping: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    return { executor, statements };
+  }
+  const zones = (answer: boolean | Error) => {
+    const asked: [readonly string[], string][] = [];
+    return {
+      asked,
+      completeIn: (ids: readonly string[], timezone: string) => {
+        asked.push([ids, timezone]);
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      },
+    };
+  };
+  const measures: MeasureName[] = ['impressions'];
+
+  it('reads the local days alone when Postgres says they are complete, asking both at once', async () => {
+    const { executor, statements } = byTable();
+    const complete = zones(true);
+    const [row] = await new MeasureStore(executor, config, complete).read({ ...query, measures });
+    expect(row!.measures.impressions).toBe(7n);
+    expect(complete.asked).toEqual([[query.adAccountIds, 'America/New_York']]);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain('`rollup_ad_account_local_daily`');
+    expect(statements[0]).not.toContain('_hourly');
+  });
+
+  it('drops the local answer and reads the UTC days and hours when they are not complete', async () => {
+    const { executor, statements } = byTable();
+    const [row] = await new MeasureStore(executor, config, zones(false)).read({ ...query, measures });
+    expect(row!.measures.impressions).toBe(9n);
+    expect(statements).toHaveLength(2);
+    expect(statements[1]).not.toContain('_local_daily');
+  });
+
+  it('does not ask when the slice is not whole local days, or without zones', async () => {
+    for (const [store, slice] of [
+      [new MeasureStore(byTable().executor, config, zones(true)), { ...query, from: new Date('2026-07-01T05:00:00Z') }],
+      [new MeasureStore(byTable().executor, config, zones(true)), { ...query, granularity: 'HOUR' as const }],
+      [new MeasureStore(byTable().executor, config), query],
+    ] as const) {
+      const [row] = await store.read({ ...slice, measures });
+      expect(row!.measures.impressions).toBe(9n);
+    }
+    const utc = zones(true);
+    await new MeasureStore(byTable().executor, config, utc).read({ ...query, timezone: 'UTC', from: new Date('2026-07-01T00:00:00Z'), to: new Date('2026-10-01T00:00:00Z'), measures });
+    expect(utc.asked).toEqual([]);
+  });
+
+  it('fails the read when Postgres cannot answer', async () => {
+    await expect(new MeasureStore(byTable().executor, config, zones(new Error('postgres down'))).read({ ...query, measures })).rejects.toThrow('postgres down');
+  });
+});

@@ -103,30 +103,41 @@ export class MeasureStore {
     const database = this.config.clickhouse.database;
     const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
     const plan = measureReadPlan(query);
-    // Whole local days of a zone that keeps them: one branch over the local-day tables, if
-    // they are complete for every account (docs/reports.md, "Local days").
-    const localDays = this.zones !== null && localDaysCoverRange(query) && (await this.zones.completeIn(query.adAccountIds, query.timezone));
-    const rollups = await this.clickhouse.query<Row>(
-      rollupSql({
-        database,
-        level: query.level,
-        adAccountIds: query.adAccountIds,
-        from: query.from,
-        to: query.to,
-        granularity: query.granularity,
-        timezone: query.timezone,
-        filter: query.filter,
-        reach: plan.reach,
-        columns: plan.columns,
-        // Reach from the daily tables' uniqHLL12 states: 27× faster than merging the
-        // hourly uniq states at 100 million events. Sums from the daily tables when they
-        // cover every hour of the slice (one branch over a 24th of the rows), else from the
-        // hourly tables alone: the daily read's extra branches for the edge hours cost as
-        // much as they save (docs/reports.md, "Benchmark").
-        daily: plan.reach || dailyReadCoversRange(query),
-        localDays,
-      }),
-    );
+    const slice = {
+      database,
+      level: query.level,
+      adAccountIds: query.adAccountIds,
+      from: query.from,
+      to: query.to,
+      granularity: query.granularity,
+      timezone: query.timezone,
+      filter: query.filter,
+      reach: plan.reach,
+      columns: plan.columns,
+    };
+    // Reach from the daily tables' uniqHLL12 states: 27× faster than merging the hourly uniq
+    // states at 100 million events. Sums from the daily tables when they cover every hour of
+    // the slice (one branch over a 24th of the rows), else from the hourly tables alone: the
+    // daily read's extra branches for the edge hours cost as much as they save
+    // (docs/reports.md, "Benchmark").
+    const fallback = (): Promise<Row[]> => this.clickhouse.query<Row>(rollupSql({ ...slice, daily: plan.reach || dailyReadCoversRange(query) }));
+    let rollups: Row[];
+    if (this.zones !== null && localDaysCoverRange(query)) {
+      // Whole local days of a zone that keeps them: one branch over the local-day tables, if
+      // Postgres says they are complete for every account (docs/reports.md, "Local days").
+      // Both questions are asked at once, so the usual answer (complete) costs no extra round
+      // trip; when they are not complete, the local answer is dropped and the other read runs.
+      const local = this.clickhouse.query<Row>(rollupSql({ ...slice, localDays: true }));
+      const complete = await this.zones.completeIn(query.adAccountIds, query.timezone).catch(async (err: unknown) => {
+        await local.catch(() => undefined);
+        throw err;
+      });
+      if (complete) rollups = await local;
+      else {
+        await local.catch(() => undefined);
+        rollups = await fallback();
+      }
+    } else rollups = await fallback();
     const defaultAttribution =
       query.clickWindowDays === DEFAULT_CLICK_WINDOW_DAYS && query.viewWindowDays === DEFAULT_VIEW_WINDOW_DAYS && query.reportTime === 'TIME_OF_AD_ACTION';
     const byKey = new Map<string, { base: Row | null; conversions: Row | null }>();
