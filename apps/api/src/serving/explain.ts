@@ -27,8 +27,14 @@ const LOG_BASE = Math.log(BUCKET_BASE);
 
 /** The histogram bucket of a bid: the smallest b with 1.05^b ≥ micros. */
 export function bidBucket(micros: number): number {
-  return Math.max(0, Math.ceil(Math.log(Math.max(1, micros)) / LOG_BASE - 1e-9));
+  // An auction's losers billed per impression share one minimum bid: the last answer is reused.
+  if (micros === lastBucketOf) return lastBucket;
+  lastBucketOf = micros;
+  lastBucket = Math.max(0, Math.ceil(Math.log(Math.max(1, micros)) / LOG_BASE - 1e-9));
+  return lastBucket;
 }
+let lastBucketOf = Number.NaN;
+let lastBucket = 0;
 
 /** A bucket's upper bound, integer micros: a bid this high would have cleared the bar. */
 export function bucketBid(bucket: number): number {

@@ -42,7 +42,7 @@ const EXHAUSTED_RECHECK_MS = 2_000;
 /** Auction results kept for reuse between requests (one per request in flight); more are let go. */
 const MAX_SPARE_RESULTS = 64;
 
-interface Candidate extends Bid {
+export interface Candidate extends Bid {
   group: IndexedAdGroup;
   ad: IndexedAd;
   day: string;
@@ -51,23 +51,27 @@ interface Candidate extends Bid {
   localReserveMicros: number;
 }
 
-interface Placed {
+export interface Placed {
   candidate: Candidate;
   priceMicros: number;
 }
 
+/** A serve answer as JSON text, with its length in UTF-8 bytes (the Content-Length). */
+export interface ServeAnswerJson {
+  json: string;
+  bytes: number;
+}
+
 type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
 
-// Bound once: calls through the library's re-exports would go through a getter each time.
+// Bound once: calls through the library's re-exports would go through a getter each time
+// (in countLosers, the getters of `Outcome` and `lossReasonOf` were 1.5% of the busy time).
 const auction = runAuction;
+const reasonOf = lossReasonOf;
+const WON: number = Outcome.WON;
 const NO_WORDS: readonly string[] = [];
 
-/**
- * Bids of ad accounts in different currencies compete in one auction, so the engine runs
- * in USD-equivalent micros (libs/auction's static reserve factors: stable, integer) and
- * prices are converted back, rounded up, and kept between the floor and the bid.
- */
-const toUsd = (micros: number, perUsdMillionths: number): number => Math.round((micros * 1_000_000) / perUsdMillionths);
+/** Back from the auction's USD-equivalent micros (`toUsd`, serving-index.ts), rounded up. */
 const fromUsd = (usdMicros: number, perUsdMillionths: number): number => Math.ceil((usdMicros * perUsdMillionths) / 1_000_000 - 1e-9);
 
 /**
@@ -101,9 +105,61 @@ export class ServeService {
   ) {
     this.publicUrl = config.api.publicUrl.replace(/\/$/, '');
     this.secret = config.tracking.secret;
+    const prefix = (path: string) => JSON.stringify(`${this.publicUrl}${path}`).slice(0, -1);
+    const impression = prefix('/t/i/');
+    const click = prefix('/t/c/');
+    const engagement = prefix('/t/e/');
+    const extra = (s: string) => Buffer.byteLength(s) - s.length;
+    this.answerUrls = { impression, click, engagement, extraBytes: extra(impression) + extra(click) + extra(engagement) };
   }
 
+  /** The answer as an object (the Fastify route, the backfill, tests). */
   async serve(body: ServeBody, nowMs = Date.now()): Promise<ServeResponse> {
+    const placed = await this.place(body, nowMs);
+    return this.answer(placed, randomUUID(), body, Math.floor(nowMs / 1000));
+  }
+
+  /** `serve`'s answer for ads already placed (public for serve-answer.spec.ts). */
+  answer(placed: readonly Placed[], auctionId: string, body: ServeBody, nowSeconds: number): ServeResponse {
+    return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, nowSeconds)) };
+  }
+
+  /**
+   * The same answer as `serve`, as its JSON text and byte length (the raw route). Made by
+   * concatenation: each ad's fixed members were written once when the index was loaded
+   * (`IndexedAd.answerMembers`), and the rest is numbers, the signed token (base64url)
+   * and URL prefixes encoded once — JSON.stringify of the whole answer was about 6% of a
+   * serve request's time. serve-answer.spec.ts checks it parses to what `answer` returns.
+   */
+  async serveJson(body: ServeBody, nowMs = Date.now()): Promise<ServeAnswerJson> {
+    const placed = await this.place(body, nowMs);
+    return this.answerJson(placed, randomUUID(), body, Math.floor(nowMs / 1000));
+  }
+
+  /** `serveJson`'s text for ads already placed (public for serve-answer.spec.ts). */
+  answerJson(placed: readonly Placed[], auctionId: string, body: ServeBody, nowSeconds: number): ServeAnswerJson {
+    const urls = this.answerUrls;
+    let json = `{"auction_id":${JSON.stringify(auctionId)},"ads":[`;
+    let extraBytes = 0;
+    for (let slot = 0; slot < placed.length; slot++) {
+      const p = placed[slot]!;
+      const { group: g, ad } = p.candidate;
+      const token = signEvent(this.signedEvent(p, slot, auctionId, body, nowSeconds), this.secret);
+      if (slot > 0) json += ',';
+      json +=
+        `{"slot":${slot},${ad.answerMembers},"price_micro_currency":${p.priceMicros},"currency":${g.currencyJson},` +
+        `"impression_url":${urls.impression}${token}","click_url":${urls.click}${token}","engagement_url":${urls.engagement}${token}"}`;
+      extraBytes += ad.answerMembersExtraBytes + urls.extraBytes;
+    }
+    json += ']}';
+    return { json, bytes: json.length + extraBytes };
+  }
+
+  /** Where the raw route's answer puts the tracking URLs: PUBLIC_URL + path, JSON-encoded once (without the closing quote). */
+  private readonly answerUrls: { impression: string; click: string; engagement: string; extraBytes: number };
+
+  /** The winners placed by the auction and admitted by the budget store, in slot order. */
+  private async place(body: ServeBody, nowMs: number): Promise<Placed[]> {
     const nowSeconds = Math.floor(nowMs / 1000);
     const { user, placement } = body;
     const days = new DayCache(nowMs);
@@ -143,9 +199,7 @@ export class ServeService {
         if (!inSchedule(group, nowSeconds)) continue;
         const day = days.of(group.timezone);
         const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-        const localReserveMicros = group.reserveMicros[placement];
-        // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
-        const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
+        const bid = group.placementBids[placement];
         let ineligible: EligibilityLoss | undefined;
         if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
         else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
@@ -153,16 +207,16 @@ export class ServeService {
         // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
         candidates.push({
           id: group.adGroupId,
-          bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
-          reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
+          bidMicros: bid.bidUsdMicros,
+          reserveMicros: bid.reserveUsdMicros,
           billableEvent: group.billableEvent,
           eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
           ineligible,
           group,
           ad,
           day,
-          localBidMicros,
-          localReserveMicros,
+          localBidMicros: bid.localBidMicros,
+          localReserveMicros: bid.localReserveMicros,
         });
       }
     }
@@ -208,8 +262,7 @@ export class ServeService {
       if (this.spareResults.length < MAX_SPARE_RESULTS) this.spareResults.push(result);
     }
 
-    const auctionId = randomUUID();
-    return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, request, nowSeconds)) };
+    return placed;
   }
 
   /**
@@ -257,13 +310,13 @@ export class ServeService {
     const { candidates, outcomes, minBidsToWinMicros } = result;
     for (let i = 0; i < candidates.length; i++) {
       const outcome = outcomes[i]!;
-      if (outcome === Outcome.WON) continue;
+      if (outcome === WON) continue;
       const c = candidates[i]!;
       if (refused?.has(c.id)) continue;
       const g = c.group;
       const minBidUsd = minBidsToWinMicros[i]!;
       const minBid = Number.isNaN(minBidUsd) ? null : fromUsd(minBidUsd, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lost(c.id, c.day, lossReasonOf(outcome), minBid, 1, g.explainSlot);
+      this.explain.lost(c.id, c.day, reasonOf(outcome), minBid, 1, g.explainSlot);
     }
   }
 
@@ -275,10 +328,11 @@ export class ServeService {
     return false;
   }
 
-  private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, request: RequestContext, nowSeconds: number): ServedAd {
+  private signedEvent(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): SignedEvent {
     const { group: g, ad } = placed.candidate;
     const { user } = body;
-    const event: SignedEvent = {
+    const interests = g.rule.interests;
+    return {
       auctionId,
       slot,
       adId: ad.adId,
@@ -293,12 +347,16 @@ export class ServeService {
       ageBucket: user.age_bucket ?? '',
       gender: user.gender ?? '',
       location: user.location ?? '',
-      device: request.appType ?? '',
+      device: user.device ?? user.app_type ?? '',
       locale: user.locale ?? '',
-      interest: (g.rule.interests && request.interests.find((i) => g.rule.interests!.has(i))) ?? '',
+      interest: (interests && user.interests.find((i) => interests.has(i))) ?? '',
       issuedAt: nowSeconds,
     };
-    const token = signEvent(event, this.secret);
+  }
+
+  private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): ServedAd {
+    const { group: g, ad } = placed.candidate;
+    const token = signEvent(this.signedEvent(placed, slot, auctionId, body, nowSeconds), this.secret);
     return {
       slot,
       ad_id: ad.adId,
