@@ -1,4 +1,4 @@
-import type { LossReason } from '@loupe/auction';
+import { Outcome, type LossReason } from '@loupe/auction';
 import type { Redis } from 'ioredis';
 
 /**
@@ -47,6 +47,10 @@ export function explainKey(prefix: string, adGroupId: string, day: string): stri
 
 const REASON_INDEX: Readonly<Record<LossReason, number>> = { TARGETING: 0, BUDGET: 1, PACING: 2, FREQUENCY_CAP: 3, BELOW_FLOOR: 4, OUTRANKED: 5 };
 const REASONS = Object.keys(REASON_INDEX) as LossReason[];
+// Each reason's index above is its auction `Outcome` code - 1 (checked here, once).
+for (const reason of REASONS) if (REASON_INDEX[reason] !== Outcome[reason] - 1) throw new Error(`explain: ${reason} out of step with Outcome`);
+const BELOW_FLOOR: number = Outcome.BELOW_FLOOR;
+const OUTRANKED: number = Outcome.OUTRANKED;
 
 /** One ad group's counts for one day since the last flush: plain fields, so the serve path only adds numbers. */
 export class DayCounts {
@@ -134,6 +138,17 @@ export class ExplainCounters {
     if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
       c.addMinBid(bidBucket(minBidToWin), 1);
     }
+  }
+
+  /**
+   * `lost` for a loser of the auction by its `Outcome` code (the serve path's loser count):
+   * the same counts, read from arrays instead of by the reason's name (a keyed read per loser).
+   */
+  lostOutcome(adGroupId: string, day: string, outcome: number, minBidToWin: number | null, slot: ExplainSlot): void {
+    const c = this.counts(adGroupId, day, slot);
+    c.entered += 1;
+    c.lost[outcome - 1] += 1;
+    if (minBidToWin !== null && (outcome === BELOW_FLOOR || outcome === OUTRANKED)) c.addMinBid(bidBucket(minBidToWin), 1);
   }
 
   /** Writes what was counted since the last flush; counts are kept for the next one if Redis fails. */

@@ -92,6 +92,8 @@ export interface IndexedAdGroup {
 /** A placement's deliverable ad groups and the inverted index of their audiences. */
 export interface PlacementIndex {
   groups: readonly IndexedAdGroup[];
+  /** `bids[i]` is `groups[i]`'s bid and floor here: an array read (a keyed read of `placementBids` by placement was ~10% of a request). */
+  bids: readonly PlacementBid[];
   /** Bit i of `audiences.match(request)` = `groups[i]` targets the request's user. */
   audiences: AudienceIndex;
 }
@@ -216,7 +218,7 @@ export class ServingIndex {
     const placements = Object.fromEntries(
       SERVING_PLACEMENTS.map((p) => {
         const groups = all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p);
-        return [p, { groups, audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
+        return [p, { groups, bids: groups.map((g) => g.placementBids[p]), audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
       }),
     ) as unknown as Record<ServingPlacement, PlacementIndex>;
     this.all = all;
