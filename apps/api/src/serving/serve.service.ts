@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AuctionResult,
-  lossReasonOf,
   normaliseWords,
   Outcome,
   runAuction,
@@ -17,7 +16,8 @@ import type { ServeBody, ServedAd, ServeResponse } from '@loupe/contracts';
 import { LOUPE_CONFIG, ServiceUnavailableException, type LoupeConfig } from '@loupe/server-core';
 import { LRUCache } from 'lru-cache';
 import { signEvent, type SignedEvent } from '../tracking/signed-event';
-import { BudgetStore, type WinnerCommit } from './budget-store';
+import { LEASE_MAX_BIDS, BudgetLeases } from './budget-leases';
+import { BudgetStore, type SpendScope, type WinnerCommit } from './budget-store';
 import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
 import { DayCache } from './local-time';
 import { PacingService } from './pacing.service';
@@ -67,7 +67,6 @@ type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' 
 // Bound once: calls through the library's re-exports would go through a getter each time
 // (in countLosers, the getters of `Outcome` and `lossReasonOf` were 1.5% of the busy time).
 const auction = runAuction;
-const reasonOf = lossReasonOf;
 const WON: number = Outcome.WON;
 const NO_WORDS: readonly string[] = [];
 
@@ -102,6 +101,8 @@ export class ServeService {
     private readonly explain: ExplainCounters,
     @Inject(SERVING_RANDOM) private readonly random: RandomSource,
     @Inject(LOUPE_CONFIG) config: LoupeConfig,
+    /** Without it (the backfill's simulated time) every winner goes to Redis and no lease is taken. */
+    @Optional() @Inject(BudgetLeases) private readonly leases: BudgetLeases | null = null,
   ) {
     this.publicUrl = config.api.publicUrl.replace(/\/$/, '');
     this.secret = config.tracking.secret;
@@ -177,7 +178,7 @@ export class ServeService {
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
     const candidates: Candidate[] = [];
-    const { groups, audiences } = this.index.indexedForPlacement(placement);
+    const { groups, bids, audiences } = this.index.indexedForPlacement(placement);
     // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
     const audience = audiences.match(request);
     const exhaustedAny = this.exhausted.size > 0;
@@ -194,12 +195,13 @@ export class ServeService {
       while (bits !== 0) {
         const bit = bits & -bits;
         bits ^= bit;
-        const group = groups[w * 32 + (31 - Math.clz32(bit))]!;
+        const at = w * 32 + (31 - Math.clz32(bit));
+        const group = groups[at]!;
         // Schedules pass by time, not by a write: checked here, not when indexing.
         if (!inSchedule(group, nowSeconds)) continue;
         const day = days.of(group.timezone);
         const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-        const bid = group.placementBids[placement];
+        const bid = bids[at]!;
         let ineligible: EligibilityLoss | undefined;
         if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
         else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
@@ -266,43 +268,61 @@ export class ServeService {
   }
 
   /**
-   * All winners' reservations in one Redis script (`BudgetStore.commitWinners`): each
-   * winner's budget first, then its frequency caps, and nothing is charged or counted for
-   * a winner refused by either. If Redis fails the request fails with a 503: an ad that is
-   * not returned is not paid for.
+   * Every winner admitted or refused, in slot order. Winners of ad groups without
+   * frequency caps are admitted in memory when they can be (`BudgetLeases`: an IMPRESSION
+   * price charged to this process's lease of the budget, a CPC winner's room for one
+   * more click read from a view under a second old); the others go to Redis together in
+   * one script (`BudgetStore.admitWinners`): each winner's budget first, then its
+   * frequency caps, nothing charged or counted for a winner refused by either, and a new
+   * lease wished for each uncapped IMPRESSION winner. If Redis fails the request fails
+   * with a 503: an ad that is not returned is not paid for.
    */
   private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
-    if (winners.length === 0) return [];
-    const prices: number[] = [];
-    const commits: WinnerCommit[] = [];
-    for (const winner of winners) {
-      const c = winner.bid;
+    const commits: Commit[] = [];
+    const leases = this.leases;
+    let remote: { index: number; commit: WinnerCommit }[] | null = null;
+    for (let i = 0; i < winners.length; i++) {
+      const c = winners[i]!.bid;
       const g = c.group;
-      const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winner.priceMicros, g.perUsdMillionths)));
-      prices.push(priceMicros);
-      commits.push({
-        scope: { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day },
-        limits: this.pacing.limits(g, c.day, nowMs),
-        billableEvent: g.billableEvent,
-        micros: g.billableEvent === 'IMPRESSION' ? priceMicros : c.localBidMicros,
-        userKey,
-        lifetimeFrequencyCap: g.lifetimeFrequencyCap,
-        dailyFrequencyCap: g.dailyFrequencyCap,
+      const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winners[i]!.priceMicros, g.perUsdMillionths)));
+      const scope: SpendScope = { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day };
+      const limits = this.pacing.limits(g, c.day, nowMs);
+      const impression = g.billableEvent === 'IMPRESSION';
+      commits.push({ ok: true, priceMicros });
+      const inMemory = leases !== null && !g.frequencyCapped;
+      if (inMemory && (impression ? leases.charge(scope, limits, priceMicros, nowMs) : leases.hasRoomForClick(scope, limits, c.localBidMicros, nowMs))) continue;
+      (remote ??= []).push({
+        index: i,
+        commit: {
+          scope,
+          limits,
+          billableEvent: g.billableEvent,
+          micros: impression ? priceMicros : c.localBidMicros,
+          userKey,
+          lifetimeFrequencyCap: g.lifetimeFrequencyCap,
+          dailyFrequencyCap: g.dailyFrequencyCap,
+          leaseMicros: impression && inMemory ? LEASE_MAX_BIDS * c.localBidMicros : 0,
+        },
       });
     }
-    let outcomes;
+    if (remote === null) return commits;
+    let admissions;
     try {
-      outcomes = await this.budgets.commitWinners(commits);
+      admissions = await this.budgets.admitWinners(remote.map((r) => r.commit));
     } catch (err) {
       throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
     }
-    return outcomes.map((outcome, i): Commit => {
-      const c = winners[i]!.bid;
-      if (outcome === 'OK') return { ok: true, priceMicros: prices[i]! };
-      if (outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
+    for (let j = 0; j < remote.length; j++) {
+      const { index, commit } = remote[j]!;
+      const admission = admissions[j]!;
+      const c = winners[index]!.bid;
+      if (leases !== null && !c.group.frequencyCapped) leases.admitted(commit.scope, commit.limits, admission, nowMs);
+      if (admission.outcome === 'OK') continue;
+      if (admission.outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
       else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
-      return { ok: false, reason: outcome };
-    });
+      commits[index] = { ok: false, reason: admission.outcome };
+    }
+    return commits;
   }
 
   /** Explain counts of the last auction round's losers (a winner refused by Redis is counted by its refusal instead). */
@@ -316,7 +336,7 @@ export class ServeService {
       const g = c.group;
       const minBidUsd = minBidsToWinMicros[i]!;
       const minBid = Number.isNaN(minBidUsd) ? null : fromUsd(minBidUsd, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lost(c.id, c.day, reasonOf(outcome), minBid, 1, g.explainSlot);
+      this.explain.lostOutcome(c.id, c.day, outcome, minBid, g.explainSlot);
     }
   }
 
