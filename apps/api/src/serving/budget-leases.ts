@@ -75,6 +75,23 @@ export class BudgetLeases {
     return true;
   }
 
+  /**
+   * Takes what is left of the ad group's lease (too little for a price) out of this process,
+   * to be given back in the script that admits the winner (`WinnerCommit.returnMicros`):
+   * a remainder held here while others are refused would be budget nobody can spend.
+   */
+  release(adGroupId: string): number {
+    const lease = this.leases.get(adGroupId);
+    if (lease === undefined) return 0;
+    this.leases.delete(adGroupId);
+    return lease.leftMicros;
+  }
+
+  /** A remainder `release`d whose script failed: it goes back with the next `giveBack`. */
+  unreleased(scope: SpendScope, limits: SpendLimits, micros: number, nowMs: number): void {
+    if (micros > 0) this.returning.push({ scope, limits, leftMicros: micros, usedAtMs: nowMs });
+  }
+
   /** A CPC winner: true when a fresh view says one more maximum-bid click fits; false: ask Redis. */
   hasRoomForClick(scope: SpendScope, limits: SpendLimits, maxBidMicros: number, nowMs: number): boolean {
     const view = this.views.get(scope.adGroupId);

@@ -79,9 +79,10 @@ return 1
 // Every winner of one serve request in one script, so a request costs one round trip
 // (docs/serving.md "Reservations"). Six KEYS per winner: its four spend counters, then
 // the user's lifetime and today's frequency counters for the ad group. ARGV[1] day TTL,
-// ARGV[2] lifetime TTL, then ten per winner: amount to charge, the four limits,
+// ARGV[2] lifetime TTL, then eleven per winner: amount to charge, the four limits,
 // headroom that must remain, 1 = charge / 0 = only check, lifetime cap, daily cap
-// (-1 = none), and the budget lease wished for on top of the charge (0 = none).
+// (-1 = none), the budget lease wished for on top of the charge (0 = none), and the
+// remainder of an earlier lease given back first (0 = none; counters never go below 0).
 // Per winner, in order: the budget limits and the caps are checked, and only if all pass
 // are the charge (and the lease granted) and the impression counted — nothing is half
 // done, so there is nothing to give back. The lease is granted from what is left after
@@ -96,7 +97,17 @@ local lifetimeTtl = ARGV[2]
 local out = {}
 for w = 0, #KEYS / 6 - 1 do
   local k = w * 6
-  local a = 2 + w * 10
+  local a = 2 + w * 11
+  local back = tonumber(ARGV[a + 11])
+  if back > 0 then
+    for i = 1, 4 do
+      if redis.call('EXISTS', KEYS[k + i]) == 1 then
+        local left = tonumber(redis.call('GET', KEYS[k + i])) - back
+        if left < 0 then left = 0 end
+        redis.call('SET', KEYS[k + i], left, 'KEEPTTL')
+      end
+    end
+  end
   local amount = tonumber(ARGV[a + 1])
   local headroom = tonumber(ARGV[a + 6])
   local result = 0
@@ -202,6 +213,8 @@ export interface WinnerCommit {
    * leases"), granted only if the winner is admitted; 0 or absent for none.
    */
   leaseMicros?: number;
+  /** What is left of this process's earlier lease (too little for this price), given back before the checks. */
+  returnMicros?: number;
 }
 
 export type CommitOutcome = 'OK' | 'BUDGET' | 'FREQUENCY_CAP';
@@ -315,6 +328,7 @@ export class BudgetStore {
     for (const c of commits) {
       assertMicros(c.micros);
       assertMicros(c.leaseMicros ?? 0);
+      assertMicros(c.returnMicros ?? 0);
       const { scope, limits } = c;
       const tag = `${this.prefix}:{c${scope.campaignId}}`;
       keys.push(
@@ -337,6 +351,7 @@ export class BudgetStore {
         String(c.lifetimeFrequencyCap ?? -1),
         String(c.dailyFrequencyCap ?? -1),
         impression ? String(c.leaseMicros ?? 0) : '0',
+        String(c.returnMicros ?? 0),
       );
     }
     const results = (await COMMIT_SCRIPT.run(this.redis, this.batch, keys.length, [...keys, ...args])) as number[];

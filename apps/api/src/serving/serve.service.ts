@@ -302,6 +302,7 @@ export class ServeService {
           lifetimeFrequencyCap: g.lifetimeFrequencyCap,
           dailyFrequencyCap: g.dailyFrequencyCap,
           leaseMicros: impression && inMemory ? LEASE_MAX_BIDS * c.localBidMicros : 0,
+          returnMicros: impression && inMemory ? leases.release(g.adGroupId) : 0,
         },
       });
     }
@@ -310,6 +311,7 @@ export class ServeService {
     try {
       admissions = await this.budgets.admitWinners(remote.map((r) => r.commit));
     } catch (err) {
+      for (const { commit } of remote) leases?.unreleased(commit.scope, commit.limits, commit.returnMicros ?? 0, nowMs);
       throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
     }
     for (let j = 0; j < remote.length; j++) {
