@@ -27,6 +27,8 @@ describe('explain counts', () => {
       byCode.explain.lostOutcome('7', '2026-12-06', code, minBid, slotA);
       byReason.explain.lost('7', '2026-12-06', lossReasonOf(code), minBid, 1, slotB);
     });
+    byCode.explain.lostOutcome('7', '2026-12-06', Outcome.TARGETING, null, slotA, 10);
+    byReason.explain.lost('7', '2026-12-06', 'TARGETING', null, 10, slotB);
     const written = await flushed(byCode.explain, byCode.writes);
     expect(written).toEqual(await flushed(byReason.explain, byReason.writes));
     expect(written.filter(([, field]) => field.startsWith('lost:'))).toHaveLength(6);

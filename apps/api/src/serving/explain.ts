@@ -144,10 +144,10 @@ export class ExplainCounters {
    * `lost` for a loser of the auction by its `Outcome` code (the serve path's loser count):
    * the same counts, read from arrays instead of by the reason's name (a keyed read per loser).
    */
-  lostOutcome(adGroupId: string, day: string, outcome: number, minBidToWin: number | null, slot: ExplainSlot): void {
+  lostOutcome(adGroupId: string, day: string, outcome: number, minBidToWin: number | null, slot: ExplainSlot, weight = 1): void {
     const c = this.counts(adGroupId, day, slot);
-    c.entered += 1;
-    c.lost[outcome - 1] += 1;
+    c.entered += weight;
+    c.lost[outcome - 1] += weight;
     if (minBidToWin !== null && (outcome === BELOW_FLOOR || outcome === OUTRANKED)) c.addMinBid(bidBucket(minBidToWin), 1);
   }
 

@@ -68,6 +68,7 @@ type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' 
 // (in countLosers, the getters of `Outcome` and `lossReasonOf` were 1.5% of the busy time).
 const auction = runAuction;
 const WON: number = Outcome.WON;
+const TARGETING: number = Outcome.TARGETING;
 const NO_WORDS: readonly string[] = [];
 
 /** Back from the auction's USD-equivalent micros (`toUsd`, serving-index.ts), rounded up. */
@@ -187,7 +188,7 @@ export class ServeService {
         if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
         const group = groups[i]!;
         if (!inSchedule(group, nowSeconds)) continue;
-        this.explain.lost(group.adGroupId, days.of(group.timezone), 'TARGETING', null, TARGETING_SAMPLE_RATE, group.explainSlot);
+        this.explain.lostOutcome(group.adGroupId, days.of(group.timezone), TARGETING, null, group.explainSlot, TARGETING_SAMPLE_RATE);
       }
     }
     for (let w = 0; w < audience.length; w++) {
