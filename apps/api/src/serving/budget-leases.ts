@@ -1,4 +1,4 @@
-import { BudgetStore, type SpendLimits, type SpendScope, type WinnerAdmission } from './budget-store';
+import type { BudgetStore, SpendLimits, SpendScope, WinnerAdmission } from './budget-store';
 
 /**
  * Budget leases and budget views: what lets most serve requests admit their winners
