@@ -87,11 +87,6 @@ export class BudgetLeases {
     return lease.leftMicros;
   }
 
-  /** A remainder `release`d whose script failed: it goes back with the next `giveBack`. */
-  unreleased(scope: SpendScope, limits: SpendLimits, micros: number, nowMs: number): void {
-    if (micros > 0) this.returning.push({ scope, limits, leftMicros: micros, usedAtMs: nowMs });
-  }
-
   /** A CPC winner: true when a fresh view says one more maximum-bid click fits; false: ask Redis. */
   hasRoomForClick(scope: SpendScope, limits: SpendLimits, maxBidMicros: number, nowMs: number): boolean {
     const view = this.views.get(scope.adGroupId);

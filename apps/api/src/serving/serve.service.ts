@@ -312,7 +312,9 @@ export class ServeService {
     try {
       admissions = await this.budgets.admitWinners(remote.map((r) => r.commit));
     } catch (err) {
-      for (const { commit } of remote) leases?.unreleased(commit.scope, commit.limits, commit.returnMicros ?? 0, nowMs);
+      // A remainder sent back with the script is not retried: the script may have run with
+      // only its answer lost, and giving it back twice could let spend pass the budget.
+      // Left reserved, it is under-delivery (less than one price).
       throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
     }
     for (let j = 0; j < remote.length; j++) {
