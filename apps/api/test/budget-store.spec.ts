@@ -256,6 +256,22 @@ describe('BudgetStore (real Redis)', () => {
       expect((await store.spent(t)).adGroupDay).toBe(1_000);
     });
 
+    it('gives a lease back once even when the answer of a give-back that ran was lost and it is tried again', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      leases.admitted(s, NO_LIMITS, (await store.admitWinners([winner(s, { micros: 1_000, leaseMicros: 4_000 })]))[0]!, 0);
+      const refund = store.refund.bind(store);
+      const lost = vi.spyOn(store, 'refund').mockImplementationOnce(async (...args) => {
+        await refund(...args);
+        throw new Error('connection lost');
+      });
+      await expect(leases.giveBack(0, true)).rejects.toThrow('connection lost');
+      lost.mockRestore();
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+      await leases.giveBack(1);
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+    });
+
     it('answers a CPC winner\'s room for one more click from the last answer for a second, under the same day and limits', async () => {
       const leases = new BudgetLeases(store);
       const s = scope();

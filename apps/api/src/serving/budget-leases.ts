@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BudgetStore, SpendLimits, SpendScope, WinnerAdmission } from './budget-store';
 
 /**
@@ -27,10 +28,14 @@ import type { BudgetStore, SpendLimits, SpendScope, WinnerAdmission } from './bu
 export const LEASE_MAX_BIDS = 100;
 /** A lease not charged against for this long goes back to Redis. */
 export const LEASE_IDLE_MS = 2_000;
+/** A give-back is done at most once per lease within this long (its retries included). */
+const GIVE_BACK_ONCE_SECONDS = 3 * 24 * 3600;
 /** A view of an ad group's room answers CPC admissions for this long. */
 export const VIEW_TTL_MS = 1_000;
 
 interface Lease {
+  /** Names its give-back, so a retry after a lost answer gives back nothing twice. */
+  id: string;
   scope: SpendScope;
   limits: SpendLimits;
   leftMicros: number;
@@ -105,7 +110,7 @@ export class BudgetLeases {
       return;
     }
     if (lease) this.returning.push(lease);
-    this.leases.set(scope.adGroupId, { scope, limits, leftMicros: admission.leaseMicros, usedAtMs: nowMs });
+    this.leases.set(scope.adGroupId, { id: randomUUID(), scope, limits, leftMicros: admission.leaseMicros, usedAtMs: nowMs });
   }
 
   /** The unspent micros this process holds for an ad group today (tests, diagnostics). */
@@ -116,7 +121,9 @@ export class BudgetLeases {
   /**
    * Gives back to Redis what is left of every lease unused since `LEASE_IDLE_MS` (all of
    * them with `all`, at shutdown). A give-back that fails is tried again at the next call:
-   * until then those micros stay reserved (under-delivery, never overspend).
+   * until then those micros stay reserved (under-delivery, never overspend); each lease's
+   * give-back is done at most once (`BudgetStore.refund` with an id), so one whose answer
+   * was lost after it ran is not done again.
    */
   async giveBack(nowMs: number, all = false): Promise<void> {
     for (const [adGroupId, lease] of this.leases) {
@@ -137,7 +144,7 @@ export class BudgetLeases {
       returning.map((lease) =>
         lease.leftMicros === 0
           ? undefined
-          : this.store.refund(lease.scope, lease.leftMicros).catch((err: unknown) => {
+          : this.store.refund(lease.scope, lease.leftMicros, { id: `lease:${lease.id}`, ttlSeconds: GIVE_BACK_ONCE_SECONDS }).catch((err: unknown) => {
               failed.push(lease);
               error = err;
             }),
