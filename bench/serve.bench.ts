@@ -17,8 +17,10 @@ import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harn
  * Both servers run as child processes on loopback ports; autocannon drives them from
  * this process. The API gets a database of its own (created, migrated, dropped here)
  * seeded through its public API with ad groups of mixed billing and targeting, so every
- * request runs the whole path: index scan, targeting, auction, Redis reservations for
- * CPM winners, signed URLs. Figures:
+ * request runs the whole path: index scan, targeting, auction, budget admission of the
+ * winners (against the process's budget leases and views, Redis when one runs out or
+ * expires: docs/serving.md "Budget leases"), signed URLs. No ad group has a frequency
+ * cap, so no request needs Redis for one. Figures:
  *   1. throughput at saturation (closed loop, fixed connections), Loupe vs bare;
  *   2. p99 latency at 60% of Loupe's own maximum (autocannon's overallRate with
  *      coordinated-omission correction: an open-loop figure), beside bare at the same rate.

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { CommandBatch, createRedis, loadConfig, pingRedis, testEnv } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BudgetLeases, LEASE_IDLE_MS, VIEW_TTL_MS } from '../src/serving/budget-leases';
 import { BudgetStore, type SpendLimits, type SpendScope, type WinnerCommit } from '../src/serving/budget-store';
 
 const run = promisify(execFile);
@@ -166,6 +167,126 @@ describe('BudgetStore (real Redis)', () => {
     });
   });
 
+  describe('budget leases (admitWinners and BudgetLeases)', () => {
+    const winner = (s: SpendScope, over: Partial<WinnerCommit> = {}): WinnerCommit => ({
+      scope: s,
+      limits: NO_LIMITS,
+      billableEvent: 'IMPRESSION',
+      micros: 1_000,
+      userKey: 'user-1',
+      lifetimeFrequencyCap: null,
+      dailyFrequencyCap: null,
+      ...over,
+    });
+
+    it('grants a lease with an admitted charge: the wish, at most a quarter of the room left, in whole prices, on every counter', async () => {
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 1_000_000, campaignDaily: 500_000 };
+      // Room 500,000 (the campaign's): after the 3,000 charge, a quarter of 497,000 is 124,250, i.e. 41 prices.
+      expect(await store.admitWinners([winner(s, { limits, micros: 3_000, leaseMicros: 900_000 })])).toEqual([{ outcome: 'OK', leaseMicros: 123_000, roomMicros: 374_000 }]);
+      expect(await store.spent(s)).toEqual({ adGroupDay: 126_000, adGroupLifetime: 126_000, campaignDay: 126_000, campaignLifetime: 126_000 });
+      // A smaller wish is granted whole, rounded down to whole prices; without limits the wish is granted and no room is answered.
+      expect((await store.admitWinners([winner(s, { limits, micros: 3_000, leaseMicros: 10_000 })]))[0]).toMatchObject({ leaseMicros: 9_000 });
+      expect(await store.admitWinners([winner(scope(), { micros: 3_000, leaseMicros: 10_000_000 })])).toEqual([{ outcome: 'OK', leaseMicros: 9_999_000, roomMicros: null }]);
+    });
+
+    it('grants no lease to a refused winner, a CLICKTHROUGH winner or when less than a price would be left to share', async () => {
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 10_000 };
+      expect(await store.admitWinners([winner(s, { limits, micros: 3_000, leaseMicros: 100_000 })])).toEqual([{ outcome: 'OK', leaseMicros: 0, roomMicros: 7_000 }]);
+      expect(await store.admitWinners([winner(s, { limits, micros: 8_000, leaseMicros: 100_000 })])).toEqual([{ outcome: 'BUDGET', leaseMicros: 0, roomMicros: 7_000 }]);
+      expect(await store.admitWinners([winner(s, { limits, billableEvent: 'CLICKTHROUGH', micros: 5_000, leaseMicros: 100_000 })])).toEqual([{ outcome: 'OK', leaseMicros: 0, roomMicros: 7_000 }]);
+      expect((await store.spent(s)).adGroupDay).toBe(3_000);
+    });
+
+    it('takes back the remainder of an earlier lease before checking the winner it came with', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 20_000 };
+      leases.admitted(s, limits, (await store.admitWinners([winner(s, { limits, micros: 4_000, leaseMicros: 4_000 })]))[0]!, 0);
+      expect(leases.held(s.adGroupId)).toBe(4_000);
+      expect(leases.charge(s, limits, 3_000, 1)).toBe(true);
+      // 1,000 left here, 12,000 in Redis: a 12,500 price fits only with the remainder given back in the same script.
+      expect(leases.charge(s, limits, 12_500, 2)).toBe(false);
+      const [admission] = await store.admitWinners([winner(s, { limits, micros: 12_500, returnMicros: leases.release(s.adGroupId) })]);
+      expect(admission).toEqual({ outcome: 'OK', leaseMicros: 0, roomMicros: 500 });
+      expect(leases.held(s.adGroupId)).toBe(0);
+      expect((await store.spent(s)).adGroupDay).toBe(4_000 + 3_000 + 12_500);
+    });
+
+    it('charges prices to the lease in memory, only under the day and limits it was granted for, and gives back what is left', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 1_000_000 };
+      expect(leases.charge(s, limits, 1_000, 0)).toBe(false);
+      const [admission] = await store.admitWinners([winner(s, { limits, micros: 1_000, leaseMicros: 10_000 })]);
+      leases.admitted(s, limits, admission!, 0);
+      expect(leases.held(s.adGroupId)).toBe(10_000);
+      for (let i = 0; i < 4; i++) expect(leases.charge(s, limits, 2_500, 10)).toBe(true);
+      expect(leases.charge(s, limits, 1, 10)).toBe(false);
+      expect((await store.spent(s)).adGroupDay).toBe(11_000);
+      // A new lease on top; then an edited budget (other limits) or another day sends the next winner to Redis and the lease back.
+      leases.admitted(s, limits, (await store.admitWinners([winner(s, { limits, micros: 1_000, leaseMicros: 5_000 })]))[0]!, 20);
+      expect(leases.held(s.adGroupId)).toBe(5_000);
+      expect(leases.charge(s, { ...limits, adGroupDaily: 900_000 }, 1_000, 30)).toBe(false);
+      expect(leases.held(s.adGroupId)).toBe(0);
+      await leases.giveBack(30);
+      expect((await store.spent(s)).adGroupDay).toBe(12_000);
+      leases.admitted(s, limits, (await store.admitWinners([winner(s, { limits, micros: 1_000, leaseMicros: 5_000 })]))[0]!, 40);
+      expect(leases.charge({ ...s, day: '2026-11-23' }, limits, 1_000, 50)).toBe(false);
+      await leases.giveBack(50);
+      expect((await store.spent(s)).adGroupDay).toBe(13_000);
+    });
+
+    it('gives back a lease once it is idle (or at shutdown), and tries a failed give-back again', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      leases.admitted(s, NO_LIMITS, (await store.admitWinners([winner(s, { micros: 1_000, leaseMicros: 4_000 })]))[0]!, 0);
+      await leases.giveBack(LEASE_IDLE_MS - 1);
+      expect(leases.held(s.adGroupId)).toBe(4_000);
+      const refund = vi.spyOn(store, 'refund').mockRejectedValueOnce(new Error('connect ECONNREFUSED'));
+      await expect(leases.giveBack(LEASE_IDLE_MS)).rejects.toThrow('ECONNREFUSED');
+      refund.mockRestore();
+      expect((await store.spent(s)).adGroupDay).toBe(5_000);
+      await leases.giveBack(LEASE_IDLE_MS + 1);
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+      const t = scope();
+      leases.admitted(t, NO_LIMITS, (await store.admitWinners([winner(t, { micros: 1_000, leaseMicros: 4_000 })]))[0]!, 0);
+      await leases.giveBack(1, true);
+      expect((await store.spent(t)).adGroupDay).toBe(1_000);
+    });
+
+    it('gives a lease back once even when the answer of a give-back that ran was lost and it is tried again', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      leases.admitted(s, NO_LIMITS, (await store.admitWinners([winner(s, { micros: 1_000, leaseMicros: 4_000 })]))[0]!, 0);
+      const refund = store.refund.bind(store);
+      const lost = vi.spyOn(store, 'refund').mockImplementationOnce(async (...args) => {
+        await refund(...args);
+        throw new Error('connection lost');
+      });
+      await expect(leases.giveBack(0, true)).rejects.toThrow('connection lost');
+      lost.mockRestore();
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+      await leases.giveBack(1);
+      expect((await store.spent(s)).adGroupDay).toBe(1_000);
+    });
+
+    it('answers a CPC winner\'s room for one more click from the last answer for a second, under the same day and limits', async () => {
+      const leases = new BudgetLeases(store);
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 500_000 };
+      const click = (micros: number) => winner(s, { billableEvent: 'CLICKTHROUGH', limits, micros });
+      expect(leases.hasRoomForClick(s, limits, 400_000, 0)).toBe(false);
+      leases.admitted(s, limits, (await store.admitWinners([click(400_000)]))[0]!, 0);
+      expect(leases.hasRoomForClick(s, limits, 400_000, VIEW_TTL_MS - 1)).toBe(true);
+      expect(leases.hasRoomForClick(s, limits, 500_001, 1)).toBe(false);
+      expect(leases.hasRoomForClick(s, limits, 400_000, VIEW_TTL_MS)).toBe(false);
+      expect(leases.hasRoomForClick(s, { ...limits, adGroupDaily: 450_000 }, 400_000, 1)).toBe(false);
+      expect(leases.hasRoomForClick({ ...s, day: '2026-11-23' }, limits, 400_000, 1)).toBe(false);
+    });
+  });
+
   it.each([
     ['impression', 0],
     ['click', 1],
@@ -190,13 +311,38 @@ describe('BudgetStore (real Redis)', () => {
         timeout: 60_000,
       }),
     );
-    const outputs = (await Promise.all(children)).map((c) => JSON.parse(c.stdout) as { granted: number; grantedMicros: number });
+    const outputs = (await Promise.all(children)).map((c) => JSON.parse(c.stdout) as { granted: number; grantedMicros: number; local: number });
     const grantedMicros = outputs.reduce((sum, o) => sum + o.grantedMicros, 0);
     const spent = (await store.spent(s)).adGroupDay;
     expect(spent).toBe(grantedMicros); // every granted charge counted once, nothing else
     expect(spent).toBeLessThanOrEqual(budget + boundInMaxBids * maxBidMicros);
     // 1,600 attempts of ~$0.02 want ~$37: the budget must actually have been exhausted.
     expect(spent).toBeGreaterThan(budget - 30_000);
+  });
+
+  it('under IMPRESSION winners from 4 processes admitted through budget leases, the budget is never passed and every micro given back is found', async () => {
+    const s = scope();
+    const budget = 5_000_000;
+    // Prices of 20,000–26,000 micros: leases granted in whole prices leave remainders that fit no later price.
+    const payload = { redisUrl: config.redis.url, prefix, scope: s, limits: { ...NO_LIMITS, adGroupDaily: budget }, mode: 'lease', attempts: 400, priceMicros: 20_000, maxBidMicros: 26_000 };
+    const children = Array.from({ length: 4 }, () =>
+      run(process.execPath, ['-r', '@swc-node/register', 'apps/api/test/support/hammer-budget.ts', JSON.stringify(payload)], {
+        cwd: ROOT,
+        env: { ...process.env, SWC_NODE_PROJECT: 'apps/api/tsconfig.json' },
+        timeout: 60_000,
+      }),
+    );
+    const outputs = (await Promise.all(children)).map((c) => JSON.parse(c.stdout) as { granted: number; grantedMicros: number; local: number });
+    const grantedMicros = outputs.reduce((sum, o) => sum + o.grantedMicros, 0);
+    // Most charges never went to Redis…
+    expect(outputs.reduce((sum, o) => sum + o.local, 0)).toBeGreaterThan(grantedMicros / 26_000 / 2);
+    // …yet with every lease given back the counters hold exactly what was charged, never more than the budget,
+    const spent = await store.spent(s);
+    expect(spent.adGroupDay).toBe(grantedMicros);
+    expect(spent.campaignDay).toBe(grantedMicros);
+    expect(grantedMicros).toBeLessThanOrEqual(budget);
+    // and the budget was spent but for what no process could use (under one price per process).
+    expect(grantedMicros).toBeGreaterThan(budget - 5 * 26_000);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyEvent } from '../src/tracking/signed-event';
+import { BudgetLeases } from '../src/serving/budget-leases';
 import { accountDay, BudgetStore } from '../src/serving/budget-store';
 import { ExplainCounters } from '../src/serving/explain';
 import { PacingService } from '../src/serving/pacing.service';
@@ -167,9 +168,15 @@ describe('ad serving (one API process)', () => {
         locale: 'en-US',
       });
     }
-    // The charge was reserved before the answer.
-    const spent = await app.get(BudgetStore).spent({ campaignId: high.campaignId, adGroupId: high.adGroupId, day: accountDay('UTC', Date.now()) });
-    expect(spent.adGroupDay).toBe(6_010);
+    // The charge was reserved before the answer, with a lease of the budget for this process's next impressions…
+    const scope = { campaignId: high.campaignId, adGroupId: high.adGroupId, day: accountDay('UTC', Date.now()) };
+    const leases = app.get(BudgetLeases);
+    expect(leases.held(high.adGroupId)).toBeGreaterThan(0);
+    expect((await app.get(BudgetStore).spent(scope)).adGroupDay).toBe(6_010 + leases.held(high.adGroupId));
+    // …whose unspent part goes back: what stays reserved is the price served.
+    await leases.giveBack(Date.now(), true);
+    expect(leases.held(high.adGroupId)).toBe(0);
+    expect((await app.get(BudgetStore).spent(scope)).adGroupDay).toBe(6_010);
     // A tampered price breaks the signature.
     const [v, payload, mac] = ad!.click_url.split('/').pop()!.split('.');
     const forged = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('6010', '1'), 'utf8').toString('base64url');

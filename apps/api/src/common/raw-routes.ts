@@ -133,15 +133,18 @@ export class RawRoutesModule {}
  * Sends a JSON answer as Fastify's reply does for these routes: the correlation id
  * first (the app's onRequest hook sets it), then the answer's own headers, its type
  * and length. `close` asks the client to close the connection (an unread body).
+ * `bytes`: the answer's UTF-8 length when the caller knows it (it is counted otherwise);
+ * an answer whose bytes are its characters is ASCII and goes out as latin1, a plain copy
+ * (the UTF-8 encoder checks every character).
  */
-export function sendRawJson(res: ServerResponse, id: string, status: number, json: string, close = false, headers: Record<string, string> = {}): void {
+export function sendRawJson(res: ServerResponse, id: string, status: number, json: string, close = false, headers: Record<string, string> = {}, bytes = Buffer.byteLength(json)): void {
   if (res.destroyed) return;
   const list: string[] = [CORRELATION_HEADER, id];
   for (const name in headers) list.push(name, headers[name]!);
-  list.push('content-type', 'application/json; charset=utf-8', 'content-length', String(Buffer.byteLength(json)));
+  list.push('content-type', 'application/json; charset=utf-8', 'content-length', String(bytes));
   if (close) list.push('connection', 'close');
   res.writeHead(status, list);
-  res.end(json);
+  res.end(json, bytes === json.length ? 'latin1' : 'utf8');
 }
 
 /** An error through the same `mapError` as the exception filter; unexpected ones are logged with the request. */

@@ -79,43 +79,69 @@ return 1
 // Every winner of one serve request in one script, so a request costs one round trip
 // (docs/serving.md "Reservations"). Six KEYS per winner: its four spend counters, then
 // the user's lifetime and today's frequency counters for the ad group. ARGV[1] day TTL,
-// ARGV[2] lifetime TTL, then nine per winner: amount to charge, the four limits,
+// ARGV[2] lifetime TTL, then eleven per winner: amount to charge, the four limits,
 // headroom that must remain, 1 = charge / 0 = only check, lifetime cap, daily cap
-// (-1 = none). Per winner, in order: the budget limits and the caps are checked, and only
-// if all pass are the charge and the impression counted — nothing is half done, so there
-// is nothing to give back. Answers one number per winner: 0 admitted, 1..4 the first
-// spend limit that would be passed, 5 a frequency cap reached.
+// (-1 = none), the budget lease wished for on top of the charge (0 = none), and the
+// remainder of an earlier lease given back first (0 = none; counters never go below 0).
+// Per winner, in order: the budget limits and the caps are checked, and only if all pass
+// are the charge (and the lease granted) and the impression counted — nothing is half
+// done, so there is nothing to give back. The lease is granted from what is left after
+// the charge: at most a quarter of the least room under any limit (the rest stays for
+// other processes), in whole multiples of the charge, else none.
+// Answers four numbers per winner: 0 admitted, 1 a spend limit would be passed, 5 a
+// frequency cap reached; the lease granted; 1 if any spend limit applies, else 0; the
+// least room under the limits after this winner (before it when refused).
 const COMMIT = `
 local dayTtl = ARGV[1]
 local lifetimeTtl = ARGV[2]
 local out = {}
 for w = 0, #KEYS / 6 - 1 do
   local k = w * 6
-  local a = 2 + w * 9
-  local amount = tonumber(ARGV[a + 1])
-  local headroom = tonumber(ARGV[a + 6])
-  local result = 0
-  for i = 1, 4 do
-    local limit = tonumber(ARGV[a + 1 + i])
-    if limit >= 0 then
-      local current = tonumber(redis.call('GET', KEYS[k + i]) or '0')
-      if current + amount + headroom > limit then
-        result = i
-        break
+  local a = 2 + w * 11
+  local back = tonumber(ARGV[a + 11])
+  if back > 0 then
+    for i = 1, 4 do
+      if redis.call('EXISTS', KEYS[k + i]) == 1 then
+        local left = tonumber(redis.call('GET', KEYS[k + i])) - back
+        if left < 0 then left = 0 end
+        redis.call('SET', KEYS[k + i], left, 'KEEPTTL')
       end
     end
   end
+  local amount = tonumber(ARGV[a + 1])
+  local headroom = tonumber(ARGV[a + 6])
+  local result = 0
+  local limited = 0
+  local room = 0
+  for i = 1, 4 do
+    local limit = tonumber(ARGV[a + 1 + i])
+    if limit >= 0 then
+      local left = limit - tonumber(redis.call('GET', KEYS[k + i]) or '0')
+      if limited == 0 or left < room then room = left end
+      limited = 1
+    end
+  end
+  if limited == 1 and amount + headroom > room then result = 1 end
   local lifetimeCap = tonumber(ARGV[a + 8])
   local dailyCap = tonumber(ARGV[a + 9])
   if result == 0 and lifetimeCap >= 0 and tonumber(redis.call('GET', KEYS[k + 5]) or '0') >= lifetimeCap then result = 5 end
   if result == 0 and dailyCap >= 0 and tonumber(redis.call('GET', KEYS[k + 6]) or '0') >= dailyCap then result = 5 end
+  local lease = 0
   if result == 0 then
     if ARGV[a + 7] == '1' and amount > 0 then
+      lease = tonumber(ARGV[a + 10])
+      if limited == 1 then
+        local share = math.floor((room - amount) / 4)
+        if share < lease then lease = share end
+      end
+      lease = lease - lease % amount
+      if lease < 0 then lease = 0 end
       for i = 1, 4 do
-        redis.call('INCRBY', KEYS[k + i], amount)
+        redis.call('INCRBY', KEYS[k + i], amount + lease)
       end
       redis.call('EXPIRE', KEYS[k + 1], dayTtl)
       redis.call('EXPIRE', KEYS[k + 3], dayTtl)
+      room = room - amount - lease
     end
     if lifetimeCap >= 0 or dailyCap >= 0 then
       redis.call('INCR', KEYS[k + 5])
@@ -124,7 +150,10 @@ for w = 0, #KEYS / 6 - 1 do
       redis.call('EXPIRE', KEYS[k + 6], dayTtl)
     end
   end
-  out[w + 1] = result
+  out[w * 4 + 1] = result
+  out[w * 4 + 2] = lease
+  out[w * 4 + 3] = limited
+  out[w * 4 + 4] = room
 end
 return out
 `;
@@ -179,9 +208,25 @@ export interface WinnerCommit {
   userKey: string;
   lifetimeFrequencyCap: number | null;
   dailyFrequencyCap: number | null;
+  /**
+   * IMPRESSION: a budget lease wished for on top of the charge (docs/serving.md "Budget
+   * leases"), granted only if the winner is admitted; 0 or absent for none.
+   */
+  leaseMicros?: number;
+  /** What is left of this process's earlier lease (too little for this price), given back before the checks. */
+  returnMicros?: number;
 }
 
 export type CommitOutcome = 'OK' | 'BUDGET' | 'FREQUENCY_CAP';
+
+/** What `admitWinners` answers per winner. */
+export interface WinnerAdmission {
+  outcome: CommitOutcome;
+  /** The lease granted beyond the charge (charged to the counters with it); 0 when none. */
+  leaseMicros: number;
+  /** The least room left under the winner's spend limits after it (before it when refused); null when no limit applies. */
+  roomMicros: number | null;
+}
 
 /**
  * The ad account's local date (YYYY-MM-DD) at `atMs`: the day its DAILY budgets and
@@ -272,11 +317,18 @@ export class BudgetStore {
    * Cluster), as Loupe runs it.
    */
   async commitWinners(commits: readonly WinnerCommit[]): Promise<CommitOutcome[]> {
+    return (await this.admitWinners(commits)).map((a) => a.outcome);
+  }
+
+  /** `commitWinners` with each winner's lease granted and the room left under its limits. */
+  async admitWinners(commits: readonly WinnerCommit[]): Promise<WinnerAdmission[]> {
     if (commits.length === 0) return [];
     const keys: string[] = [];
     const args: string[] = [String(DAY_TTL_SECONDS), String(FREQUENCY_LIFETIME_TTL_SECONDS)];
     for (const c of commits) {
       assertMicros(c.micros);
+      assertMicros(c.leaseMicros ?? 0);
+      assertMicros(c.returnMicros ?? 0);
       const { scope, limits } = c;
       const tag = `${this.prefix}:{c${scope.campaignId}}`;
       keys.push(
@@ -298,10 +350,21 @@ export class BudgetStore {
         impression ? '1' : '0',
         String(c.lifetimeFrequencyCap ?? -1),
         String(c.dailyFrequencyCap ?? -1),
+        impression ? String(c.leaseMicros ?? 0) : '0',
+        String(c.returnMicros ?? 0),
       );
     }
     const results = (await COMMIT_SCRIPT.run(this.redis, this.batch, keys.length, [...keys, ...args])) as number[];
-    return results.map((r) => (r === 0 ? 'OK' : r === 5 ? 'FREQUENCY_CAP' : 'BUDGET'));
+    const admissions: WinnerAdmission[] = [];
+    for (let i = 0; i < commits.length; i++) {
+      const r = results[i * 4]!;
+      admissions.push({
+        outcome: r === 0 ? 'OK' : r === 5 ? 'FREQUENCY_CAP' : 'BUDGET',
+        leaseMicros: results[i * 4 + 1]!,
+        roomMicros: results[i * 4 + 2] === 1 ? results[i * 4 + 3]! : null,
+      });
+    }
+    return admissions;
   }
 
   async spent(scope: SpendScope): Promise<{ adGroupDay: number; adGroupLifetime: number; campaignDay: number; campaignLifetime: number }> {

@@ -19,6 +19,8 @@ export interface PacingRecord {
   allowanceMicros: number | null;
 }
 
+/** The throttle of a day without a state yet (bound once: the serve path reads it per candidate). */
+const INITIAL_THROTTLE = INITIAL_PACING.throttle;
 /** An update closer than this to the previous one would read noise as a spend rate. */
 const MIN_INTERVAL_MS = 10_000;
 const LOCK_TTL_MS = 90_000;
@@ -60,7 +62,7 @@ export class PacingService {
   throttle(group: IndexedAdGroup, day: string): number {
     if (group.pacing !== 'STANDARD') return 1;
     const record = this.records.get(group.adGroupId);
-    return record && record.day === day ? record.throttle : INITIAL_PACING.throttle;
+    return record && record.day === day ? record.throttle : INITIAL_THROTTLE;
   }
 
   /**

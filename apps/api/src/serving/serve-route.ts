@@ -8,9 +8,10 @@ import { ServiceKey } from '../auth/service-key';
 import { RawRoutes, sendRawError, sendRawJson } from '../common/raw-routes';
 import { mapError } from '../errors/error-mapper';
 import { parseServeBody } from './serve-body';
-import { ServeService } from './serve.service';
+import { ServeService, type ServeAnswerJson } from './serve.service';
 
 export const SERVE_PATH = '/internal/serve';
+const NO_HEADERS: Record<string, string> = {};
 
 /** Fastify's own error codes for bodies it cannot take, so `mapError` words them as everywhere else. */
 const bodyError = (code: string, statusCode: number): Error => Object.assign(new Error(code), { code, statusCode });
@@ -90,15 +91,15 @@ export class ServeRoute {
           return sendRawError(res, req, id, bodyError('FST_ERR_CTP_INVALID_JSON_BODY', 400), this.logger);
         }
       }
-      let served: Promise<ServeResponse>;
+      let served: Promise<ServeAnswerJson>;
       try {
         // The strict schema refuses unknown keys (a `__proto__` key included) and builds fresh objects.
-        served = this.serving.serve(parseServeBody(body));
+        served = this.serving.serveJson(parseServeBody(body));
       } catch (err) {
         return sendRawError(res, req, id, err, this.logger);
       }
       served.then(
-        (answer) => sendRawJson(res, id, 200, JSON.stringify(answer)),
+        (answer) => sendRawJson(res, id, 200, answer.json, false, NO_HEADERS, answer.bytes),
         (err: unknown) => sendRawError(res, req, id, err, this.logger),
       );
     });

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   AuctionResult,
-  lossReasonOf,
   normaliseWords,
   Outcome,
   runAuction,
@@ -17,7 +16,8 @@ import type { ServeBody, ServedAd, ServeResponse } from '@loupe/contracts';
 import { LOUPE_CONFIG, ServiceUnavailableException, type LoupeConfig } from '@loupe/server-core';
 import { LRUCache } from 'lru-cache';
 import { signEvent, type SignedEvent } from '../tracking/signed-event';
-import { BudgetStore, type WinnerCommit } from './budget-store';
+import { LEASE_MAX_BIDS, BudgetLeases } from './budget-leases';
+import { BudgetStore, type SpendScope, type WinnerCommit } from './budget-store';
 import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
 import { DayCache } from './local-time';
 import { PacingService } from './pacing.service';
@@ -42,7 +42,7 @@ const EXHAUSTED_RECHECK_MS = 2_000;
 /** Auction results kept for reuse between requests (one per request in flight); more are let go. */
 const MAX_SPARE_RESULTS = 64;
 
-interface Candidate extends Bid {
+export interface Candidate extends Bid {
   group: IndexedAdGroup;
   ad: IndexedAd;
   day: string;
@@ -51,23 +51,27 @@ interface Candidate extends Bid {
   localReserveMicros: number;
 }
 
-interface Placed {
+export interface Placed {
   candidate: Candidate;
   priceMicros: number;
 }
 
+/** A serve answer as JSON text, with its length in UTF-8 bytes (the Content-Length). */
+export interface ServeAnswerJson {
+  json: string;
+  bytes: number;
+}
+
 type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
 
-// Bound once: calls through the library's re-exports would go through a getter each time.
+// Bound once: calls through the library's re-exports would go through a getter each time
+// (in countLosers, the getters of `Outcome` and `lossReasonOf` were 1.5% of the busy time).
 const auction = runAuction;
+const WON: number = Outcome.WON;
+const TARGETING: number = Outcome.TARGETING;
 const NO_WORDS: readonly string[] = [];
 
-/**
- * Bids of ad accounts in different currencies compete in one auction, so the engine runs
- * in USD-equivalent micros (libs/auction's static reserve factors: stable, integer) and
- * prices are converted back, rounded up, and kept between the floor and the bid.
- */
-const toUsd = (micros: number, perUsdMillionths: number): number => Math.round((micros * 1_000_000) / perUsdMillionths);
+/** Back from the auction's USD-equivalent micros (`toUsd`, serving-index.ts), rounded up. */
 const fromUsd = (usdMicros: number, perUsdMillionths: number): number => Math.ceil((usdMicros * perUsdMillionths) / 1_000_000 - 1e-9);
 
 /**
@@ -98,12 +102,66 @@ export class ServeService {
     private readonly explain: ExplainCounters,
     @Inject(SERVING_RANDOM) private readonly random: RandomSource,
     @Inject(LOUPE_CONFIG) config: LoupeConfig,
+    /** Without it (the backfill's simulated time) every winner goes to Redis and no lease is taken. */
+    @Optional() @Inject(BudgetLeases) private readonly leases: BudgetLeases | null = null,
   ) {
     this.publicUrl = config.api.publicUrl.replace(/\/$/, '');
     this.secret = config.tracking.secret;
+    const prefix = (path: string) => JSON.stringify(`${this.publicUrl}${path}`).slice(0, -1);
+    const impression = prefix('/t/i/');
+    const click = prefix('/t/c/');
+    const engagement = prefix('/t/e/');
+    const extra = (s: string) => Buffer.byteLength(s) - s.length;
+    this.answerUrls = { impression, click, engagement, extraBytes: extra(impression) + extra(click) + extra(engagement) };
   }
 
+  /** The answer as an object (the Fastify route, the backfill, tests). */
   async serve(body: ServeBody, nowMs = Date.now()): Promise<ServeResponse> {
+    const placed = await this.place(body, nowMs);
+    return this.answer(placed, randomUUID(), body, Math.floor(nowMs / 1000));
+  }
+
+  /** `serve`'s answer for ads already placed (public for serve-answer.spec.ts). */
+  answer(placed: readonly Placed[], auctionId: string, body: ServeBody, nowSeconds: number): ServeResponse {
+    return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, nowSeconds)) };
+  }
+
+  /**
+   * The same answer as `serve`, as its JSON text and byte length (the raw route). Made by
+   * concatenation: each ad's fixed members were written once when the index was loaded
+   * (`IndexedAd.answerMembers`), and the rest is numbers, the signed token (base64url)
+   * and URL prefixes encoded once — JSON.stringify of the whole answer was about 6% of a
+   * serve request's time. serve-answer.spec.ts checks it parses to what `answer` returns.
+   */
+  async serveJson(body: ServeBody, nowMs = Date.now()): Promise<ServeAnswerJson> {
+    const placed = await this.place(body, nowMs);
+    return this.answerJson(placed, randomUUID(), body, Math.floor(nowMs / 1000));
+  }
+
+  /** `serveJson`'s text for ads already placed (public for serve-answer.spec.ts). */
+  answerJson(placed: readonly Placed[], auctionId: string, body: ServeBody, nowSeconds: number): ServeAnswerJson {
+    const urls = this.answerUrls;
+    let json = `{"auction_id":${JSON.stringify(auctionId)},"ads":[`;
+    let extraBytes = 0;
+    for (let slot = 0; slot < placed.length; slot++) {
+      const p = placed[slot]!;
+      const { group: g, ad } = p.candidate;
+      const token = signEvent(this.signedEvent(p, slot, auctionId, body, nowSeconds), this.secret);
+      if (slot > 0) json += ',';
+      json +=
+        `{"slot":${slot},${ad.answerMembers},"price_micro_currency":${p.priceMicros},"currency":${g.currencyJson},` +
+        `"impression_url":${urls.impression}${token}","click_url":${urls.click}${token}","engagement_url":${urls.engagement}${token}"}`;
+      extraBytes += ad.answerMembersExtraBytes + urls.extraBytes;
+    }
+    json += ']}';
+    return { json, bytes: json.length + extraBytes };
+  }
+
+  /** Where the raw route's answer puts the tracking URLs: PUBLIC_URL + path, JSON-encoded once (without the closing quote). */
+  private readonly answerUrls: { impression: string; click: string; engagement: string; extraBytes: number };
+
+  /** The winners placed by the auction and admitted by the budget store, in slot order. */
+  private async place(body: ServeBody, nowMs: number): Promise<Placed[]> {
     const nowSeconds = Math.floor(nowMs / 1000);
     const { user, placement } = body;
     const days = new DayCache(nowMs);
@@ -121,7 +179,7 @@ export class ServeService {
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
     const candidates: Candidate[] = [];
-    const { groups, audiences } = this.index.indexedForPlacement(placement);
+    const { groups, bids, audiences } = this.index.indexedForPlacement(placement);
     // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
     const audience = audiences.match(request);
     const exhaustedAny = this.exhausted.size > 0;
@@ -130,7 +188,7 @@ export class ServeService {
         if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
         const group = groups[i]!;
         if (!inSchedule(group, nowSeconds)) continue;
-        this.explain.lost(group.adGroupId, days.of(group.timezone), 'TARGETING', null, TARGETING_SAMPLE_RATE, group.explainSlot);
+        this.explain.lostOutcome(group.adGroupId, days.of(group.timezone), TARGETING, null, group.explainSlot, TARGETING_SAMPLE_RATE);
       }
     }
     for (let w = 0; w < audience.length; w++) {
@@ -138,14 +196,13 @@ export class ServeService {
       while (bits !== 0) {
         const bit = bits & -bits;
         bits ^= bit;
-        const group = groups[w * 32 + (31 - Math.clz32(bit))]!;
+        const at = w * 32 + (31 - Math.clz32(bit));
+        const group = groups[at]!;
         // Schedules pass by time, not by a write: checked here, not when indexing.
         if (!inSchedule(group, nowSeconds)) continue;
         const day = days.of(group.timezone);
         const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-        const localReserveMicros = group.reserveMicros[placement];
-        // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
-        const localBidMicros = group.bidPerEventMicros ?? localReserveMicros;
+        const bid = bids[at]!;
         let ineligible: EligibilityLoss | undefined;
         if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
         else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
@@ -153,16 +210,16 @@ export class ServeService {
         // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
         candidates.push({
           id: group.adGroupId,
-          bidMicros: toUsd(localBidMicros, group.perUsdMillionths),
-          reserveMicros: toUsd(localReserveMicros, group.perUsdMillionths),
+          bidMicros: bid.bidUsdMicros,
+          reserveMicros: bid.reserveUsdMicros,
           billableEvent: group.billableEvent,
           eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
           ineligible,
           group,
           ad,
           day,
-          localBidMicros,
-          localReserveMicros,
+          localBidMicros: bid.localBidMicros,
+          localReserveMicros: bid.localReserveMicros,
         });
       }
     }
@@ -208,48 +265,69 @@ export class ServeService {
       if (this.spareResults.length < MAX_SPARE_RESULTS) this.spareResults.push(result);
     }
 
-    const auctionId = randomUUID();
-    return { auction_id: auctionId, ads: placed.map((p, slot) => this.present(p, slot, auctionId, body, request, nowSeconds)) };
+    return placed;
   }
 
   /**
-   * All winners' reservations in one Redis script (`BudgetStore.commitWinners`): each
-   * winner's budget first, then its frequency caps, and nothing is charged or counted for
-   * a winner refused by either. If Redis fails the request fails with a 503: an ad that is
-   * not returned is not paid for.
+   * Every winner admitted or refused, in slot order. Winners of ad groups without
+   * frequency caps are admitted in memory when they can be (`BudgetLeases`: an IMPRESSION
+   * price charged to this process's lease of the budget, a CPC winner's room for one
+   * more click read from a view under a second old); the others go to Redis together in
+   * one script (`BudgetStore.admitWinners`): each winner's budget first, then its
+   * frequency caps, nothing charged or counted for a winner refused by either, and a new
+   * lease wished for each uncapped IMPRESSION winner. If Redis fails the request fails
+   * with a 503: an ad that is not returned is not paid for.
    */
   private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
-    if (winners.length === 0) return [];
-    const prices: number[] = [];
-    const commits: WinnerCommit[] = [];
-    for (const winner of winners) {
-      const c = winner.bid;
+    const commits: Commit[] = [];
+    const leases = this.leases;
+    let remote: { index: number; commit: WinnerCommit }[] | null = null;
+    for (let i = 0; i < winners.length; i++) {
+      const c = winners[i]!.bid;
       const g = c.group;
-      const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winner.priceMicros, g.perUsdMillionths)));
-      prices.push(priceMicros);
-      commits.push({
-        scope: { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day },
-        limits: this.pacing.limits(g, c.day, nowMs),
-        billableEvent: g.billableEvent,
-        micros: g.billableEvent === 'IMPRESSION' ? priceMicros : c.localBidMicros,
-        userKey,
-        lifetimeFrequencyCap: g.lifetimeFrequencyCap,
-        dailyFrequencyCap: g.dailyFrequencyCap,
+      const priceMicros = Math.max(c.localReserveMicros, Math.min(c.localBidMicros, fromUsd(winners[i]!.priceMicros, g.perUsdMillionths)));
+      const scope: SpendScope = { campaignId: g.campaignId, adGroupId: g.adGroupId, day: c.day };
+      const limits = this.pacing.limits(g, c.day, nowMs);
+      const impression = g.billableEvent === 'IMPRESSION';
+      commits.push({ ok: true, priceMicros });
+      const inMemory = leases !== null && !g.frequencyCapped;
+      if (inMemory && (impression ? leases.charge(scope, limits, priceMicros, nowMs) : leases.hasRoomForClick(scope, limits, c.localBidMicros, nowMs))) continue;
+      (remote ??= []).push({
+        index: i,
+        commit: {
+          scope,
+          limits,
+          billableEvent: g.billableEvent,
+          micros: impression ? priceMicros : c.localBidMicros,
+          userKey,
+          lifetimeFrequencyCap: g.lifetimeFrequencyCap,
+          dailyFrequencyCap: g.dailyFrequencyCap,
+          leaseMicros: impression && inMemory ? LEASE_MAX_BIDS * c.localBidMicros : 0,
+          returnMicros: impression && inMemory ? leases.release(g.adGroupId) : 0,
+        },
       });
     }
-    let outcomes;
+    if (remote === null) return commits;
+    let admissions;
     try {
-      outcomes = await this.budgets.commitWinners(commits);
+      admissions = await this.budgets.admitWinners(remote.map((r) => r.commit));
     } catch (err) {
+      // A remainder sent back with the script is not retried: the script may have run with
+      // only its answer lost, and giving it back twice could let spend pass the budget.
+      // Left reserved, it is under-delivery (less than one price).
       throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
     }
-    return outcomes.map((outcome, i): Commit => {
-      const c = winners[i]!.bid;
-      if (outcome === 'OK') return { ok: true, priceMicros: prices[i]! };
-      if (outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
+    for (let j = 0; j < remote.length; j++) {
+      const { index, commit } = remote[j]!;
+      const admission = admissions[j]!;
+      const c = winners[index]!.bid;
+      if (leases !== null && !c.group.frequencyCapped) leases.admitted(commit.scope, commit.limits, admission, nowMs);
+      if (admission.outcome === 'OK') continue;
+      if (admission.outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
       else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
-      return { ok: false, reason: outcome };
-    });
+      commits[index] = { ok: false, reason: admission.outcome };
+    }
+    return commits;
   }
 
   /** Explain counts of the last auction round's losers (a winner refused by Redis is counted by its refusal instead). */
@@ -257,13 +335,13 @@ export class ServeService {
     const { candidates, outcomes, minBidsToWinMicros } = result;
     for (let i = 0; i < candidates.length; i++) {
       const outcome = outcomes[i]!;
-      if (outcome === Outcome.WON) continue;
+      if (outcome === WON) continue;
       const c = candidates[i]!;
       if (refused?.has(c.id)) continue;
       const g = c.group;
       const minBidUsd = minBidsToWinMicros[i]!;
       const minBid = Number.isNaN(minBidUsd) ? null : fromUsd(minBidUsd, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lost(c.id, c.day, lossReasonOf(outcome), minBid, 1, g.explainSlot);
+      this.explain.lostOutcome(c.id, c.day, outcome, minBid, g.explainSlot);
     }
   }
 
@@ -275,10 +353,11 @@ export class ServeService {
     return false;
   }
 
-  private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, request: RequestContext, nowSeconds: number): ServedAd {
+  private signedEvent(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): SignedEvent {
     const { group: g, ad } = placed.candidate;
     const { user } = body;
-    const event: SignedEvent = {
+    const interests = g.rule.interests;
+    return {
       auctionId,
       slot,
       adId: ad.adId,
@@ -293,12 +372,16 @@ export class ServeService {
       ageBucket: user.age_bucket ?? '',
       gender: user.gender ?? '',
       location: user.location ?? '',
-      device: request.appType ?? '',
+      device: user.device ?? user.app_type ?? '',
       locale: user.locale ?? '',
-      interest: (g.rule.interests && request.interests.find((i) => g.rule.interests!.has(i))) ?? '',
+      interest: (interests && user.interests.find((i) => interests.has(i))) ?? '',
       issuedAt: nowSeconds,
     };
-    const token = signEvent(event, this.secret);
+  }
+
+  private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): ServedAd {
+    const { group: g, ad } = placed.candidate;
+    const token = signEvent(this.signedEvent(placed, slot, auctionId, body, nowSeconds), this.secret);
     return {
       slot,
       ad_id: ad.adId,

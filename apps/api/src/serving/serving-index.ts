@@ -25,6 +25,24 @@ export interface IndexedAd {
   imageUrl: string;
   /** The ad's destination URL, else the pin's link. */
   link: string | null;
+  /**
+   * This ad's fixed part of a serve answer, as JSON.stringify writes it: the members
+   * `"ad_id":…,"ad_group_id":…,"campaign_id":…,"ad_account_id":…,"pin":{…},"billable_event":…`
+   * (no braces). Made once per index load, so an answer is mostly concatenation
+   * (ServeService.serveJson; serve-answer.spec.ts compares it with JSON.stringify).
+   */
+  answerMembers: string;
+  /** UTF-8 bytes of `answerMembers` beyond its length in characters (0 when it is ASCII). */
+  answerMembersExtraBytes: number;
+}
+
+/** An ad group's bid and floor on one placement: in its own currency and in the auction's USD-equivalent micros. */
+export interface PlacementBid {
+  /** The bid per billable event (the floor for automatic bidding), in the account's currency. */
+  localBidMicros: number;
+  localReserveMicros: number;
+  bidUsdMicros: number;
+  reserveUsdMicros: number;
 }
 
 /**
@@ -37,6 +55,8 @@ export interface IndexedAdGroup {
   campaignId: string;
   adGroupId: string;
   currency: string;
+  /** `currency` as a JSON string (for the serve answer's text). */
+  currencyJson: string;
   /** Static units of the currency per USD, in millionths (see libs/auction reserve.ts). */
   perUsdMillionths: number;
   timezone: string;
@@ -62,6 +82,8 @@ export interface IndexedAdGroup {
   rule: AudienceRule;
   /** Floors per billable event for each placement, in the account's currency. */
   reserveMicros: Readonly<Record<ServingPlacement, number>>;
+  /** Bids and floors per placement, converted once per load instead of per request. */
+  placementBids: Readonly<Record<ServingPlacement, PlacementBid>>;
   ads: readonly IndexedAd[];
   /** The serve path's handle on this ad group's explain counts (see `ExplainSlot`). */
   explainSlot: ExplainSlot;
@@ -70,6 +92,8 @@ export interface IndexedAdGroup {
 /** A placement's deliverable ad groups and the inverted index of their audiences. */
 export interface PlacementIndex {
   groups: readonly IndexedAdGroup[];
+  /** `bids[i]` is `groups[i]`'s bid and floor here: an array read (a keyed read of `placementBids` by placement was ~10% of a request). */
+  bids: readonly PlacementBid[];
   /** Bit i of `audiences.match(request)` = `groups[i]` targets the request's user. */
   audiences: AudienceIndex;
 }
@@ -107,6 +131,13 @@ interface AdQueryRow {
   image_url: string;
   link: string | null;
 }
+
+/**
+ * Bids of ad accounts in different currencies compete in one auction, so the engine runs
+ * in USD-equivalent micros (libs/auction's static reserve factors: stable, integer) and
+ * prices are converted back (ServeService), rounded up, and kept between the floor and the bid.
+ */
+export const toUsd = (micros: number, perUsdMillionths: number): number => Math.round((micros * 1_000_000) / perUsdMillionths);
 
 const seconds = (d: Date | null): number | null => (d === null ? null : Math.floor(d.getTime() / 1000));
 const micros = (v: string | null): number | null => (v === null ? null : Number(v));
@@ -187,7 +218,7 @@ export class ServingIndex {
     const placements = Object.fromEntries(
       SERVING_PLACEMENTS.map((p) => {
         const groups = all.filter((g) => g.placementGroup === 'ALL' || g.placementGroup === p);
-        return [p, { groups, audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
+        return [p, { groups, bids: groups.map((g) => g.placementBids[p]), audiences: new AudienceIndex(groups.map((g) => g.rule)) }];
       }),
     ) as unknown as Record<ServingPlacement, PlacementIndex>;
     this.all = all;
@@ -224,7 +255,7 @@ export class ServingIndex {
     const adsByGroup = new Map<string, IndexedAd[]>();
     for (const row of adRows) {
       const list = adsByGroup.get(row.ad_group_id) ?? [];
-      list.push({ adId: row.id, pinId: row.pin_id, title: row.title, description: row.description, imageUrl: row.image_url, link: row.destination_url ?? row.link });
+      list.push({ adId: row.id, pinId: row.pin_id, title: row.title, description: row.description, imageUrl: row.image_url, link: row.destination_url ?? row.link, answerMembers: '', answerMembersExtraBytes: 0 });
       adsByGroup.set(row.ad_group_id, list);
     }
     const groups: IndexedAdGroup[] = [];
@@ -234,17 +265,36 @@ export class ServingIndex {
       // Without an approved ad there is nothing to show; without a known currency no floor.
       if (!ads || !isReserveCurrency(currency)) continue;
       const bid = micros(row.bid_in_micro_currency);
+      const perUsdMillionths = RESERVE_CURRENCIES[currency].perUsdMillionths;
+      const reserveMicros = Object.fromEntries(
+        SERVING_PLACEMENTS.map((p) => [p, reservePerEventMicros({ placement: p, billableEvent: row.billable_event, currency })]),
+      ) as Record<ServingPlacement, number>;
+      const bidPerEventMicros = bid === null ? null : row.billable_event === 'IMPRESSION' ? Math.floor(bid / 1000) : bid;
+      const placementBids = Object.fromEntries(
+        SERVING_PLACEMENTS.map((p) => {
+          // Automatic bidding (no bid stored) bids the floor: it wins only unopposed inventory.
+          const localBidMicros = bidPerEventMicros ?? reserveMicros[p];
+          const localReserveMicros = reserveMicros[p];
+          const placementBid: PlacementBid = { localBidMicros, localReserveMicros, bidUsdMicros: toUsd(localBidMicros, perUsdMillionths), reserveUsdMicros: toUsd(localReserveMicros, perUsdMillionths) };
+          return [p, placementBid];
+        }),
+      ) as Record<ServingPlacement, PlacementBid>;
+      for (const ad of ads) {
+        ad.answerMembers = answerMembers(ad, row.id, row.campaign_id, row.ad_account_id, row.billable_event);
+        ad.answerMembersExtraBytes = Buffer.byteLength(ad.answerMembers) - ad.answerMembers.length;
+      }
       groups.push({
         adAccountId: row.ad_account_id,
         campaignId: row.campaign_id,
         adGroupId: row.id,
         currency,
-        perUsdMillionths: RESERVE_CURRENCIES[currency].perUsdMillionths,
+        currencyJson: JSON.stringify(currency),
+        perUsdMillionths,
         timezone: row.timezone,
         placementGroup: row.placement_group,
         billableEvent: row.billable_event,
         bidMicros: bid,
-        bidPerEventMicros: bid === null ? null : row.billable_event === 'IMPRESSION' ? Math.floor(bid / 1000) : bid,
+        bidPerEventMicros,
         budgetMicros: micros(row.budget_in_micro_currency),
         budgetType: row.budget_type,
         pacing: row.pacing_delivery_type,
@@ -256,13 +306,25 @@ export class ServingIndex {
         dailyFrequencyCap: row.daily_frequency_cap,
         frequencyCapped: row.lifetime_frequency_cap !== null || row.daily_frequency_cap !== null,
         rule: toAudienceRule(targetingAudience(row.targeting_spec ?? {})),
-        reserveMicros: Object.fromEntries(
-          SERVING_PLACEMENTS.map((p) => [p, reservePerEventMicros({ placement: p, billableEvent: row.billable_event, currency })]),
-        ) as Record<ServingPlacement, number>,
+        reserveMicros,
+        placementBids,
         ads,
         explainSlot: newExplainSlot(),
       });
     }
     return groups;
   }
+}
+
+/** The fixed members of an ad's serve answer (`IndexedAd.answerMembers`), in the contract's order. */
+export function answerMembers(ad: IndexedAd, adGroupId: string, campaignId: string, adAccountId: string, billableEvent: BillableEvent): string {
+  const fixed = {
+    ad_id: ad.adId,
+    ad_group_id: adGroupId,
+    campaign_id: campaignId,
+    ad_account_id: adAccountId,
+    pin: { id: ad.pinId, title: ad.title, description: ad.description, image_url: ad.imageUrl, link: ad.link },
+    billable_event: billableEvent,
+  };
+  return JSON.stringify(fixed).slice(1, -1);
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DatabaseConnector, LOUPE_CONFIG, type LoupeConfig } from '@loupe/server-core';
 import { Redis } from 'ioredis';
+import { BudgetLeases } from './budget-leases';
 import { ExplainCounters } from './explain';
 import { PacingService } from './pacing.service';
 import { QualityScores } from './quality-scores';
@@ -18,6 +19,8 @@ export const SERVING_TIMINGS = {
   /** Explain counts reach Redis this often (a flush costs the same whatever the traffic). */
   explainFlushMs: 5_000,
   qualityMs: 60_000,
+  /** Idle budget leases go back to Redis: checked this often (budget-leases.ts). */
+  leaseReturnMs: 1_000,
 } as const;
 
 /**
@@ -40,6 +43,7 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly pacing: PacingService,
     private readonly quality: QualityScores,
     private readonly explain: ExplainCounters,
+    private readonly leases: BudgetLeases,
     private readonly database: DatabaseConnector,
     @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
   ) {}
@@ -58,14 +62,16 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     this.every('pacing refresh', SERVING_TIMINGS.pacingRefreshMs, () => this.pacing.refresh());
     this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush());
     this.every('quality refresh', SERVING_TIMINGS.qualityMs, () => this.quality.refresh());
+    this.every('budget lease return', SERVING_TIMINGS.leaseReturnMs, () => this.leases.giveBack(Date.now()));
     // ClickHouse may be slow to answer: the first scores arrive in the background (the prior until then).
     this.run('quality refresh', () => this.quality.refresh());
   }
 
-  /** Before the shared Redis client closes: the last second of explain counts still needs it. */
+  /** Before the shared Redis client closes: the last second of explain counts and the unspent budget leases still need it. */
   async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.explain.flush().catch((err: unknown) => this.warn('explain flush', err));
+    await this.leases.giveBack(Date.now(), true).catch((err: unknown) => this.warn('budget lease return', err));
     const subscriber = this.subscriber;
     if (!subscriber) return;
     // QUIT waits for a connection that may never come (Redis down): then just drop the socket.

@@ -4,6 +4,7 @@ import { seededRandom } from '@loupe/auction';
 import { CommandBatch, REDIS } from '@loupe/server-core';
 import type { Redis } from 'ioredis';
 import { RawRoutesModule } from '../common/raw-routes';
+import { BudgetLeases } from './budget-leases';
 import { BudgetStore } from './budget-store';
 import { ExplainCounters } from './explain';
 import { PacingService } from './pacing.service';
@@ -31,10 +32,11 @@ import { ServingSync } from './serving-sync';
     QualityScores,
     ServingSync,
     { provide: BudgetStore, inject: [REDIS, CommandBatch], useFactory: (redis: Redis, batch: CommandBatch) => new BudgetStore(redis, undefined, batch) },
+    { provide: BudgetLeases, inject: [BudgetStore], useFactory: (budgets: BudgetStore) => new BudgetLeases(budgets) },
     { provide: ExplainCounters, inject: [REDIS], useFactory: (redis: Redis) => new ExplainCounters(redis) },
     // A fresh seed per process; tests inject a seeded source to make a run reproducible.
     { provide: SERVING_RANDOM, useFactory: () => seededRandom(randomInt(2 ** 31)) },
   ],
-  exports: [BudgetStore, ExplainCounters, ServingIndex, PacingService],
+  exports: [BudgetStore, BudgetLeases, ExplainCounters, ServingIndex, PacingService],
 })
 export class ServingModule {}
