@@ -1,6 +1,6 @@
 import { attributeHour, laterConversionHours, type AttributeHourResult } from './attribution';
 import { type ClickHouseExecutor } from './clickhouse.executor';
-import { hasLocalDayRollups } from './local-days';
+import { addDays, hasLocalDayRollups } from './local-days';
 import { localDatesOf, rollupDayStatements, rollupHourStages, rollupLocalDayStatements, utcDaysOf } from './rollup-sql';
 import { type SqlFragment } from './sql-literal';
 
@@ -14,7 +14,10 @@ import { type SqlFragment } from './sql-literal';
  */
 export type AccountTimezone = string | null | (() => Promise<string | null>);
 
-/** The local-day statements for some hours of an account: one per date and level (`each`), or one per level for the dates' whole span (`span`). */
+/**
+ * The local-day statements for some hours of an account: one per date and level (`each`),
+ * or one per level for the dates' whole span (`span`: `dates` is then every date of it).
+ */
 export async function localDayStatementsFor(
   target: { database: string; adAccountId: string; timezone: AccountTimezone },
   hours: readonly number[],
@@ -26,7 +29,8 @@ export async function localDayStatementsFor(
   const base = { database: target.database, adAccountId: target.adAccountId, timezone };
   if (mode === 'each') return { timezone, dates, statements: dates.flatMap((firstDate) => rollupLocalDayStatements({ ...base, firstDate })) };
   const days = Math.round((Date.parse(dates[dates.length - 1]!) - Date.parse(dates[0]!)) / 86_400_000) + 1;
-  return { timezone, dates, statements: rollupLocalDayStatements({ ...base, firstDate: dates[0]!, days }) };
+  const span = Array.from({ length: days }, (_, i) => addDays(dates[0]!, i));
+  return { timezone, dates: span, statements: rollupLocalDayStatements({ ...base, firstDate: dates[0]!, days }) };
 }
 
 export interface RecomputeHourOptions {

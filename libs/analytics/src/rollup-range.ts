@@ -1,5 +1,6 @@
 import { attributionTouchSql } from './attribution-sql';
 import { type ClickHouseExecutor } from './clickhouse.executor';
+import { localDateOf } from './local-days';
 import { localDayStatementsFor, recomputeRollupHour, type AccountTimezone } from './rollup-hour';
 import { rollupDayStatements, utcDaysOf } from './rollup-sql';
 import {
@@ -223,14 +224,17 @@ export async function recomputeRollupRange(executor: ClickHouseExecutor, options
   const wholeDays: number[] = [];
   for (let day = Math.ceil(options.fromHour / 86_400) * 86_400; day + 86_400 <= options.toHour; day += 86_400) wholeDays.push(day);
   const days = utcDaysOf([...bulkHours, ...hourly, ...wholeDays]);
-  // Local days: every date the range touches (its first and last hour included) and those of the hours step 2 rewrote.
-  const local = await localDayStatementsFor(options, [options.fromHour, options.toHour - HOUR_SECONDS, ...hourly], 'span');
-  const statements = [...local.statements];
+  // Local days: every date the range touches, one statement per level, and the dates of the hours
+  // step 2 rewrote outside it (touches of conversions, up to the longest window away) one by one.
+  const local = await localDayStatementsFor(options, [options.fromHour, options.toHour - HOUR_SECONDS], 'span');
+  const outside = local.timezone === null ? [] : [...hourly].filter((h) => !local.dates.includes(localDateOf(h, local.timezone!)));
+  const others = await localDayStatementsFor({ ...options, timezone: local.timezone }, outside, 'each');
+  const statements = [...local.statements, ...others.statements];
   if (days.length > 0) {
     // One statement per level for the whole span of days (a day without hourly rows gets no row, as before).
     const span = { database, adAccountId, day: days[0]!, days: (days[days.length - 1]! - days[0]!) / 86_400 + 1 };
     statements.push(...rollupDayStatements(span));
   }
   await Promise.all(statements.map((statement) => executor.command(statement)));
-  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days, localDates: local.dates };
+  return { bulkHours, hourlyHours: [...hourly].sort((a, b) => a - b), days, localDates: [...local.dates, ...others.dates].sort() };
 }

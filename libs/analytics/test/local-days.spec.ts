@@ -156,6 +156,30 @@ describe.each(ENGINES)('local-day rollups on $name', (engine) => {
     expect(await snapshot(RANGED)).toBe(hourly);
   });
 
+  it('rebuilds, in a range recompute, the local day of a touch outside the range that a conversion in it was attributed to', async () => {
+    const account = '9104';
+    const ad = { ad_account_id: account, campaign_id: '41', ad_group_id: '411', ad_id: '4111' };
+    const events: RawEvent[] = [
+      { ...ad, event_id: `i:${account}-1:0`, event_type: 'IMPRESSION', at: '2026-03-28T15:00:00Z', user_id: 'x', price_micros: 1000 },
+      { ...ad, event_id: `c:${account}-1:0`, event_type: 'CLICK', at: '2026-03-28T15:01:00Z', user_id: 'x', price_micros: 300_000 },
+      // Two New York days later; the range below is its UTC day alone.
+      { ad_account_id: account, event_type: 'CONVERSION', currency: 'USD', event_id: `v:${account}:o1`, at: '2026-03-30T16:00:00Z', click_id: `${account}-1:0`, conversion_type: 'checkout', value_micros: 9_000_000 },
+    ];
+    await insertEvents(executor, database, events);
+    for (const hour of hoursOf(events.slice(0, 2))) await recomputeRollupHour(executor, { database, adAccountId: account, hour, version: 10, timezone: NEW_YORK });
+    const day = Date.UTC(2026, 2, 30) / 1000;
+    const result = await recomputeRollupRange(executor, { database, adAccountId: account, fromHour: day, toHour: day + 86_400, version: 20, timezone: NEW_YORK });
+    expect(result.localDates).toEqual(['2026-03-28', '2026-03-29', '2026-03-30']);
+    const rows = await executor.query(sql`
+      SELECT toString(day) AS d, conversions_checkout AS c, value_checkout_micros AS v, spend_micros AS s FROM ${tableRef(database, 'rollup_ad_account_local_daily')} FINAL
+      WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND timezone = ${lit.string(NEW_YORK)} ORDER BY d`);
+    // The conversion counts at its click's local day (28 March), not at its own (whose hour the job wrote as a zero row).
+    expect(rows).toEqual([
+      { d: '2026-03-28', c: '1', v: '9000000', s: '301000' },
+      { d: '2026-03-30', c: '0', v: '0', s: '0' },
+    ]);
+  }, 120_000);
+
   it('keeps the local day of the build that read the newest hours, whichever job finishes last', async () => {
     const from = midnight('2026-03-30', NEW_YORK);
     const to = midnight('2026-03-31', NEW_YORK);
