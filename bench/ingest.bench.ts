@@ -32,7 +32,9 @@ import { ROOT, createPostgresDatabase, freePort, startBare, startChild, type Chi
  *      eventsInsert at the worker's batch size (maxBatchEvents), into a second database;
  *   2. the queue: the same events added to a paused `events` queue with BullMQ's
  *      addBulk, as jobs of the API's group-commit size (500 events);
- *   3. the worker stage: the queue resumed, time until every event is in ClickHouse;
+ *   3. the worker stage: the queue resumed, time until every event is in ClickHouse
+ *      (the untimed warm-up before step 2 waits for its own rollup jobs to finish, so
+ *      the stage runs beside its own rollups only);
  *   4. the beacon: GET /t/i/<signed token> at saturation (autocannon, a fresh token per
  *      request, so every request is a new impression), beside a bare node:http server
  *      answering the same GIF. The `events` queue is PAUSED while the two are measured
@@ -143,6 +145,16 @@ async function activeParts(ch: ClickHouseExecutor, database: string): Promise<nu
     sql`SELECT toString(count()) AS n FROM system.parts WHERE database = ${lit.string(database)} AND table = 'events' AND active`,
   );
   return Number(row!.n);
+}
+
+/** Polls until the queue has no job waiting, delayed or running (or `timeoutMs` passed: the bench goes on). */
+async function waitForIdle(q: Queue, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const counts = await q.getJobCounts('wait', 'delayed', 'active', 'prioritized', 'paused');
+    if (Object.values(counts).every((n) => n === 0)) return;
+    await sleep(100);
+  }
 }
 
 /** Polls until `events` holds at least `expected` rows; the time it did, or throws after `timeoutMs`. */
@@ -274,6 +286,7 @@ export const ingestBenchmark: Benchmark = {
     const ch = createClickHouseHttpExecutor({ url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password, requestTimeoutMs: 120_000 });
     const redis = new Redis(config.redis.url, { maxRetriesPerRequest: 3 });
     const queue = new Queue(QUEUES.events, { connection: bullConnection(config), prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    const rollups = new Queue(QUEUES.rollups, { connection: bullConnection(config), prefix });
     const children: Child[] = [];
     let pg: { url: string; drop(): Promise<void> } | undefined;
     let sampling = false;
@@ -349,6 +362,8 @@ export const ingestBenchmark: Benchmark = {
         await queue.resume();
         await waitForCount(ch, database, warmEvents, 120_000);
         await queue.pause();
+        // The warm-up's rollup jobs run before the timed steps, not during the worker stage's.
+        await waitForIdle(rollups, 60_000);
       }
 
       // 2. BullMQ's own addBulk rate for the same events in group-commit-sized jobs.
@@ -525,6 +540,7 @@ export const ingestBenchmark: Benchmark = {
       await sampler.catch(() => undefined);
       await Promise.all(children.map((c) => c.stop()));
       await queue.close().catch(() => undefined);
+      await rollups.close().catch(() => undefined);
       await dropRedisKeys(redis, `${prefix}:*`).catch(() => undefined);
       // The tracking endpoints' own (auction, slot) keys; their burst counters expire within two minutes.
       await dropRedisKeys(redis, `loupe:trk:*:${run}-*`).catch(() => undefined);
