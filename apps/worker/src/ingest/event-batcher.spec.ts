@@ -161,32 +161,6 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     expect(heavyCalls).toEqual([false]);
   });
 
-  it('cuts a backlog’s last partial batch when the queue runs dry, and leaves a light buffer to the timer', async () => {
-    const b = batcher({ maxBatchEvents: 100, flushIntervalMs: 60_000 });
-    const light = b.submit('job-light', Array.from({ length: 10 }, () => event()));
-    b.queueDrained();
-    // Under half a batch: light traffic, the timer gathers more.
-    expect(b.buffered).toBe(10);
-    const backlog = b.submit('job-backlog', Array.from({ length: 50 }, () => event()));
-    b.queueDrained();
-    expect(b.buffered).toBe(0);
-    await Promise.all([light, backlog]);
-    expect(clickhouse.inserts).toBe(1);
-    expect(await counts()).toEqual({ rows: 60, unique: 60 });
-  });
-
-  it('cuts the buffer after the batch in flight when the queue ran dry meanwhile', async () => {
-    const b = batcher({ maxBatchEvents: 100, flushIntervalMs: 60_000 });
-    const first = b.submit('job-1', Array.from({ length: 100 }, () => event()));
-    // The full batch is in flight; the rest arrives and the queue runs dry before it is done.
-    const rest = b.submit('job-2', Array.from({ length: 60 }, () => event()));
-    b.queueDrained();
-    expect(b.buffered).toBe(60);
-    await Promise.all([first, rest]);
-    expect(clickhouse.inserts).toBe(2);
-    expect(await counts()).toEqual({ rows: 160, unique: 160 });
-  });
-
   it('cuts a batch as soon as it is full, without waiting for the timer', async () => {
     const b = batcher({ maxBatchEvents: 50, flushIntervalMs: 60_000 });
     await b.submit('job-1', Array.from({ length: 100 }, () => event()));

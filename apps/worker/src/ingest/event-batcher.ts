@@ -87,8 +87,6 @@ export class EventBatcher {
   private flushing: Promise<void> | null = null;
   private heldJobs = 0;
   private restUntil = 0;
-  /** The queue ran dry while a batch was in flight: cut the buffer when it ends (see queueDrained). */
-  private drainedDuringFlush = false;
   private stopped = false;
   private readonly stopWaiters = new Set<() => void>();
   /** Totals since start, for logs and tests. */
@@ -126,19 +124,6 @@ export class EventBatcher {
     });
   }
 
-  /**
-   * A BullMQ worker feeding this batcher found the queue empty. If the buffer holds at least
-   * half a batch, a backlog has just been drained: cut it now (or as soon as the batch in
-   * flight is done) instead of waiting for the flush timer. A smaller buffer waits for the
-   * timer as usual, so light traffic, where the queue runs dry after every job, still
-   * gathers `flushIntervalMs` of events per insert; at most one insert per half batch.
-   */
-  queueDrained(): void {
-    if (this.stopped || this.buffer.length < this.options.maxBatchEvents / 2) return;
-    if (this.flushing) this.drainedDuringFlush = true;
-    else void this.startFlush();
-  }
-
   /** Events waiting for a batch (not counting the one in flight). */
   get buffered(): number {
     return this.buffer.length;
@@ -166,12 +151,9 @@ export class EventBatcher {
     const full = this.buffer.length >= this.options.maxBatchEvents;
     // Every job slot waits on this buffer: no more events can come until it is inserted.
     const saturated = this.heldJobs >= this.options.concurrency;
-    // The queue ran dry during the last batch with half a batch or more left (queueDrained).
-    const drained = this.drainedDuringFlush && this.buffer.length >= this.options.maxBatchEvents / 2;
-    this.drainedDuringFlush = false;
     // Events owned by another live batch were just put back: give that batch time.
     const resting = Date.now() < this.restUntil;
-    if ((full || saturated || drained) && !resting) {
+    if ((full || saturated) && !resting) {
       void this.startFlush();
       return;
     }

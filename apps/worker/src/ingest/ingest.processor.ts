@@ -89,8 +89,6 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
           maxStalledCount: this.options.maxStalledCount,
         });
         worker.on('error', (err) => this.logger.warn(`events worker: ${err.message}`));
-        // The end of a backlog: its last partial batch need not wait for the flush timer.
-        worker.on('drained', () => batcher.queueDrained());
         return worker;
       }),
     );
