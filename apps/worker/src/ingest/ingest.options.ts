@@ -19,14 +19,6 @@ export interface IngestOptions {
    * commit); docs/pipeline.md ("Benchmark") has the measurements behind the default.
    */
   pipelines: number;
-  /**
-   * BullMQ workers feeding each pipeline, its job slots split among them. A BullMQ worker
-   * fetches its free slots one job at a time, awaiting each, and starts none until all are
-   * taken; several fetch side by side, so the first batch fills sooner (afterwards each
-   * completing job brings the next one in the same call). The batcher does not care which
-   * worker a job came from, so exactly once holds for any number.
-   */
-  fetchers: number;
   /** How long a batch owns its event ids without renewing; renewed before every insert. */
   leaseMs: number;
   /** HTTP timeout of one insert. Must be well under `leaseMs` (fencing by time). */
@@ -51,7 +43,6 @@ export const DEFAULT_INGEST_OPTIONS: IngestOptions = {
   flushIntervalMs: 500,
   concurrency: 200,
   pipelines: 2,
-  fetchers: 4,
   leaseMs: 15_000,
   insertTimeoutMs: 10_000,
   dedupTtlSeconds: 72 * 3600,

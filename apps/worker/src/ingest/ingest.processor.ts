@@ -18,8 +18,8 @@ export interface IngestJobResult {
 /**
  * The one processor of the `events` queue. A job is acknowledged only after all its
  * events are committed to ClickHouse, recognised as duplicates or dead-lettered
- * (docs/pipeline.md). It runs `pipelines` independent pipelines, each an EventBatcher
- * with `concurrency / pipelines` job slots, fed by `fetchers` BullMQ workers. The BullMQ
+ * (docs/pipeline.md). It runs `pipelines` independent pipelines, each a BullMQ worker
+ * feeding its own EventBatcher with `concurrency / pipelines` job slots. The BullMQ
  * workers are created here rather than with @Processor so that at shutdown they are
  * closed — and the buffers inserted — before the ClickHouse and Redis clients go away.
  */
@@ -30,9 +30,8 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
   private readonly inserts: ClickHouseExecutor;
   /** One per pipeline. */
   readonly batchers: readonly EventBatcher[];
-  /** Job slots of each pipeline (its batcher's), shared by its `fetchers` BullMQ workers. */
+  /** Job slots of each pipeline's worker and batcher. */
   private readonly slots: number;
-  private readonly fetchers: number;
 
   constructor(
     @Inject(LOUPE_CONFIG) private readonly config: LoupeConfig,
@@ -54,8 +53,7 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
       ttlSeconds: options.dedupTtlSeconds,
     });
     const pipelines = Math.max(1, Math.floor(options.pipelines));
-    this.fetchers = Math.max(1, Math.floor(options.fetchers));
-    this.slots = Math.max(this.fetchers, Math.ceil(options.concurrency / pipelines));
+    this.slots = Math.max(1, Math.ceil(options.concurrency / pipelines));
     const sinks = {
       claims,
       clickhouse: this.inserts,
@@ -76,22 +74,20 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   onApplicationBootstrap(): void {
-    this.workers = this.batchers.flatMap((batcher) =>
-      Array.from({ length: this.fetchers }, (_, i) => {
-        // The pipeline's slots split among its fetchers (IngestOptions.fetchers), all of them filling one batcher.
-        const concurrency = Math.floor(this.slots / this.fetchers) + (i < this.slots % this.fetchers ? 1 : 0);
-        const worker = new Worker(QUEUES.events, (job) => this.process(job, batcher), {
-          connection: bullConnection(this.config),
-          prefix: this.config.redis.queuePrefix,
-          concurrency,
-          lockDuration: this.options.lockDurationMs,
-          stalledInterval: this.options.stalledIntervalMs,
-          maxStalledCount: this.options.maxStalledCount,
-        });
-        worker.on('error', (err) => this.logger.warn(`events worker: ${err.message}`));
-        return worker;
-      }),
-    );
+    this.workers = this.batchers.map((batcher) => {
+      const worker = new Worker(QUEUES.events, (job) => this.process(job, batcher), {
+        connection: bullConnection(this.config),
+        prefix: this.config.redis.queuePrefix,
+        // A worker with many free slots fetches that many jobs one by one before it starts any
+        // (BullMQ's fetch loop): fewer slots per worker, the first batch is cut sooner.
+        concurrency: this.slots,
+        lockDuration: this.options.lockDurationMs,
+        stalledInterval: this.options.stalledIntervalMs,
+        maxStalledCount: this.options.maxStalledCount,
+      });
+      worker.on('error', (err) => this.logger.warn(`events worker: ${err.message}`));
+      return worker;
+    });
   }
 
   async process(job: Job, batcher: EventBatcher = this.batchers[0]): Promise<IngestJobResult> {
