@@ -93,8 +93,11 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
    * finish within `deadlineMs` (the freshness test holds it to 10 s; the others allow
    * for a loaded machine).
    */
-  async function rollUp(events: readonly RawEvent[], deadlineMs = 30_000): Promise<RollupHourResult[]> {
-    const ids = await app.get(RollupScheduler).schedule(events.map((e) => ({ ad_account_id: e.ad_account_id, event_time_ms: Date.parse(e.at) })));
+  async function rollUp(events: readonly RawEvent[], deadlineMs = 30_000, heavy = false): Promise<RollupHourResult[]> {
+    const ids = await app.get(RollupScheduler).schedule(
+      events.map((e) => ({ ad_account_id: e.ad_account_id, event_time_ms: Date.parse(e.at) })),
+      { heavy },
+    );
     return Promise.all(
       ids.map(async (id) => {
         const job = await Job.fromId(rollups, id);
@@ -152,6 +155,19 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
       sql`SELECT count() AS n FROM ${tableRef(config.clickhouse.database, 'rollup_ad_account_daily')} FINAL WHERE ad_account_id = ${lit.int(id, 'UInt64')} AND impressions = 1`,
     );
     expect(daily?.n).toBe('1');
+  });
+
+  it('keeps an event’s hour fresh within 10 s of adding it while ingest is heavy (5-second coalescing)', async () => {
+    const id = account();
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const hour = Math.floor(Date.parse(at) / 3_600_000) * 3600;
+    const events: RawEvent[] = [
+      { event_id: `i:${id}-h:0`, event_type: 'IMPRESSION', at, ad_account_id: id, campaign_id: '1', ad_group_id: '2', ad_id: '3', user_id: 'u', price_micros: 1234 },
+    ];
+    await insertEvents(clickhouse, config.clickhouse.database, events);
+    const [result] = await rollUp(events, 10_000, true);
+    expect(result?.hours).toEqual([hour]);
+    expect(await adGroupRollup(id, hour, hour + 3600)).toMatchObject([{ ad_group_id: '2', impressions: '1', spend_micros: '1234' }]);
   });
 
   /** An ad account row in Postgres (the ledger takes its currency from it). */
@@ -247,6 +263,26 @@ describe('rollups queue (real Redis, ClickHouse 18.16 and Postgres)', { timeout:
     const jobs = (await rollups.getJobs(['delayed', 'wait', 'active', 'completed'])).filter((job) => job.id?.startsWith(`rollup-${id}-`));
     expect(jobs.map((job) => job.id).sort()).toEqual([...first, ...next].sort());
     expect(jobs.find((job) => job.id === first[0])?.data).toEqual({ ad_account_id: id, hour: hour / 1000 });
+  });
+
+  it('while ingest is heavy, coalesces an account-hour’s jobs within a 5-second bucket, each delayed at most 5 s, apart from light callers’ jobs', async () => {
+    const id = account();
+    const bucketStart = Math.ceil(Date.now() / 10_000) * 10_000 + 60_000; // a bucket no other call uses
+    const hour = Date.UTC(2026, 2, 15, 6);
+    const event = (minute: number) => ({ ad_account_id: id, event_time_ms: hour + minute * 60_000 });
+    const first = await scheduleRollups(rollups, [event(1), event(61)], bucketStart, null, true);
+    const again = await scheduleRollups(rollups, [event(2)], bucketStart + 4999, null, true);
+    const next = await scheduleRollups(rollups, [event(3)], bucketStart + 5000, null, true);
+    const light = await scheduleRollups(rollups, [event(4)], bucketStart + 5000);
+    const bucket = bucketStart / 5000;
+    expect(first).toEqual([`rollup-${id}-${hour / 1000}-h${bucket}`, `rollup-${id}-${hour / 1000 + 3600}-h${bucket}`]);
+    expect(again).toEqual([first[0]]);
+    expect(next).toEqual([`rollup-${id}-${hour / 1000}-h${bucket + 1}`]);
+    expect(light).toEqual([`rollup-${id}-${hour / 1000}-${Math.floor((bucketStart + 5000) / 2000)}`]);
+    const delays = await Promise.all([...first, ...next].map(async (jobId) => (await Job.fromId(rollups, jobId))?.opts.delay));
+    // Added at the start of their buckets: due at the end, 5 s later (never more).
+    expect(delays).toEqual([5000, 5000, 5000]);
+    expect((await Job.fromId(rollups, again[0]!))?.data).toEqual({ ad_account_id: id, hour: hour / 1000 });
   });
 
   it('schedules history by the week when ranges are on (ROLLUP_RANGE_AFTER_HOURS), recent hours by the hour', async () => {

@@ -99,6 +99,8 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
   let prefix: string;
   let letters: DeadLetterJob[];
   let rollups: RollupJob[];
+  /** The `heavy` flag of each rollup schedule call, in order. */
+  let heavyCalls: boolean[];
 
   const counts = async (): Promise<{ rows: number; unique: number }> => {
     const [row] = await real.query<{ rows: string; unique: string }>(
@@ -114,7 +116,12 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
       clickhouse,
       database,
       deadLetters: { publish: async (l) => void letters.push(...l) },
-      rollups: { schedule: async (h) => void rollups.push(...h) },
+      rollups: {
+        schedule: async (h, { heavy }) => {
+          rollups.push(...h);
+          heavyCalls.push(heavy);
+        },
+      },
       logger: { warn: () => undefined, error: (m) => console.error(m) },
     };
     return new EventBatcher(sinks, { ...DEFAULT_INGEST_OPTIONS, flushIntervalMs: 50, retryBaseMs: 10, retryMaxMs: 50, ...options });
@@ -139,6 +146,7 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     clickhouse = new FaultyClickHouse(real);
     letters = [];
     rollups = [];
+    heavyCalls = [];
     await real.command(sql`TRUNCATE TABLE ${lit.databaseName(database)}.events`);
   });
 
@@ -149,6 +157,8 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     expect(clickhouse.inserts).toBe(1);
     expect(await counts()).toEqual({ rows: 200, unique: 200 });
     expect(rollups).toEqual([{ ad_account_id: '42', hour: HOUR / 1000 }]);
+    // Cut by the timer, not full: the rollups coalesce over the normal 2 s.
+    expect(heavyCalls).toEqual([false]);
   });
 
   it('cuts a batch as soon as it is full, without waiting for the timer', async () => {
@@ -156,6 +166,8 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     await b.submit('job-1', Array.from({ length: 100 }, () => event()));
     expect(clickhouse.inserts).toBe(2);
     expect(await counts()).toEqual({ rows: 100, unique: 100 });
+    // Full batches mean heavy ingest: their rollups may coalesce longer.
+    expect(heavyCalls).toEqual([true, true]);
   });
 
   it('flushes when every job slot waits on the buffer', async () => {

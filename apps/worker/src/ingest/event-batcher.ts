@@ -24,7 +24,11 @@ export interface IngestSinks {
   clickhouse: ClickHouseExecutor;
   database: string;
   deadLetters: { publish(letters: readonly DeadLetterJob[]): Promise<void> };
-  rollups: { schedule(hours: readonly RollupJob[]): Promise<void> };
+  /**
+   * `heavy`: the batch was cut full (events arrive faster than `maxBatchEvents` per flush
+   * interval, or a backlog is draining), so the rollups may coalesce longer (schedule.ts).
+   */
+  rollups: { schedule(hours: readonly RollupJob[], options: { heavy: boolean }): Promise<void> };
   logger: IngestLogger;
 }
 
@@ -268,7 +272,8 @@ export class EventBatcher {
     // Order matters: dead letters and rollup jobs are stored before the batch is marked
     // committed, so "committed" implies both, and a crash before it repeats them (both idempotent).
     if (letters.length > 0) await this.retry('store dead letters', () => this.sinks.deadLetters.publish(letters));
-    if (touched.size > 0) await this.retry('schedule rollups', () => this.sinks.rollups.schedule([...touched.values()]));
+    const heavy = entries.length >= this.options.maxBatchEvents;
+    if (touched.size > 0) await this.retry('schedule rollups', () => this.sinks.rollups.schedule([...touched.values()], { heavy }));
     // Ids inserted before a lapsed lease still point to the earlier batch id: commit it too.
     for (const id of batchIds) await this.retry('mark the batch committed', () => this.sinks.claims.commit(id));
 

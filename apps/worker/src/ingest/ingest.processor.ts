@@ -61,8 +61,11 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
       deadLetters,
       rollups: {
         // The scheduler takes events; the start of each touched hour stands for them.
-        schedule: async (hours) => {
-          await rollups.schedule(hours.map((h) => ({ ad_account_id: h.ad_account_id, event_time_ms: h.hour * 1000 })));
+        schedule: async (hours, options) => {
+          await rollups.schedule(
+            hours.map((h) => ({ ad_account_id: h.ad_account_id, event_time_ms: h.hour * 1000 })),
+            options,
+          );
         },
       },
       logger: { warn: (m: string) => this.logger.warn(m), error: (m: string) => this.logger.error(m) },

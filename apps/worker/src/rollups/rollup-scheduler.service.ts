@@ -24,9 +24,12 @@ export class RollupScheduler implements OnApplicationBootstrap {
     this.rangeAfterMs = hours === null ? null : hours * 3_600_000;
   }
 
-  /** Adds the coalesced rollup jobs for the events' (ad account, UTC hour)s; returns their job ids. */
-  schedule(events: readonly Pick<AdEvent, 'ad_account_id' | 'event_time_ms'>[]): Promise<string[]> {
-    return scheduleRollups(this.queue, events, Date.now(), this.rangeAfterMs);
+  /**
+   * Adds the coalesced rollup jobs for the events' (ad account, UTC hour)s; returns their job ids.
+   * `heavy`: ingest is heavy, coalesce over ROLLUP_HEAVY_COALESCE_MS (scheduleRollups).
+   */
+  schedule(events: readonly Pick<AdEvent, 'ad_account_id' | 'event_time_ms'>[], options: { heavy?: boolean } = {}): Promise<string[]> {
+    return scheduleRollups(this.queue, events, Date.now(), this.rangeAfterMs, options.heavy ?? false);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -4,6 +4,15 @@ import type { Queue } from 'bullmq';
 /** Jobs for one (ad account, hour) added within this many ms share one recompute. */
 export const ROLLUP_COALESCE_MS = 2000;
 /**
+ * The same while ingest is heavy (the caller says so: the ingest worker when its batches
+ * are cut full). Each recompute rereads the whole hour, and under a burst the recomputes
+ * of 2-second buckets took several times the ClickHouse time of the inserts they followed
+ * (docs/pipeline.md, "Benchmark"). An event still waits at most this long for its
+ * recompute to start, which leaves half of the 10 s freshness target (issue 5) for the
+ * recompute itself.
+ */
+export const ROLLUP_HEAVY_COALESCE_MS = 5000;
+/**
  * With `rangeAfterMs` (config ROLLUP_RANGE_AFTER_HOURS), hours that ended more than that
  * long before the add are history (a backfill, a late batch): they are recomputed as
  * week ranges (`recomputeRollupRange`: a handful of statements for the whole week
@@ -29,6 +38,10 @@ export const ROLLUP_JOB_RETRY = { attempts: 200, backoff: { type: 'fixed', delay
  * bucket: every caller of that bucket inserted its events before adding, so the
  * recompute sees them all; a caller after the bucket gets the next job. An
  * event is therefore rolled up within ~2 s plus the job's run time.
+ * With `heavy`, buckets are ROLLUP_HEAVY_COALESCE_MS long and their ids
+ * `rollup-<account>-<hour>-h<floor(now / 5 s)>`: at most one recompute per account-hour
+ * every 5 s from heavy callers, each event's starting within 5 s. Light and heavy callers
+ * each get their own jobs, so an event always has a job starting after its insert.
  * (Ids use '-' because BullMQ refuses custom ids with ':'.)
  */
 export async function scheduleRollups(
@@ -36,9 +49,12 @@ export async function scheduleRollups(
   events: readonly Pick<AdEvent, 'ad_account_id' | 'event_time_ms'>[],
   now: number = Date.now(),
   rangeAfterMs: number | null = null,
+  heavy = false,
 ): Promise<string[]> {
-  const bucket = Math.floor(now / ROLLUP_COALESCE_MS);
-  const delay = (bucket + 1) * ROLLUP_COALESCE_MS - now;
+  const coalesceMs = heavy ? ROLLUP_HEAVY_COALESCE_MS : ROLLUP_COALESCE_MS;
+  const bucket = Math.floor(now / coalesceMs);
+  const bucketTag = heavy ? `h${bucket}` : String(bucket);
+  const delay = (bucket + 1) * coalesceMs - now;
   const rangeBucket = Math.floor(now / RANGE_COALESCE_MS);
   const rangeDelay = (rangeBucket + 1) * RANGE_COALESCE_MS - now;
   const targets = new Map<string, { data: RollupJob; jobId: string; delay: number }>();
@@ -50,7 +66,7 @@ export async function scheduleRollups(
       targets.set(key, { data: { ad_account_id: event.ad_account_id, hour: start, hours: RANGE_HOURS }, jobId: `rollup-${key}-${rangeBucket}`, delay: rangeDelay });
     } else {
       const key = `${event.ad_account_id}-${hour}`;
-      targets.set(key, { data: { ad_account_id: event.ad_account_id, hour }, jobId: `rollup-${key}-${bucket}`, delay });
+      targets.set(key, { data: { ad_account_id: event.ad_account_id, hour }, jobId: `rollup-${key}-${bucketTag}`, delay });
     }
   }
   const jobs = [...targets.values()].map(({ data, jobId, delay: wait }) => ({ name: 'recompute', data, opts: { ...ROLLUP_JOB_RETRY, jobId, delay: wait } }));
