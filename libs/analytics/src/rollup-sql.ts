@@ -565,8 +565,8 @@ function localDatePeriodSql(day: SqlFragment, granularity: Granularity): SqlFrag
  */
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
-  if (query.localDays === true && localDaysCoverRange(query)) return dailyRollupSql(query, 'local');
-  return query.daily === true ? dailyRollupSql(query, 'utc') : hourlyRollupSql(query);
+  if (query.localDays === true && localDaysCoverRange(query)) return localDailyRollupSql(query);
+  return query.daily === true ? dailyRollupSql(query) : hourlyRollupSql(query);
 }
 
 /** The 0002 read: every hour from the hourly table FINAL, reach = uniqMerge(users). */
@@ -598,8 +598,43 @@ function hourlyRollupSql(query: RollupQuery): SqlFragment {
     ORDER BY ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])}`;
 }
 
-/** The daily read: UTC days from the 0003/0004 tables with edge hours from the hourly ones, or (`local`) local days alone. */
-function dailyRollupSql(query: RollupQuery, days: 'utc' | 'local'): SqlFragment {
+/**
+ * The local-day read (0005): one aggregation over the local-day table FINAL, whose rows are
+ * whole local days of the query's timezone. A single level of GROUP BY (no per-branch
+ * states merged again) and FINAL rather than argMax: with a screen's ~20 columns, argMax
+ * keeps one state per column per row and cost ~25% more ClickHouse CPU than FINAL here
+ * (docs/reports.md, "Local days").
+ */
+function localDailyRollupSql(query: RollupQuery): SqlFragment {
+  const reach = query.reach ?? true;
+  const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
+  const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
+  const period = localDatePeriodSql(sql`day`, query.granularity);
+  const outKeys = [...keyColumns, ...(period === null ? [] : [sql`period`])];
+  const sums = readColumns(query);
+  const filters = Object.entries(query.filter ?? {})
+    .filter(([, ids]) => ids !== undefined)
+    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const from = Math.floor(query.from.getTime() / 1000);
+  const to = Math.floor(query.to.getTime() / 1000);
+  return sql`
+    SELECT ${sql.join(outKeys)},
+      ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
+    FROM (
+      SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`${period} AS period`])])},
+        ${sql.join([...sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqHLL12Merge(reach) AS m_users`] : [])])}
+      FROM ${tableRef(query.database, ROLLUP_LOCAL_DAILY_TABLES[query.level])} FINAL
+      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
+        AND timezone = ${lit.string(query.timezone)}
+        AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}
+        ${sql.join(filters, sql` `)}
+      GROUP BY ${sql.join(outKeys)}
+    )
+    ORDER BY ${sql.join(outKeys)}`;
+}
+
+/** The daily read: UTC days from the 0003/0004 tables, the edge hours from the hourly ones. */
+function dailyRollupSql(query: RollupQuery): SqlFragment {
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
@@ -635,9 +670,9 @@ function dailyRollupSql(query: RollupQuery, days: 'utc' | 'local'): SqlFragment 
    * value of the highest version (the row FINAL would keep: versions only grow), then
    * merges: the reach branches read that way (docs/reports.md, "Benchmark").
    */
-  const branch = (table: SqlFragment, time: 'hour' | 'day' | 'local day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both', dedupe: 'final' | 'argMax' = 'final'): SqlFragment => {
+  const branch = (table: SqlFragment, time: 'hour' | 'day', where: SqlFragment, metrics: 'sums' | 'reach' | 'both', dedupe: 'final' | 'argMax' = 'final'): SqlFragment => {
     const timeColumn = time === 'hour' ? sql`hour` : sql`day`;
-    const period = time === 'local day' ? localDatePeriodSql(timeColumn, query.granularity) : periodSql(timeColumn, query.granularity, query.timezone);
+    const period = periodSql(timeColumn, query.granularity, query.timezone);
     const selectKeys = period === null ? keyColumns : [...keyColumns, sql`${period} AS period`];
     const groupKeys = period === null ? keyColumns : [...keyColumns, sql`period`];
     const zero = (name: string): SqlFragment => (name.includes('micros') ? sql`sum(toInt64(0))` : sql`sum(toUInt64(0))`);
@@ -668,16 +703,12 @@ function dailyRollupSql(query: RollupQuery, days: 'utc' | 'local'): SqlFragment 
       : sql`hour >= ${lit.dateTime(from)} AND hour < ${lit.dateTime(to)} ${hourInDaily}`;
   // No hour left for the hourly tables (dailyReadCoversRange): their branches are left out, not run empty.
   const hoursLeft = !dailyReadCoversRange(query);
-  const localWhere = sql`timezone = ${lit.string(query.timezone)} AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}`;
-  const branches =
-    days === 'local'
-      ? [branch(tableRef(query.database, ROLLUP_LOCAL_DAILY_TABLES[query.level]), 'local day', localWhere, 'both', reach ? 'argMax' : 'final')]
-      : [
-          // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
-          ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
-          ...(hoursLeft ? [branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums')] : []),
-          ...(reach && hoursLeft ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
-        ];
+  const branches = [
+    // The reach states are read by argMax, the sums of the hourly table under FINAL (see `branch`).
+    ...(useDays ? [branch(tableRef(query.database, ROLLUP_DAILY_TABLES[query.level]), 'day', fromDaily, 'both', reach ? 'argMax' : 'final')] : []),
+    ...(hoursLeft ? [branch(tableRef(query.database, ROLLUP_TABLES[query.level]), 'hour', hourly, 'sums')] : []),
+    ...(reach && hoursLeft ? [branch(tableRef(query.database, REACH_HOURLY_TABLES[query.level]), 'hour', hourly, 'reach', 'argMax')] : []),
+  ];
   return sql`
     SELECT ${sql.join(outKeys)},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
