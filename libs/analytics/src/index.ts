@@ -92,6 +92,7 @@ export {
   dailyReadCoversRange,
   localDatesOf,
   localDaysCoverRange,
+  localReachSql,
   rollupLocalDaySql,
   rollupLocalDayStatements,
   type RollupHour,

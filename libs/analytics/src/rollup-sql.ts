@@ -633,6 +633,40 @@ function localDailyRollupSql(query: RollupQuery): SqlFragment {
     ORDER BY ${sql.join(outKeys)}`;
 }
 
+/**
+ * Reach alone from the local-day table (the query must be one localDaysCoverRange
+ * accepts): per key and period `users` = uniqHLL12Merge of each row's latest state, kept by
+ * `argMax(reach, version)` per day instead of FINAL — FINAL copies every state and doubled
+ * the cost of the reach read. MeasureStore sends it beside the sums' read (rollupSql with
+ * reach: false), so the two run at once (docs/reports.md, "Local days").
+ */
+export function localReachSql(query: RollupQuery): SqlFragment {
+  if (query.adAccountIds.length === 0) throw new SqlLiteralError('localReachSql needs at least one ad account');
+  if (!localDaysCoverRange(query)) throw new SqlLiteralError('localReachSql reads whole local days of a zone that keeps them');
+  const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
+  const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
+  const period = localDatePeriodSql(sql`day`, query.granularity);
+  const outKeys = [...keyColumns, ...(period === null ? [] : [sql`period`])];
+  const filters = Object.entries(query.filter ?? {})
+    .filter(([, ids]) => ids !== undefined)
+    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const from = Math.floor(query.from.getTime() / 1000);
+  const to = Math.floor(query.to.getTime() / 1000);
+  return sql`
+    SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`${period} AS period`])])}, uniqHLL12Merge(r_reach) AS users
+    FROM (
+      SELECT ${sql.join([...keyColumns, sql`day`])}, argMax(reach, version) AS r_reach
+      FROM ${tableRef(query.database, ROLLUP_LOCAL_DAILY_TABLES[query.level])}
+      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
+        AND timezone = ${lit.string(query.timezone)}
+        AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}
+        ${sql.join(filters, sql` `)}
+      GROUP BY ${sql.join([...keyColumns, sql`day`])}
+    )
+    GROUP BY ${sql.join(outKeys)}
+    ORDER BY ${sql.join(outKeys)}`;
+}
+
 /** The daily read: UTC days from the 0003/0004 tables, the edge hours from the hourly ones. */
 function dailyRollupSql(query: RollupQuery): SqlFragment {
   const reach = query.reach ?? true;

@@ -3,6 +3,7 @@ import {
   insertEvents,
   lit,
   localDaysCoverRange,
+  localReachSql,
   periodSql,
   recomputeRollupHour,
   recomputeRollupRange,
@@ -124,6 +125,13 @@ describe.each(ENGINES)('local-day rollups on $name', (engine) => {
       for (const level of ['campaign', 'ad'] as const) {
         expect(await rolled(account, level, from, to, granularity, timezone), `${granularity} ${level}`).toEqual(expected.map((l) => l.replace(/ \d+$/, ' x')));
       }
+      // Reach on its own (localReachSql, argMax per day instead of FINAL): the raw events' users per period.
+      const reach = await executor.query<Record<string, unknown>>(
+        localReachSql({ database, level: 'ad_account', adAccountIds: [account], from: new Date(from * 1000), to: new Date(to * 1000), granularity, timezone }),
+      );
+      expect(reach.map((r) => `${granularity === 'TOTAL' ? '' : String(r['period'])} ${String(r['users'])}`), `${granularity} reach`).toEqual(
+        expected.map((l) => `${l.split(' ')[0]} ${l.split(' ').at(-1)}`),
+      );
     }
   }, 180_000);
 

@@ -144,6 +144,28 @@ describe('MeasureStore: the local-day tables', () => {
     expect(statements[0]).not.toContain('_hourly');
   });
 
+  it('reads reach from the local days in a statement of its own beside the sums, and joins them by key', async () => {
+    const statements: string[] = [];
+    const executor: ClickHouseExecutor = {
+      command: () => Promise.resolve(),
+      query: <T,>(statement: SqlFragment) => {
+        statements.push(statement.text);
+        const reach = statement.text.includes('uniqHLL12Merge(r_reach)');
+        return Promise.resolve([reach ? { ad_account_id: '549755813888', users: '5' } : { ad_account_id: '549755813888', impressions: '7' }] as T[]);
+      },
+      ping: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const [row] = await new MeasureStore(executor, config, zones(true)).read({ ...query, measures: ['impressions', 'uniqueUsers'] });
+    expect(row!.measures.impressions).toBe(7n);
+    expect(row!.measures.uniqueUsers).toBe(5n);
+    expect(statements).toHaveLength(2);
+    expect(statements.every((text) => text.includes('`rollup_ad_account_local_daily`'))).toBe(true);
+    // The sums under FINAL without reach; the reach states by argMax, not FINAL.
+    expect(statements.find((text) => text.includes('FINAL'))).not.toContain('reach');
+    expect(statements.find((text) => text.includes('argMax(reach, version)'))).not.toContain('FINAL');
+  });
+
   it('drops the local answer and reads the UTC days and hours when they are not complete', async () => {
     const { executor, statements } = byTable();
     const [row] = await new MeasureStore(executor, config, zones(false)).read({ ...query, measures });

@@ -8,12 +8,14 @@ import {
   rollupSql,
   dailyReadCoversRange,
   localDaysCoverRange,
+  localReachSql,
   type AttributionWindowDays,
   type ConversionReportTime,
   type Granularity,
   type RollupKeyColumn,
   type RollupLevel,
   type RollupMetricColumn,
+  type RollupQuery,
 } from '@loupe/analytics';
 import { measures, type BaseMeasures, type MeasureName } from '@loupe/metrics';
 import type { LoupeConfig } from '../config/config';
@@ -127,7 +129,7 @@ export class MeasureStore {
       // Postgres says they are complete for every account (docs/reports.md, "Local days").
       // Both questions are asked at once, so the usual answer (complete) costs no extra round
       // trip; when they are not complete, the local answer is dropped and the other read runs.
-      const local = this.clickhouse.query<Row>(rollupSql({ ...slice, localDays: true }));
+      const local = this.readLocalDays(slice, keys);
       const complete = await this.zones.completeIn(query.adAccountIds, query.timezone).catch(async (err: unknown) => {
         await local.catch(() => undefined);
         throw err;
@@ -141,7 +143,7 @@ export class MeasureStore {
     const defaultAttribution =
       query.clickWindowDays === DEFAULT_CLICK_WINDOW_DAYS && query.viewWindowDays === DEFAULT_VIEW_WINDOW_DAYS && query.reportTime === 'TIME_OF_AD_ACTION';
     const byKey = new Map<string, { base: Row | null; conversions: Row | null }>();
-    const keyOf = (row: Row): string => [row.ad_account_id, ...keys.map((k) => row[k]), row.period ?? ''].join('|');
+    const keyOf = (row: Row): string => rowKey(row, keys);
     for (const row of rollups) byKey.set(keyOf(row), { base: row, conversions: defaultAttribution ? row : null });
     if (!defaultAttribution) {
       const conversions = await this.clickhouse.query<Row>(
@@ -179,7 +181,29 @@ export class MeasureStore {
     out.sort((a, b) => compare(a, b, keys));
     return out;
   }
+
+  /**
+   * The local-day read. With reach, the sums (FINAL) and reach (localReachSql: argMax per day,
+   * no FINAL over the states) are two statements sent at once and joined here by key: FINAL
+   * over the reach states was half of the one-statement read's ClickHouse CPU.
+   */
+  private async readLocalDays(slice: Omit<RollupQuery, 'localDays' | 'daily'>, keys: readonly RollupKeyColumn[]): Promise<Row[]> {
+    if (slice.reach === false) return this.clickhouse.query<Row>(rollupSql({ ...slice, localDays: true }));
+    const [sums, reach] = await Promise.all([
+      slice.columns !== undefined && slice.columns.length === 0 ? Promise.resolve([] as Row[]) : this.clickhouse.query<Row>(rollupSql({ ...slice, reach: false, localDays: true })),
+      this.clickhouse.query<Row>(localReachSql(slice)),
+    ]);
+    const byKey = new Map(sums.map((row) => [rowKey(row, keys), row]));
+    for (const row of reach) {
+      const sumsRow = byKey.get(rowKey(row, keys));
+      if (sumsRow) sumsRow.users = row.users!;
+      else sums.push(row);
+    }
+    return sums;
+  }
 }
+
+const rowKey = (row: Row, keys: readonly RollupKeyColumn[]): string => [row.ad_account_id, ...keys.map((k) => row[k]), row.period ?? ''].join('|');
 
 function toMeasures(base: Row | null, conversions: Row | null): BaseMeasures {
   const num = (row: Row | null, column: string): string | number => (row ? (row[column] ?? 0) : 0);
