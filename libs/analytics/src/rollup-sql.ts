@@ -566,6 +566,14 @@ function localDatePeriodSql(day: SqlFragment, granularity: Granularity): SqlFrag
 export function rollupSql(query: RollupQuery): SqlFragment {
   if (query.adAccountIds.length === 0) throw new SqlLiteralError('rollupSql needs at least one ad account');
   if (query.localDays === true && localDaysCoverRange(query)) return localDailyRollupSql(query);
+  if (query.daily === true && query.reach === false && dailyReadCoversRange(query)) {
+    // Whole UTC days in whole periods, no reach: the UTC daily rows alone, in one GROUP BY (half the CPU of the branch form).
+    return flatDayRollupSql(query, {
+      table: ROLLUP_DAILY_TABLES[query.level],
+      where: sql`day >= ${lit.dateTime(query.from)} AND day < ${lit.dateTime(query.to)}`,
+      period: periodSql(sql`day`, query.granularity, query.timezone),
+    });
+  }
   return query.daily === true ? dailyRollupSql(query) : hourlyRollupSql(query);
 }
 
@@ -606,27 +614,34 @@ function hourlyRollupSql(query: RollupQuery): SqlFragment {
  * (docs/reports.md, "Local days").
  */
 function localDailyRollupSql(query: RollupQuery): SqlFragment {
+  const from = Math.floor(query.from.getTime() / 1000);
+  const to = Math.floor(query.to.getTime() / 1000);
+  return flatDayRollupSql(query, {
+    table: ROLLUP_LOCAL_DAILY_TABLES[query.level],
+    where: sql`timezone = ${lit.string(query.timezone)} AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}`,
+    period: localDatePeriodSql(sql`day`, query.granularity),
+  });
+}
+
+/** One GROUP BY over a day table FINAL whose rows are exactly the slice's days: the local-day read, and the UTC daily read of a covered slice without reach. */
+function flatDayRollupSql(query: RollupQuery, source: { table: ClickHouseTable; where: SqlFragment; period: SqlFragment | null }): SqlFragment {
   const reach = query.reach ?? true;
   const keys = ROLLUP_KEY_COLUMNS[query.level] as readonly RollupKeyColumn[];
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
-  const period = localDatePeriodSql(sql`day`, query.granularity);
+  const { period } = source;
   const outKeys = [...keyColumns, ...(period === null ? [] : [sql`period`])];
   const sums = readColumns(query);
   const filters = Object.entries(query.filter ?? {})
     .filter(([, ids]) => ids !== undefined)
     .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
-  const from = Math.floor(query.from.getTime() / 1000);
-  const to = Math.floor(query.to.getTime() / 1000);
   return sql`
     SELECT ${sql.join(outKeys)},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
     FROM (
       SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`${period} AS period`])])},
         ${sql.join([...sums.map((name) => sql`sum(${id(name)}) AS ${id(`m_${name}`)}`), ...(reach ? [sql`uniqHLL12Merge(reach) AS m_users`] : [])])}
-      FROM ${tableRef(query.database, ROLLUP_LOCAL_DAILY_TABLES[query.level])} FINAL
-      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}
-        AND timezone = ${lit.string(query.timezone)}
-        AND day >= ${lit.date(localDateOf(from, query.timezone))} AND day < ${lit.date(localDateOf(to, query.timezone))}
+      FROM ${tableRef(query.database, source.table)} FINAL
+      WHERE ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')} AND ${source.where}
         ${sql.join(filters, sql` `)}
       GROUP BY ${sql.join(outKeys)}
     )

@@ -344,6 +344,27 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
     }
    }, 180_000);
 
+  it('reads a slice of whole UTC days without reach from the daily rows alone, in one GROUP BY, with the raw events’ figures', async () => {
+    const [from, to] = [D0, D0 + 96 * 3600];
+    for (const granularity of ['TOTAL', 'DAY', 'WEEK', 'MONTH', 'QUARTER'] as const) {
+      for (const level of ['ad_account', 'campaign'] as const) {
+        const statement = rollupSql({ database, level, adAccountIds: [MULTI], from: new Date(from * 1000), to: new Date(to * 1000), granularity, timezone: 'UTC', daily: true, reach: false });
+        expect(statement.text).not.toContain('_hourly');
+        expect(statement.text).not.toContain('UNION ALL');
+        const rows = await executor.query<Record<string, unknown>>(statement);
+        const byPeriod = new Map<string, number[]>();
+        for (const r of rows) {
+          const p = granularity === 'TOTAL' ? '' : String(r['period']);
+          const values = ['impressions', 'clicks', 'saves', 'spend_micros', 'ivt_impressions'].map((c) => Number(r[c]));
+          const prev = byPeriod.get(p);
+          byPeriod.set(p, prev ? prev.map((v, i) => v + values[i]!) : values);
+        }
+        const got = [...byPeriod.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, v]) => [p, ...v, 'x'].map(String).join(' '));
+        expect(got, `${granularity} ${level}`).toEqual((await raw(from, to, granularity, 'UTC')).map((line) => line.replace(/ \d+$/, ' x')));
+      }
+    }
+  }, 120_000);
+
   it('keeps the day of the build that read the newest hours, whichever job finishes last', async () => {
     const day1 = [D0 + 24 * 3600, D0 + 48 * 3600] as const;
     const before = await rolled('ad_account', ...day1, 'TOTAL', 'UTC');
