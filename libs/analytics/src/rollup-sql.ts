@@ -504,6 +504,13 @@ function readColumns(query: RollupQuery): string[] {
   return columns;
 }
 
+/** `AND <key> IN (...)` for each id filter of the query, checked against the level's keys. */
+function keyFilters(query: RollupQuery, keys: readonly RollupKeyColumn[]): SqlFragment[] {
+  return Object.entries(query.filter ?? {})
+    .filter(([, ids]) => ids !== undefined)
+    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+}
+
 /**
  * Does the daily read take every hour of the slice from the daily tables, leaving none
  * for the hourly ones? True when [from, to) is whole UTC days and each of those days
@@ -588,9 +595,7 @@ function hourlyRollupSql(query: RollupQuery): SqlFragment {
   // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
   // to its own column would be substituted back into the aggregate's argument.
   const sums = readColumns(query);
-  const filters = Object.entries(query.filter ?? {})
-    .filter(([, ids]) => ids !== undefined)
-    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const filters = keyFilters(query, keys);
   return sql`
     SELECT ${sql.join([...keyColumns, ...(period === null ? [] : [sql`period`])])},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
@@ -631,9 +636,7 @@ function flatDayRollupSql(query: RollupQuery, source: { table: ClickHouseTable; 
   const { period } = source;
   const outKeys = [...keyColumns, ...(period === null ? [] : [sql`period`])];
   const sums = readColumns(query);
-  const filters = Object.entries(query.filter ?? {})
-    .filter(([, ids]) => ids !== undefined)
-    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const filters = keyFilters(query, keys);
   return sql`
     SELECT ${sql.join(outKeys)},
       ${sql.join([...sums.map((name) => sql`${id(`m_${name}`)} AS ${id(name)}`), ...(reach ? [sql`m_users AS users`] : [])])}
@@ -662,9 +665,7 @@ export function localReachSql(query: RollupQuery): SqlFragment {
   const keyColumns = [sql`ad_account_id`, ...keys.map(id)];
   const period = localDatePeriodSql(sql`day`, query.granularity);
   const outKeys = [...keyColumns, ...(period === null ? [] : [sql`period`])];
-  const filters = Object.entries(query.filter ?? {})
-    .filter(([, ids]) => ids !== undefined)
-    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const filters = keyFilters(query, keys);
   const from = Math.floor(query.from.getTime() / 1000);
   const to = Math.floor(query.to.getTime() / 1000);
   return sql`
@@ -691,9 +692,7 @@ function dailyRollupSql(query: RollupQuery): SqlFragment {
   // Aggregates are aliased with a prefix inside and renamed outside: an alias equal
   // to its own column would be substituted back into the aggregate's argument.
   const sums = readColumns(query);
-  const filters = Object.entries(query.filter ?? {})
-    .filter(([, ids]) => ids !== undefined)
-    .map(([column, ids]) => sql`AND ${lit.identifier(column as RollupKeyColumn, keys)} IN ${lit.inList(ids as string[], 'UInt64')}`);
+  const filters = keyFilters(query, keys);
   const accounts = sql`ad_account_id IN ${lit.inList(query.adAccountIds, 'UInt64')}`;
   const from = Math.floor(query.from.getTime() / 1000);
   const to = Math.floor(query.to.getTime() / 1000);
