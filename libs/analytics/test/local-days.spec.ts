@@ -4,7 +4,6 @@ import {
   lit,
   localDaysCoverRange,
   localReachSql,
-  periodSql,
   recomputeRollupHour,
   recomputeRollupRange,
   rollupSql,
@@ -18,6 +17,7 @@ import {
   type RollupLevel,
 } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
+import { rawFigures } from './support/raw-figures';
 
 /*
  * Local-day rollups (0005): events over five UTC days (three ads in two campaigns, IVT, a
@@ -79,15 +79,7 @@ describe.each(ENGINES)('local-day rollups on $name', (engine) => {
   });
 
   async function raw(account: string, from: number, to: number, granularity: Granularity, timezone: string): Promise<string[]> {
-    const period = granularity === 'TOTAL' ? sql`''` : periodSql(sql`toStartOfHour(event_time)`, granularity, timezone)!;
-    const rows = await executor.query<Record<string, unknown>>(sql`
-      SELECT toString(${period}) AS p, countIf(event_type = 'IMPRESSION' AND ivt = 0) AS impressions, countIf(event_type = 'CLICK' AND ivt = 0) AS clicks,
-        countIf(engagement_type = 'SAVE' AND ivt = 0) AS saves, sumIf(price_micros, ivt = 0) AS spend, countIf(event_type = 'IMPRESSION' AND ivt = 1) AS ivt_impressions,
-        uniqExactIf(user_id, event_type = 'IMPRESSION' AND ivt = 0) AS users
-      FROM ${tableRef(database, 'events')} FINAL
-      WHERE ad_account_id = ${lit.int(account, 'UInt64')} AND event_type != 'CONVERSION' AND event_time >= ${lit.dateTime(from)} AND event_time < ${lit.dateTime(to)}
-      GROUP BY p ORDER BY p`);
-    return rows.map((r) => [r['p'], r['impressions'], r['clicks'], r['saves'], r['spend'], r['ivt_impressions'], r['users']].map(String).join(' '));
+    return rawFigures(executor, database, account, from, to, granularity, timezone);
   }
 
   async function rolled(account: string, level: RollupLevel, from: number, to: number, granularity: Granularity, timezone: string, reach = true): Promise<string[]> {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   lit,
-  periodSql,
   recomputeRollupHour,
   rollupSql,
   runClickHouseMigrations,
@@ -12,6 +11,7 @@ import {
   type RollupLevel,
 } from '../src';
 import { ENGINES, MIGRATIONS_DIR, uniqueDatabase } from './support/engines';
+import { rawFigures } from './support/raw-figures';
 import { insertEvents, type RawEvent } from '../src';
 
 /**
@@ -277,15 +277,7 @@ describe.each(ENGINES)('daily rollups and reach on $name', (engine) => {
 
   /** The raw events' figures per period (the truth every rollup read must equal). */
   async function raw(from: number, to: number, granularity: Granularity, timezone: string): Promise<string[]> {
-    const period = granularity === 'TOTAL' ? sql`''` : periodSql(sql`toStartOfHour(event_time)`, granularity, timezone)!;
-    const rows = await executor.query<Record<string, unknown>>(sql`
-      SELECT toString(${period}) AS p, countIf(event_type = 'IMPRESSION' AND ivt = 0) AS impressions, countIf(event_type = 'CLICK' AND ivt = 0) AS clicks,
-        countIf(engagement_type = 'SAVE' AND ivt = 0) AS saves, sumIf(price_micros, ivt = 0) AS spend, countIf(event_type = 'IMPRESSION' AND ivt = 1) AS ivt_impressions,
-        uniqExactIf(user_id, event_type = 'IMPRESSION' AND ivt = 0) AS users
-      FROM ${tableRef(database, 'events')} FINAL
-      WHERE ad_account_id = ${account} AND event_type != 'CONVERSION' AND event_time >= ${lit.dateTime(from)} AND event_time < ${lit.dateTime(to)}
-      GROUP BY p ORDER BY p`);
-    return rows.map((r) => [r['p'], r['impressions'], r['clicks'], r['saves'], r['spend'], r['ivt_impressions'], r['users']].map(String).join(' '));
+    return rawFigures(executor, database, MULTI, from, to, granularity, timezone);
   }
 
   async function rolled(level: RollupLevel, from: number, to: number, granularity: Granularity, timezone: string): Promise<string[]> {
