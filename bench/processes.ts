@@ -1,8 +1,9 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DataSource } from 'typeorm';
 
@@ -27,7 +28,7 @@ export async function freePort(): Promise<number> {
 export interface Child {
   /** The process id (peak RSS is read from /proc/<pid>/status). */
   readonly pid: number | undefined;
-  /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
+  /** CPU time the process and its live descendants (cluster workers) have used so far (user + system), ms; null where /proc is missing. */
   cpuMs(): number | null;
   /** Everything the process printed so far (the tail is quoted when it fails). */
   output(): string;
@@ -48,6 +49,32 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
+/** processCpuMs of a process plus that of every live process below it (its cluster workers). */
+export function processTreeCpuMs(pid: number | undefined): number | null {
+  const own = processCpuMs(pid);
+  if (own === null) return null;
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  let total = own;
+  const below = (parent: number): void => {
+    for (const [child, ppid] of parents) {
+      if (ppid !== parent) continue;
+      total += processCpuMs(child) ?? 0;
+      below(child);
+    }
+  };
+  below(pid!);
+  return total;
+}
+
 /** Spawns `node args…` from the repository root and waits until `ready(output)` (90 s at most). */
 export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean | Promise<boolean>): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -61,7 +88,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
   child.stderr?.on('data', append);
   const handle: Child = {
     pid: child.pid,
-    cpuMs: () => processCpuMs(child.pid),
+    cpuMs: () => processTreeCpuMs(child.pid),
     output: () => output,
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async () => {
@@ -85,6 +112,16 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
 }
 
 /**
+ * Node options that write a CPU profile of a spawned server when `BENCH_CPU_PROF_DIR`
+ * is set (Node refuses --cpu-prof in NODE_OPTIONS); the profile is written when the
+ * process exits. Open it in Chrome's DevTools, or sum self time by function.
+ */
+export function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/**
  * The real API (apps/api/src/main.ts) on a free loopback port, with `env` over this
  * process's environment (its databases, rate limits, WEB_DIST_DIR to serve a web build);
  * resolves once it listens.
@@ -93,7 +130,7 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: Child; 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = await startChild(
-    ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
+    [...profileArgs(), '-r', '@swc-node/register', 'apps/api/src/main.ts'],
     {
       ...process.env,
       SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
@@ -109,11 +146,27 @@ export async function startApi(env: NodeJS.ProcessEnv): Promise<{ child: Child; 
   return { child, url };
 }
 
-/** A bare node:http server answering `status` with `body` to everything: the fastest any Node HTTP server can be here. */
-export async function startBare(contentType: string, body: string): Promise<{ child: Child; url: string }> {
+/**
+ * A bare node:http server answering 200 with `body` (base64) to everything: the fastest any
+ * Node HTTP server can be here. `processes` > 1: that many node:cluster workers sharing
+ * the port, as the API runs with API_PROCESSES.
+ */
+export async function startBare(contentType: string, body: string, processes = 1): Promise<{ child: Child; url: string }> {
   const port = await freePort();
-  const script = `const b = Buffer.from(${JSON.stringify(body)}, 'base64'); require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': ${JSON.stringify(contentType)} }); s.end(b); }); }).listen(${port}, '127.0.0.1', () => console.log('bare ready'));`;
-  const child = await startChild(['-e', script], { ...process.env }, (o) => o.includes('bare ready'));
+  const serve = `const b = Buffer.from(${JSON.stringify(body)}, 'base64'); require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': ${JSON.stringify(contentType)} }); s.end(b); }); }).listen(${port}, '127.0.0.1', () => console.log('bare ready'));`;
+  const script =
+    processes > 1
+      ? `const cluster = require('node:cluster'); if (cluster.isPrimary) { let n = 0; for (let i = 0; i < ${processes}; i++) cluster.fork(); cluster.on('listening', () => { if (++n === ${processes}) console.log('bare ready'); }); process.on('SIGTERM', () => { for (const w of Object.values(cluster.workers)) w.kill(); process.exit(0); }); } else { ${serve.replace("() => console.log('bare ready')", '() => undefined')} }`
+      : serve;
+  // A file, not `node -e`: node:cluster forks workers from the main script's path.
+  const file = join(tmpdir(), `loupe-bench-bare-${port}.js`);
+  writeFileSync(file, script);
+  const child = await startChild([file], { ...process.env }, (o) => o.includes('bare ready'));
+  const stop = child.stop;
+  child.stop = async () => {
+    await stop();
+    rmSync(file, { force: true });
+  };
   return { child, url: `http://127.0.0.1:${port}` };
 }
 

@@ -1,21 +1,18 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 import { INTEREST_IDS } from '@loupe/contracts';
 import { loadConfig } from '@loupe/server-core';
-import { DataSource } from 'typeorm';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
+import { createPostgresDatabase, startApi, startBare, type Child } from './processes';
 
 /*
  * `bench/serve`: POST /internal/serve over HTTP under load, beside a bare node:http
  * server answering 200 in the same run (the most any Node HTTP server can do here).
  *
- * Both servers run as child processes on loopback ports; autocannon drives them from
- * this process. The API gets a database of its own (created, migrated, dropped here)
+ * Both servers run as child processes on loopback ports, each with the same number of
+ * processes (SERVE_PROCESSES, default one per core: the API with API_PROCESSES, the bare
+ * server as node:cluster workers); autocannon drives them from this process. The API gets a database of its own (created, migrated, dropped here)
  * seeded through its public API with ad groups of mixed billing and targeting, so every
  * request runs the whole path: index scan, targeting, auction, budget admission of the
  * winners (against the process's budget leases and views, Redis when one runs out or
@@ -26,7 +23,6 @@ import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harn
  *      coordinated-omission correction: an open-loop figure), beside bare at the same rate.
  */
 
-const ROOT = resolve(__dirname, '..');
 const SERVICE_KEY = 'bench-service-key-0123456789';
 
 interface Plan {
@@ -34,97 +30,20 @@ interface Plan {
   connections: number;
   seconds: number;
 }
+
+/**
+ * Processes of each server (SERVE_PROCESSES, default one per core): the API with
+ * API_PROCESSES, the bare server as as many node:cluster workers, so both have the
+ * same share of the machine.
+ */
+function serverProcesses(): number {
+  const given = Number(process.env.SERVE_PROCESSES);
+  return Number.isInteger(given) && given >= 1 ? given : availableParallelism();
+}
 const PLANS: Record<BenchSize, Plan> = {
   tiny: { adGroups: 6, connections: 4, seconds: 1 },
   full: { adGroups: 300, connections: 32, seconds: 10 },
 };
-
-async function freePort(): Promise<number> {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? done(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-interface Child {
-  url: string;
-  /** CPU time the process has used so far (user + system), ms; null where /proc is missing. */
-  cpuMs(): number | null;
-  stop(): Promise<void>;
-}
-
-/** utime + stime of a process from /proc (Linux), in ms. */
-function processCpuMs(pid: number | undefined): number | null {
-  if (pid === undefined) return null;
-  try {
-    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
-  } catch {
-    return null;
-  }
-}
-
-async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: string, port: number): Promise<Child> {
-  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 90_000;
-  while (!output.includes(ready)) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`bench server did not start: ${output.slice(-2000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    cpuMs: () => processCpuMs(child.pid),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-async function startBare(): Promise<Child> {
-  const port = await freePort();
-  const script = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.writeHead(200, { 'content-type': 'application/json' }); s.end('{"auction_id":"x","ads":[]}'); }); }).listen(${port}, '127.0.0.1', () => console.log('bare ready'));`;
-  return startChild(['-e', script], { ...process.env }, 'bare ready', port);
-}
-
-/** A throwaway database for the bench API, migrated by the migration CLI. */
-async function createDatabase(baseUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `loupe_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new DataSource({ type: 'postgres', url: baseUrl });
-  await admin.initialize();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  await promisify(execFile)(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/cli/migrate.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: url.toString(), LOG_LEVEL: 'warn', SWC_NODE_PROJECT: 'apps/api/tsconfig.json' },
-    timeout: 120_000,
-  });
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
-}
 
 async function call(url: string, method: string, path: string, body: unknown, token?: string): Promise<unknown> {
   const res = await fetch(`${url}${path}`, {
@@ -225,31 +144,21 @@ export const serveBenchmark: Benchmark = {
   name: 'serve',
   async run(size: BenchSize): Promise<BenchFigure[]> {
     const plan = PLANS[size];
+    const processes = serverProcesses();
     const config = loadConfig();
-    const db = await createDatabase(config.postgres.url);
+    const db = await createPostgresDatabase(config.postgres.url);
     const children: Child[] = [];
     try {
-      const port = await freePort();
-      const api = await startChild(
-        ['-r', '@swc-node/register', 'apps/api/src/main.ts'],
-        {
-          ...process.env,
-          SWC_NODE_PROJECT: 'apps/api/tsconfig.json',
-          DATABASE_URL: db.url,
-          API_HOST: '127.0.0.1',
-          API_PORT: String(port),
-          SERVICE_KEY,
-          LOG_LEVEL: 'warn',
-          WEB_DIST_DIR: '/nonexistent',
-          RATE_LIMIT_WRITE_PER_MINUTE: '100000',
-          RATE_LIMIT_AUTH_PER_MINUTE: '100000',
-        },
-        'listening',
-        port,
-      );
-      children.push(api);
-      const bare = await startBare();
-      children.push(bare);
+      const api = await startApi({
+        DATABASE_URL: db.url,
+        SERVICE_KEY,
+        API_PROCESSES: String(processes),
+        RATE_LIMIT_WRITE_PER_MINUTE: '100000',
+        RATE_LIMIT_AUTH_PER_MINUTE: '100000',
+      });
+      children.push(api.child);
+      const bare = await startBare('application/json', Buffer.from('{"auction_id":"x","ads":[]}').toString('base64'), processes);
+      children.push(bare.child);
       await seed(api.url, plan.adGroups);
       // The management writes reach the index by pub/sub: wait until it serves.
       for (let i = 0; i < 100; i++) {
@@ -263,12 +172,12 @@ export const serveBenchmark: Benchmark = {
         await load(bare.url, { ...plan, seconds: 2 });
       }
 
-      const bareCpu0 = bare.cpuMs();
+      const bareCpu0 = bare.child.cpuMs();
       const bareMax = await load(bare.url, plan);
-      const bareCpu = bare.cpuMs();
-      const loupeCpu0 = api.cpuMs();
+      const bareCpu = bare.child.cpuMs();
+      const loupeCpu0 = api.child.cpuMs();
       const loupeMax = await load(api.url, plan);
-      const loupeCpu = api.cpuMs();
+      const loupeCpu = api.child.cpuMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
       const loupeAt60 = await load(api.url, plan, rate);
@@ -284,7 +193,7 @@ export const serveBenchmark: Benchmark = {
         const bareUs = ((bareCpu - bareCpu0) * 1000) / bareMax.requests.total;
         cpuFigures.push({
           benchmark: 'serve',
-          metric: 'server CPU time per request at saturation (1 / this = req/s a free core could serve)',
+          metric: 'server CPU time per request at saturation, all its processes (1 / this = req/s a free core could serve)',
           value: loupeUs,
           unit: 'µs',
           baseline: 'bare node:http 200',
@@ -296,10 +205,10 @@ export const serveBenchmark: Benchmark = {
         ...cpuFigures,
         {
           benchmark: 'serve',
-          metric: `POST /internal/serve throughput at saturation, req/s (${plan.adGroups} ad groups, 3 slots, ${plan.connections} connections)`,
+          metric: `POST /internal/serve throughput at saturation, req/s (${plan.adGroups} ad groups, 3 slots, ${plan.connections} connections, ${processes} process${processes === 1 ? '' : 'es'} each)`,
           value: loupeMax.requests.average,
           unit: 'req/s',
-          baseline: 'bare node:http 200',
+          baseline: `bare node:http 200, ${processes} process${processes === 1 ? '' : 'es'}`,
           baselineValue: bareMax.requests.average,
           ratio: throughputRatio,
           target: 'throughput ≥ 35% of bare',

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig } from '@loupe/server-core';
+import { superviseApiProcesses } from './app/api-processes';
 import { createApp } from './app/create-app';
 
 async function main(): Promise<void> {
@@ -13,9 +15,20 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await createApp(config);
-  await app.listen({ host: config.api.host, port: config.api.port });
-  process.stdout.write(`Loupe API listening on ${config.api.publicUrl}\n`);
+  const { host, port, publicUrl, processes } = config.api;
+  if (processes > 1 && cluster.isPrimary) {
+    superviseApiProcesses({
+      processes,
+      onListening: () => process.stdout.write(`Loupe API listening on ${publicUrl} (${processes} processes)\n`),
+      log: (message) => process.stderr.write(`${message}\n`),
+    });
+    return;
+  }
+  // A cluster worker is stopped by its supervisor's SIGTERM; a terminal's Ctrl-C reaches the supervisor.
+  if (cluster.isWorker) process.on('SIGINT', () => undefined);
+  const app = await createApp(config, cluster.isWorker ? { shutdownSignals: ['SIGTERM'] } : {});
+  await app.listen({ host, port });
+  if (cluster.isPrimary) process.stdout.write(`Loupe API listening on ${publicUrl}\n`);
 }
 
 main().catch((err: unknown) => {

@@ -12,7 +12,11 @@ import { AppModule } from './app.module';
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Builds the API (and, when built, the web app on the same origin) without listening. */
-export async function createApp(config: LoupeConfig, options: { quiet?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: LoupeConfig,
+  /** `shutdownSignals`: the signals that shut the app down gracefully (Nest's default: all of them). */
+  options: { quiet?: boolean; shutdownSignals?: NodeJS.Signals[] } = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: IncomingMessage) => correlationId(req),
@@ -26,7 +30,7 @@ export async function createApp(config: LoupeConfig, options: { quiet?: boolean 
     abortOnError: false,
   });
   if (!options.quiet) app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
+  app.enableShutdownHooks(options.shutdownSignals);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

@@ -67,12 +67,22 @@ export async function freePort(): Promise<number> {
 
 export interface ApiProcess {
   url: string;
+  /** The spawned process (with API_PROCESSES > 1, the supervisor of the cluster). */
+  pid: number;
+  /** Everything it printed so far. */
+  output(): string;
+  /** Resolves with its exit code (null when a signal ended it). */
+  exited: Promise<number | null>;
+  /** SIGTERM (SIGKILL after 10 s); resolves once it exited. */
   stop(): Promise<void>;
 }
 
-/** A second (third, …) real API process on a random loopback port, on the same services. */
-export async function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
-  const port = await freePort();
+/**
+ * A second (third, …) real API process on a random loopback port (or `options.port`), on
+ * the same services; resolves once it listens, or at once with `options.waitForListening` false.
+ */
+export async function startApiProcess(env: Record<string, string>, options: { port?: number; waitForListening?: boolean } = {}): Promise<ApiProcess> {
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/api/src/main.ts'], {
     cwd: ROOT,
     env: { ...testEnv(), ...env, SWC_NODE_PROJECT: 'apps/api/tsconfig.json', API_HOST: '127.0.0.1', API_PORT: String(port), WEB_DIST_DIR: '/nonexistent', LOG_LEVEL: 'warn' } as NodeJS.ProcessEnv,
@@ -82,8 +92,9 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
-  while (!output.includes('listening')) {
+  while (options.waitForListening !== false && !output.includes('listening')) {
     if (child.exitCode !== null) throw new Error(`API process exited ${child.exitCode}: ${output}`);
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
@@ -93,9 +104,11 @@ export async function startApiProcess(env: Record<string, string>): Promise<ApiP
   }
   return {
     url,
+    pid: child.pid!,
+    output: () => output,
+    exited,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

@@ -2,9 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
 describe('loadConfig', () => {
+  it('runs one API process unless API_PROCESSES says how many (1–64)', () => {
+    expect(loadConfig({}).api.processes).toBe(1);
+    expect(loadConfig({ API_PROCESSES: '4' }).api.processes).toBe(4);
+    for (const bad of ['0', '65', '2.5', 'many']) expect(() => loadConfig({ API_PROCESSES: bad })).toThrow(/API_PROCESSES/);
+  });
+
   it('has defaults that point at the local services', () => {
     const config = loadConfig({});
-    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000' });
+    expect(config.api).toEqual({ host: '127.0.0.1', port: 3000, publicUrl: 'http://127.0.0.1:3000', processes: 1 });
     expect(config.postgres.url).toBe('postgres://loupe:loupe@127.0.0.1:5432/loupe');
     expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379/0', queuePrefix: '{loupe}' });
     expect(config.clickhouse).toMatchObject({ url: 'http://127.0.0.1:8123', database: 'loupe' });

@@ -23,6 +23,8 @@ export const envSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
+  /** API processes sharing API_PORT (node:cluster; docs/operations.md "API processes"): 1 runs the API in the starting process. */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).default(1),
   DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://loupe:loupe@127.0.0.1:5432/loupe'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379/0'),
   QUEUE_PREFIX: z
@@ -67,7 +69,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface LoupeConfig {
   env: Env['NODE_ENV'];
   log: { level: Env['LOG_LEVEL'] };
-  api: { host: string; port: number; publicUrl: string };
+  api: { host: string; port: number; publicUrl: string; processes: number };
   postgres: { url: string };
   redis: { url: string; queuePrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
@@ -115,7 +117,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL },
-    api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}` },
+    api: { host: e.API_HOST, port: e.API_PORT, publicUrl: e.PUBLIC_URL ?? `http://${e.API_HOST}:${e.API_PORT}`, processes: e.API_PROCESSES },
     postgres: { url: e.DATABASE_URL },
     redis: { url: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX },
     clickhouse: {
