@@ -178,9 +178,13 @@ describe('ad serving (one API process)', () => {
     expect(leases.held(high.adGroupId)).toBe(0);
     expect((await app.get(BudgetStore).spent(scope)).adGroupDay).toBe(6_010);
     // A tampered price breaks the signature.
-    const [v, payload, mac] = ad!.click_url.split('/').pop()!.split('.');
-    const forged = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('6010', '1'), 'utf8').toString('base64url');
-    expect(verifyEvent(`${v}.${forged}.${mac}`, config.tracking.secret, nowSeconds(), config.tracking.ttlSeconds)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
+    const token = ad!.click_url.split('/').pop()!;
+    expect(token.startsWith('v2.')).toBe(true);
+    // The packed token (signed-event.ts): the price is bytes 7–12 of the payload, big-endian.
+    const bytes = Buffer.from(token.slice(3), 'base64url');
+    expect(bytes.readUIntBE(7, 6)).toBe(6_010);
+    bytes.writeUIntBE(1, 7, 6);
+    expect(verifyEvent(`v2.${bytes.toString('base64url')}`, config.tracking.secret, nowSeconds(), config.tracking.ttlSeconds)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
 
     const loser = await diagnostics(low.adGroupId);
     expect(loser.days[0]).toMatchObject({ auctions_entered: 1, auctions_won: 0, lost_by_reason: { OUTRANKED: 1 } });
