@@ -30,6 +30,8 @@ export interface Child {
   readonly pid: number | undefined;
   /** CPU time the process and its live descendants (cluster workers) have used so far (user + system), ms; null where /proc is missing. */
   cpuMs(): number | null;
+  /** The same, split into user and kernel time. */
+  cpuSplitMs(): { user: number; system: number } | null;
   /** Everything the process printed so far (the tail is quoted when it fails). */
   output(): string;
   exited(): boolean;
@@ -38,12 +40,19 @@ export interface Child {
 
 /** utime + stime of a process from /proc (Linux), in ms. */
 export function processCpuMs(pid: number | undefined): number | null {
+  const split = processCpuSplitMs(pid);
+  return split === null ? null : split.user + split.system;
+}
+
+/** utime and stime of a process from /proc (Linux), in ms. */
+function processCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
   if (pid === undefined) return null;
   try {
     // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+    // USER_HZ is 100 on Linux.
+    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
   } catch {
     return null;
   }
@@ -51,7 +60,13 @@ export function processCpuMs(pid: number | undefined): number | null {
 
 /** processCpuMs of a process plus that of every live process below it (its cluster workers). */
 export function processTreeCpuMs(pid: number | undefined): number | null {
-  const own = processCpuMs(pid);
+  const split = processTreeCpuSplitMs(pid);
+  return split === null ? null : split.user + split.system;
+}
+
+/** User and kernel CPU time of a process and every live process below it, ms. */
+export function processTreeCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
+  const own = processCpuSplitMs(pid);
   if (own === null) return null;
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
@@ -63,11 +78,13 @@ export function processTreeCpuMs(pid: number | undefined): number | null {
       // Gone meanwhile.
     }
   }
-  let total = own;
+  const total = { ...own };
   const below = (parent: number): void => {
     for (const [child, ppid] of parents) {
       if (ppid !== parent) continue;
-      total += processCpuMs(child) ?? 0;
+      const split = processCpuSplitMs(child);
+      total.user += split?.user ?? 0;
+      total.system += split?.system ?? 0;
       below(child);
     }
   };
@@ -89,6 +106,7 @@ export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: 
   const handle: Child = {
     pid: child.pid,
     cpuMs: () => processTreeCpuMs(child.pid),
+    cpuSplitMs: () => processTreeCpuSplitMs(child.pid),
     output: () => output,
     exited: () => child.exitCode !== null || child.signalCode !== null,
     stop: async () => {

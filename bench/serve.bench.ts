@@ -57,7 +57,7 @@ async function call(url: string, method: string, path: string, body: unknown, to
 }
 
 /** Ad groups of mixed billing (60% CPC), bids and targeting, each with one approved ad; budgets far from running out. */
-async function seed(api: string, adGroups: number): Promise<void> {
+export async function seed(api: string, adGroups: number): Promise<void> {
   const next = seeded(42);
   const signup = (await call(api, 'POST', '/v5/auth/signup', {
     email: `bench-${randomUUID()}@bench.loupe.dev`,
@@ -108,7 +108,7 @@ async function seed(api: string, adGroups: number): Promise<void> {
 }
 
 /** Serve requests from a small pool of users (frequency caps are not set, so repeats cost nothing extra). */
-function serveRequests(): autocannon.Request[] {
+export function serveRequests(): autocannon.Request[] {
   const next = seeded(7);
   return Array.from({ length: 50 }, (_, i) => ({
     method: 'POST',
@@ -176,8 +176,10 @@ export const serveBenchmark: Benchmark = {
       const bareMax = await load(bare.url, plan);
       const bareCpu = bare.child.cpuMs();
       const loupeCpu0 = api.child.cpuMs();
+      const loupeSplit0 = api.child.cpuSplitMs();
       const loupeMax = await load(api.url, plan);
       const loupeCpu = api.child.cpuMs();
+      const loupeSplit = api.child.cpuSplitMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
       const loupeAt60 = await load(api.url, plan, rate);
@@ -190,10 +192,11 @@ export const serveBenchmark: Benchmark = {
       const cpuFigures: BenchFigure[] = [];
       if (bareCpu0 !== null && bareCpu !== null && loupeCpu0 !== null && loupeCpu !== null && bareCpu > bareCpu0 && loupeCpu > loupeCpu0) {
         const loupeUs = ((loupeCpu - loupeCpu0) * 1000) / loupeMax.requests.total;
+        const kernelUs = loupeSplit && loupeSplit0 ? ((loupeSplit.system - loupeSplit0.system) * 1000) / loupeMax.requests.total : null;
         const bareUs = ((bareCpu - bareCpu0) * 1000) / bareMax.requests.total;
         cpuFigures.push({
           benchmark: 'serve',
-          metric: 'server CPU time per request at saturation, all its processes (1 / this = req/s a free core could serve)',
+          metric: `server CPU time per request at saturation, all its processes${kernelUs === null ? '' : `, ${kernelUs.toFixed(1)} µs of it in the kernel`} (1 / this = req/s a free core could serve)`,
           value: loupeUs,
           unit: 'µs',
           baseline: 'bare node:http 200',

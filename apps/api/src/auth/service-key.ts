@@ -1,9 +1,10 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { AuthenticationFailedException } from '@loupe/server-core';
 import type { IncomingHttpHeaders } from 'node:http';
 
+/** One-shot SHA-256 (no Hash object per request: the serve path checks the key on every call). */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
+  return hash('sha256', value, 'buffer');
 }
 
 /**

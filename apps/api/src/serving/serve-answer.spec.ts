@@ -19,7 +19,7 @@ describe('the serve answer as JSON text', () => {
     fullAd.answerMembers = answerMembers(fullAd, g.adGroupId, g.campaignId, g.adAccountId, g.billableEvent);
     fullAd.answerMembersExtraBytes = Buffer.byteLength(fullAd.answerMembers) - fullAd.answerMembers.length;
     g.currencyJson = JSON.stringify(g.currency);
-    return { candidate: { group: g, ad: fullAd } as Placed['candidate'], priceMicros };
+    return { group: g, ad: fullAd, day: '2026-01-01', priceMicros };
   }
 
   const body: ServeBody = { placement: 'BROWSE', slots: 3, user: { id: 'user "1"', interests: ['home'], location: 'US-CA', device: 'iphone' } };

@@ -91,13 +91,15 @@ export class ServeRoute {
           return sendRawError(res, req, id, bodyError('FST_ERR_CTP_INVALID_JSON_BODY', 400), this.logger);
         }
       }
-      let served: Promise<ServeAnswerJson>;
+      let served: ServeAnswerJson | Promise<ServeAnswerJson>;
       try {
         // The strict schema refuses unknown keys (a `__proto__` key included) and builds fresh objects.
         served = this.serving.serveJson(parseServeBody(body));
       } catch (err) {
         return sendRawError(res, req, id, err, this.logger);
       }
+      // Answered in this turn when no winner needed Redis (ServeService.place).
+      if (!(served instanceof Promise)) return sendRawJson(res, id, 200, served.json, false, NO_HEADERS, served.bytes);
       served.then(
         (answer) => sendRawJson(res, id, 200, answer.json, false, NO_HEADERS, answer.bytes),
         (err: unknown) => sendRawError(res, req, id, err, this.logger),

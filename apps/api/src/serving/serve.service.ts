@@ -51,8 +51,52 @@ export interface Candidate extends Bid {
   localReserveMicros: number;
 }
 
+/**
+ * A request's candidates: objects made once and refilled by each request that takes the
+ * arena (every field assigned, in one order: one hidden class for the engine's loop), so
+ * a request allocates none per candidate. A request holds its arena until its explain
+ * counts are taken (across a Redis round trip, if it needs one); winners are copied out
+ * as `Placed` before it goes back.
+ */
+export class CandidateArena {
+  readonly list: Candidate[] = [];
+  private readonly made: Candidate[] = [];
+
+  /** The next candidate object, appended to `list`; the caller sets every field. */
+  next(): Candidate {
+    const n = this.list.length;
+    let c = this.made[n];
+    if (c === undefined) {
+      c = {
+        id: '',
+        bidMicros: 0,
+        reserveMicros: 0,
+        billableEvent: 'IMPRESSION',
+        eventProbability: 1,
+        ineligible: undefined,
+        group: null as unknown as IndexedAdGroup,
+        ad: null as unknown as IndexedAd,
+        day: '',
+        localBidMicros: 0,
+        localReserveMicros: 0,
+      };
+      this.made.push(c);
+    }
+    this.list.push(c);
+    return c;
+  }
+
+  /** Empties `list`; the objects stay for the next request (their references to ad groups with them, until overwritten). */
+  clear(): void {
+    this.list.length = 0;
+  }
+}
+
+/** A winner admitted to a slot: what the answer needs of it, copied out of the request's candidates (which are reused). */
 export interface Placed {
-  candidate: Candidate;
+  group: IndexedAdGroup;
+  ad: IndexedAd;
+  day: string;
   priceMicros: number;
 }
 
@@ -63,6 +107,20 @@ export interface ServeAnswerJson {
 }
 
 type Commit = { ok: true; priceMicros: number } | { ok: false; reason: 'BUDGET' | 'FREQUENCY_CAP' };
+
+/** One request's auction rounds (`ServeService.rounds`). */
+interface Rounds {
+  body: ServeBody;
+  nowMs: number;
+  /** Every eligible and ineligible candidate of the request. */
+  candidates: Candidate[];
+  /** Those the next round runs over. */
+  pool: Candidate[];
+  placed: Placed[];
+  refused: Map<string, LossReason> | null;
+  result: AuctionResult<Candidate>;
+  round: number;
+}
 
 // Bound once: calls through the library's re-exports would go through a getter each time
 // (in countLosers, the getters of `Outcome` and `lossReasonOf` were 1.5% of the busy time).
@@ -91,6 +149,8 @@ export class ServeService {
    * the losers (across the Redis await), so each request in flight has its own.
    */
   private readonly spareResults: AuctionResult<Candidate>[] = [];
+  /** Candidate objects to fill for the next requests, as `spareResults` (one per request in flight). */
+  private readonly spareArenas: CandidateArena[] = [];
   private readonly publicUrl: string;
   private readonly secret: string;
 
@@ -133,8 +193,9 @@ export class ServeService {
    * and URL prefixes encoded once — JSON.stringify of the whole answer was about 6% of a
    * serve request's time. serve-answer.spec.ts checks it parses to what `answer` returns.
    */
-  async serveJson(body: ServeBody, nowMs = Date.now()): Promise<ServeAnswerJson> {
-    const placed = await this.place(body, nowMs);
+  serveJson(body: ServeBody, nowMs = Date.now()): ServeAnswerJson | Promise<ServeAnswerJson> {
+    const placed = this.place(body, nowMs);
+    if (placed instanceof Promise) return placed.then((p) => this.answerJson(p, randomUUID(), body, Math.floor(nowMs / 1000)));
     return this.answerJson(placed, randomUUID(), body, Math.floor(nowMs / 1000));
   }
 
@@ -145,7 +206,7 @@ export class ServeService {
     let extraBytes = 0;
     for (let slot = 0; slot < placed.length; slot++) {
       const p = placed[slot]!;
-      const { group: g, ad } = p.candidate;
+      const { group: g, ad } = p;
       const token = signEvent(this.signedEvent(p, slot, auctionId, body, nowSeconds), this.secret);
       if (slot > 0) json += ',';
       json +=
@@ -160,8 +221,12 @@ export class ServeService {
   /** Where the raw route's answer puts the tracking URLs: PUBLIC_URL + path, JSON-encoded once (without the closing quote). */
   private readonly answerUrls: { impression: string; click: string; engagement: string; extraBytes: number };
 
-  /** The winners placed by the auction and admitted by the budget store, in slot order. */
-  private async place(body: ServeBody, nowMs: number): Promise<Placed[]> {
+  /**
+   * The winners placed by the auction and admitted by the budget store, in slot order:
+   * at once when every winner was admitted in memory (budget leases, the usual case),
+   * else a promise (a Redis round trip). No promise, no microtask on the usual path.
+   */
+  private place(body: ServeBody, nowMs: number): Placed[] | Promise<Placed[]> {
     const nowSeconds = Math.floor(nowMs / 1000);
     const { user, placement } = body;
     const days = new DayCache(nowMs);
@@ -178,7 +243,9 @@ export class ServeService {
     };
     const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
 
-    const candidates: Candidate[] = [];
+    // The request's candidates are objects reused from request to request (`CandidateArena`).
+    const arena = this.spareArenas.pop() ?? new CandidateArena();
+    const candidates = arena.list;
     const { groups, bids, audiences } = this.index.indexedForPlacement(placement);
     // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
     const audience = audiences.match(request);
@@ -207,64 +274,111 @@ export class ServeService {
         if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
         else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
         else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
-        // Every candidate gets the same fields in the same order (one hidden class for the engine's loop).
-        candidates.push({
-          id: group.adGroupId,
-          bidMicros: bid.bidUsdMicros,
-          reserveMicros: bid.reserveUsdMicros,
-          billableEvent: group.billableEvent,
-          eventProbability: group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1,
-          ineligible,
-          group,
-          ad,
-          day,
-          localBidMicros: bid.localBidMicros,
-          localReserveMicros: bid.localReserveMicros,
-        });
+        const c = arena.next();
+        c.id = group.adGroupId;
+        c.bidMicros = bid.bidUsdMicros;
+        c.reserveMicros = bid.reserveUsdMicros;
+        c.billableEvent = group.billableEvent;
+        c.eventProbability = group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1;
+        c.ineligible = ineligible;
+        c.group = group;
+        c.ad = ad;
+        c.day = day;
+        c.localBidMicros = bid.localBidMicros;
+        c.localReserveMicros = bid.localReserveMicros;
       }
     }
 
     // The winners are admitted in one Redis script; a winner refused (budget, frequency
     // cap) frees its slot, and the auction re-runs over the rest for the free slots, so a
     // slot stays empty only when no one else can take it (docs/serving.md "Refilling slots").
-    const placed: Placed[] = [];
-    let refused: Map<string, LossReason> | null = null;
     // Every round's auction is run into the same result: the losers counted are the last round's.
     const result = this.spareResults.pop() ?? new AuctionResult<Candidate>();
-    try {
-      let pool = candidates;
-      for (let round = 0; round < MAX_REFILL_ROUNDS && placed.length < body.slots && pool.length > 0; round++) {
-        withIncrements(auction(pool, { slots: body.slots - placed.length, minIncrementMicros: 0 }, result));
-        const commits = await this.commitAll(result.winners, user.id, nowMs);
-        let refusedNow = false;
-        for (let i = 0; i < commits.length; i++) {
-          const commit = commits[i]!;
-          const winner = result.winners[i]!.bid;
-          if (commit.ok) placed.push({ candidate: winner, priceMicros: commit.priceMicros });
-          else {
-            (refused ??= new Map()).set(winner.id, commit.reason);
-            refusedNow = true;
-          }
-        }
-        if (!refusedNow) break;
-        const out = refused!;
-        pool = pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.candidate.id === c.id));
-      }
-
-      for (const { candidate } of placed) this.explain.won(candidate.id, candidate.day, candidate.group.explainSlot);
-      if (refused) {
-        for (const [adGroupId, reason] of refused) {
-          const candidate = candidates.find((c) => c.id === adGroupId)!;
-          this.explain.lost(adGroupId, candidate.day, reason, null, 1, candidate.group.explainSlot);
-        }
-      }
-      // A result no auction ran into (no candidates, no slots) has no losers.
-      this.countLosers(result, refused);
-    } finally {
+    const release = (): void => {
       result.clear();
-      if (this.spareResults.length < MAX_SPARE_RESULTS) this.spareResults.push(result);
+      arena.clear();
+      if (this.spareResults.length < MAX_SPARE_RESULTS) {
+        this.spareResults.push(result);
+        this.spareArenas.push(arena);
+      }
+    };
+    const run: Rounds = { body, nowMs, candidates, pool: candidates, placed: [], refused: null, result, round: 0 };
+    try {
+      const placed = this.rounds(run);
+      if (!(placed instanceof Promise)) {
+        release();
+        return placed;
+      }
+      return placed.then(
+        (p) => {
+          release();
+          return p;
+        },
+        (err: unknown) => {
+          release();
+          throw err;
+        },
+      );
+    } catch (err) {
+      release();
+      throw err;
     }
+  }
 
+  /**
+   * The auction rounds from `run.round` on, then the explain counts. Synchronous while
+   * every winner is admitted in memory; from the first round that needs Redis, a promise.
+   */
+  private rounds(run: Rounds): Placed[] | Promise<Placed[]> {
+    const { body, result } = run;
+    for (; run.round < MAX_REFILL_ROUNDS && run.placed.length < body.slots && run.pool.length > 0; run.round++) {
+      withIncrements(auction(run.pool, { slots: body.slots - run.placed.length, minIncrementMicros: 0 }, result));
+      const commits = this.commitAll(result.winners, body.user.id, run.nowMs);
+      if (commits instanceof Promise) {
+        return commits.then((c) => {
+          if (!this.admit(run, c)) return this.finish(run);
+          run.round++;
+          return this.rounds(run);
+        });
+      }
+      if (!this.admit(run, commits)) break;
+    }
+    return this.finish(run);
+  }
+
+  /** Takes a round's admissions: the admitted are placed; true when some were refused (another round may fill their slots). */
+  private admit(run: Rounds, commits: readonly Commit[]): boolean {
+    const winners = run.result.winners;
+    let refusedNow = false;
+    for (let i = 0; i < commits.length; i++) {
+      const commit = commits[i]!;
+      const winner = winners[i]!.bid;
+      if (commit.ok) run.placed.push({ group: winner.group, ad: winner.ad, day: winner.day, priceMicros: commit.priceMicros });
+      else {
+        (run.refused ??= new Map()).set(winner.id, commit.reason);
+        refusedNow = true;
+      }
+    }
+    if (refusedNow) {
+      const out = run.refused!;
+      const placed = run.placed;
+      run.pool = run.pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.group.adGroupId === c.id));
+    }
+    return refusedNow;
+  }
+
+  /** The explain counts of an auction's placements, refusals and last round's losers; its placements. */
+  private finish(run: Rounds): Placed[] {
+    const { placed, refused, candidates } = run;
+    for (const p of placed) this.explain.won(p.group.adGroupId, p.day, p.group.explainSlot);
+    if (refused) {
+      for (const [adGroupId, reason] of refused) {
+        const candidate = candidates.find((c) => c.id === adGroupId)!;
+        this.explain.lost(adGroupId, candidate.day, reason, null, 1, candidate.group.explainSlot);
+      }
+    }
+    // A result no auction ran into (no candidates, no slots) has no losers.
+    this.countLosers(run.result, refused);
     return placed;
   }
 
@@ -278,7 +392,7 @@ export class ServeService {
    * lease wished for each uncapped IMPRESSION winner. If Redis fails the request fails
    * with a 503: an ad that is not returned is not paid for.
    */
-  private async commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Promise<Commit[]> {
+  private commitAll(winners: readonly Winner<Candidate>[], userKey: string, nowMs: number): Commit[] | Promise<Commit[]> {
     const commits: Commit[] = [];
     const leases = this.leases;
     let remote: { index: number; commit: WinnerCommit }[] | null = null;
@@ -308,26 +422,33 @@ export class ServeService {
       });
     }
     if (remote === null) return commits;
-    let admissions;
-    try {
-      admissions = await this.budgets.admitWinners(remote.map((r) => r.commit));
-    } catch (err) {
-      // A remainder sent back with the script is not retried: the script may have run with
-      // only its answer lost, and giving it back twice could let spend pass the budget.
-      // Left reserved, it is under-delivery (less than one price).
-      throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
-    }
-    for (let j = 0; j < remote.length; j++) {
-      const { index, commit } = remote[j]!;
-      const admission = admissions[j]!;
-      const c = winners[index]!.bid;
-      if (leases !== null && !c.group.frequencyCapped) leases.admitted(commit.scope, commit.limits, admission, nowMs);
-      if (admission.outcome === 'OK') continue;
-      if (admission.outcome === 'BUDGET') this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
-      else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
-      commits[index] = { ok: false, reason: admission.outcome };
-    }
-    return commits;
+    const sent = remote;
+    return this.budgets.admitWinners(sent.map((r) => r.commit)).then(
+      (admissions) => {
+        for (let j = 0; j < sent.length; j++) {
+          const { index, commit } = sent[j]!;
+          const admission = admissions[j]!;
+          const c = winners[index]!.bid;
+          if (leases !== null && !c.group.frequencyCapped) leases.admitted(commit.scope, commit.limits, admission, nowMs);
+          if (admission.outcome === 'OK') continue;
+          if (admission.outcome === 'BUDGET') {
+            // A lease granted meanwhile to another request of this process may hold what is
+            // left: its impressions are charged in memory, so the ad group sits out only
+            // once this process holds nothing for it (else the lease would wait, unspent,
+            // for its idle give-back while every process refuses the ad group).
+            if (leases === null || leases.held(c.group.adGroupId) === 0) this.exhausted.set(c.group.adGroupId, { day: c.day, untilMs: nowMs + EXHAUSTED_RECHECK_MS });
+          } else this.capped.set(cappedKey(c.group.adGroupId, userKey, c.day), true);
+          commits[index] = { ok: false, reason: admission.outcome };
+        }
+        return commits;
+      },
+      (err: unknown) => {
+        // A remainder sent back with the script is not retried: the script may have run with
+        // only its answer lost, and giving it back twice could let spend pass the budget.
+        // Left reserved, it is under-delivery (less than one price).
+        throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
+      },
+    );
   }
 
   /** Explain counts of the last auction round's losers (a winner refused by Redis is counted by its refusal instead). */
@@ -354,7 +475,7 @@ export class ServeService {
   }
 
   private signedEvent(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): SignedEvent {
-    const { group: g, ad } = placed.candidate;
+    const { group: g, ad } = placed;
     const { user } = body;
     const interests = g.rule.interests;
     return {
@@ -380,7 +501,7 @@ export class ServeService {
   }
 
   private present(placed: Placed, slot: number, auctionId: string, body: ServeBody, nowSeconds: number): ServedAd {
-    const { group: g, ad } = placed.candidate;
+    const { group: g, ad } = placed;
     const token = signEvent(this.signedEvent(placed, slot, auctionId, body, nowSeconds), this.secret);
     return {
       slot,
