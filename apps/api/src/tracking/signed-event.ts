@@ -212,21 +212,9 @@ const MAX_PRICE = 2 ** 48 - 1;
 const FLAG_CLICKTHROUGH = 1;
 const FLAG_UUID = 2;
 const HEADER_BYTES = 13;
-const PACKED_STRINGS = [
-  'adId',
-  'adGroupId',
-  'campaignId',
-  'adAccountId',
-  'pinId',
-  'userKey',
-  'placement',
-  'ageBucket',
-  'gender',
-  'location',
-  'device',
-  'locale',
-  'interest',
-] as const satisfies readonly (keyof SignedEvent)[];
+/** The text fields, in FIELDS' order: adId … pinId, userKey, placement, the five segments, interest. */
+type PackedString = Exclude<(typeof FIELDS)[number], 'auctionId' | 'slot' | 'priceMicros' | 'billableEvent' | 'issuedAt'>;
+const PACKED_STRINGS = FIELDS.filter((f): f is PackedString => f !== 'auctionId' && f !== 'billableEvent' && !NUMERIC.has(f));
 /** Room for the largest payload: the header, a string auction id and 13 strings of 255 bytes, then the MAC. */
 const MAX_PAYLOAD = HEADER_BYTES + 14 * (1 + MAX_PACKED_STRING);
 
