@@ -261,6 +261,56 @@ function renderString(value: unknown): string {
   return `${out}'`;
 }
 
+/** A string literal exactly as renderString writes it (see valuesRowReader). */
+const STRING_LITERAL_PATTERN = String.raw`'(?:[^'\\\x00-\x1f\x7f\ud800-\udfff]|\\[\\']|\\x(?:[01][0-9a-f]|7f)|[\ud800-\udbff][\udc00-\udfff])*'`;
+
+/** Where a text stops being a VALUES row of these columns (the slow path of a rejected row, for its reason). */
+function whyNotARow(text: string, columns: readonly ScalarType[], patterns: readonly string[], names: readonly string[]): string {
+  const excerpt = (at: number) => JSON.stringify(text.slice(at, at + 40));
+  if (!text.startsWith('(')) return `a VALUES row starts with "(", got ${excerpt(0)}`;
+  let at = 1;
+  for (let i = 0; i < columns.length; i++) {
+    const what = `column ${i + 1}${names[i] ? ` (${names[i]})` : ''}`;
+    const last = i === columns.length - 1;
+    const separator = last ? ')' : ', ';
+    // The lookahead makes the alternatives of a number backtrack as they do in the whole row's pattern.
+    const value = new RegExp(`(?:${patterns[i]})(?=${last ? '\\)' : ', '})`, 'y');
+    value.lastIndex = at;
+    if (!value.test(text)) return `${what} is not a ${columns[i]} literal in range followed by ${JSON.stringify(separator)} at ${excerpt(at)}`;
+    at = value.lastIndex + separator.length;
+  }
+  return `a VALUES row of ${columns.length} columns ends there; got more at ${excerpt(at)}`;
+}
+
+/** The value of a string literal renderString wrote. */
+function unquoteString(literal: string): string {
+  const body = literal.slice(1, -1);
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(?:x([0-9a-f]{2})|([\\']))/g, (_, hex: string | undefined, char: string | undefined) =>
+    hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (char as string),
+  );
+}
+
+/** A canonical decimal (no leading zero, no sign) no greater than `max` (itself canonical); `zero` admits 0. */
+function decimalAtMost(max: string, zero: boolean): string {
+  const alternatives = zero ? ['0'] : [];
+  if (max.length > 1) alternatives.push(`[1-9]\\d{0,${max.length - 2}}`);
+  for (let i = 0; i < max.length; i++) {
+    const digit = Number(max[i]);
+    const lowest = i === 0 ? 1 : 0;
+    if (digit > lowest) alternatives.push(`${max.slice(0, i)}[${lowest}-${digit - 1}]\\d{${max.length - i - 1}}`);
+  }
+  alternatives.push(max);
+  return `(?:${alternatives.join('|')})`;
+}
+
+/** An integer literal exactly as renderInt writes it for `type`, in range (see valuesRowReader). */
+function intLiteralPattern(type: IntType): string {
+  const [min, max] = INT_RANGES[type];
+  const positive = decimalAtMost(max.toString(), true);
+  return min === 0n ? positive : `(?:${positive}|-${decimalAtMost((-min).toString(), false)})`;
+}
+
 // ------------------------------------------------------------------- dates
 
 /** A calendar day `YYYY-MM-DD`, or a Date whose UTC calendar day is taken. */
@@ -435,6 +485,46 @@ export const lit = {
       for (let i = 0; i < columns.length; i++) rendered[i] = renderScalar(items[i], columns[i]);
       // join() builds one flat string; `+=` would leave a rope that every later read flattens.
       return fragment(`(${rendered.join(', ')})`);
+    };
+  },
+
+  /**
+   * The reader of the rows a `lit.valuesRow(types)` renderer makes, for rows rendered in one
+   * process and inserted by another (the API renders an event's row once, the ingest worker
+   * inserts it from the queue job). It accepts exactly the text such a renderer can produce
+   * for these types — every value a literal of its column's type, in range, in the canonical
+   * form (`'…'` with only the `\\`, `\'` and `\xHH` escapes and no lone surrogate; integers
+   * as their decimal text) — so an accepted row is one the renderer could have made and carries
+   * nothing else into the statement. Anything else throws SqlLiteralError. Returns the row as a
+   * fragment and the values of the `read` columns (strings unquoted, integers as decimal text).
+   * String and integer columns only.
+   */
+  valuesRowReader(
+    types: readonly ScalarType[],
+    read: readonly number[],
+    names: readonly string[] = [],
+  ): (text: unknown) => { row: SqlFragment; values: string[] } {
+    const columns = [...checkedItems(types, 'lit.valuesRowReader')] as ScalarType[];
+    if (columns.length === 0) throw new SqlLiteralError('lit.valuesRowReader needs at least one column');
+    const patterns = columns.map((type) => {
+      if (type === 'String') return STRING_LITERAL_PATTERN;
+      if (isIntType(type)) return intLiteralPattern(type);
+      throw new SqlLiteralError(`lit.valuesRowReader reads String and integer columns, not ${String(type)}`);
+    });
+    const wanted = [...read];
+    for (const i of wanted) if (!Number.isInteger(i) || i < 0 || i >= columns.length) throw new SqlLiteralError(`no column ${i} to read`);
+    const groups = patterns.map((pattern, i) => (wanted.includes(i) ? `(${pattern})` : pattern));
+    const whole = new RegExp(`^\\(${groups.join(', ')}\\)$`);
+    // Capture groups come in column order; `values` follows the order of `read`.
+    const order = wanted.map((i) => [...wanted].sort((a, b) => a - b).indexOf(i) + 1);
+    const stringColumn = wanted.map((i) => columns[i] === 'String');
+    return (text) => {
+      if (typeof text !== 'string') throw new SqlLiteralError(`a VALUES row must be a string, got a ${describe(text)}`);
+      const match = whole.exec(text);
+      if (match === null) throw new SqlLiteralError(whyNotARow(text, columns, patterns, names));
+      const values = new Array<string>(order.length);
+      for (let k = 0; k < order.length; k++) values[k] = stringColumn[k] ? unquoteString(match[order[k]]) : match[order[k]];
+      return { row: fragment(text), values };
     };
   },
 
