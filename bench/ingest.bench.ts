@@ -15,6 +15,8 @@ import type { AdEvent } from '@loupe/contracts';
 import { DEFAULT_JOB_OPTIONS, QUEUES, bullConnection, loadConfig, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the queue stages carry jobs exactly as the API writes them
+import { eventRowsJob } from '../apps/api/src/events/event-job';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the bench signs beacon URLs exactly as the auction does
 import { signEvent, type SignedEvent } from '../apps/api/src/tracking/signed-event';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- the raw baseline inserts at the worker's own batch size
@@ -31,7 +33,9 @@ import { ROOT, createPostgresDatabase, freePort, startBare, startChild, type Chi
  *   1. raw inserts: the same rows, rendered with eventValuesRow and inserted with
  *      eventsInsert at the worker's batch size (maxBatchEvents), into a second database;
  *   2. the queue: the same events added to a paused `events` queue with BullMQ's
- *      addBulk, as jobs of the API's group-commit size (500 events);
+ *      addBulk, as jobs of the API's group-commit size (500 events) in the API's format
+ *      (eventRowsJob: validated and rendered by the API, outside the timers, as the
+ *      API does it per request);
  *   3. the worker stage: the queue resumed, time until every event is in ClickHouse
  *      (the untimed warm-up before step 2 waits for its own rollup jobs to finish, so
  *      the stage runs beside its own rollups only);
@@ -352,7 +356,7 @@ export const ingestBenchmark: Benchmark = {
 
       const toJobs = (list: AdEvent[]) => {
         const jobs = [];
-        for (let i = 0; i < list.length; i += JOB_EVENTS) jobs.push({ name: 'batch', data: { events: list.slice(i, i + JOB_EVENTS) } });
+        for (let i = 0; i < list.length; i += JOB_EVENTS) jobs.push({ name: 'batch', data: eventRowsJob(list.slice(i, i + JOB_EVENTS)) });
         return jobs;
       };
       const warmEvents = warm.length;
