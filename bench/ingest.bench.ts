@@ -344,11 +344,13 @@ export const ingestBenchmark: Benchmark = {
       const events = makeEvents(run, p.queueEvents);
       const warm = size === 'full' ? makeEvents(`${run}w`, 10_000) : [];
       if (warm.length > 0) await ch.command(eventsInsert(rawDatabase, warm.map(eventValuesRow)));
+      const rawCpu0 = process.cpuUsage();
       const rawStart = performance.now();
       for (let i = 0; i < events.length; i += BATCH) {
         await ch.command(eventsInsert(rawDatabase, events.slice(i, i + BATCH).map(eventValuesRow)));
       }
       const rawRate = events.length / ((performance.now() - rawStart) / 1000);
+      const rawCpu = process.cpuUsage(rawCpu0);
       const rawParts = await activeParts(ch, rawDatabase);
 
       sampling = true;
@@ -382,10 +384,12 @@ export const ingestBenchmark: Benchmark = {
       const addBulkRate = events.length / ((performance.now() - bulkStart) / 1000);
 
       // 3. The worker stage: resume, time until all are in ClickHouse.
+      const workerCpu0 = worker.cpuMs();
       const workerStart = performance.now();
       await queue.resume();
       const workerDone = await waitForCount(ch, database, warmEvents + events.length, 300_000);
       const workerRate = events.length / ((workerDone - workerStart) / 1000);
+      const workerCpu = worker.cpuMs();
 
       // 4. Beacon at saturation, bare first, then Loupe (with the worker draining behind it).
       let seq = 0;
@@ -457,6 +461,20 @@ export const ingestBenchmark: Benchmark = {
       // CPU per beacon of each server process: on a shared, overloaded machine the rates above
       // mostly measure the neighbours; CPU time per request does not (as in bench/serve).
       const cpuFigures: BenchFigure[] = [];
+      if (workerCpu0 !== null && workerCpu !== null && workerCpu > workerCpu0) {
+        // The machine's load moves both rates above; CPU per event of the process doing the work moves less.
+        const workerUs = ((workerCpu - workerCpu0) * 1000) / events.length;
+        const rawUs = (rawCpu.user + rawCpu.system) / events.length;
+        cpuFigures.push({
+          benchmark: 'ingest',
+          metric: 'worker process CPU time per event in the worker stage (no target; the stage is timed above)',
+          value: workerUs,
+          unit: 'µs',
+          baseline: 'the raw-insert client (this process: rendering rows and sending them)',
+          baselineValue: rawUs,
+          ratio: workerUs / rawUs,
+        });
+      }
       if (bareCpu0 !== null && bareCpu !== null && apiCpu0 !== null && apiCpu !== null && bareCpu > bareCpu0 && apiCpu > apiCpu0) {
         const apiUs = ((apiCpu - apiCpu0) * 1000) / loupeMax.requests.total;
         const bareUs = ((bareCpu - bareCpu0) * 1000) / bareMax.requests.total;
