@@ -55,6 +55,14 @@ export function sql(strings: TemplateStringsArray, ...values: readonly SqlFragme
     throw new SqlLiteralError('sql must be used as a tagged template: sql`SELECT ...`');
   }
   let text = strings[0] ?? '';
+  // The last character of `text`, kept apart: reading it from `text` (a concatenation) would
+  // make V8 flatten it, copying a bulk insert's megabytes once more per interpolation.
+  let tail = lastCharCode(text);
+  const append = (right: string): void => {
+    if (right === '') return;
+    text = seamNeedsSpace(tail, right.charCodeAt(0)) ? `${text} ${right}` : text + right;
+    tail = right.charCodeAt(right.length - 1);
+  };
   let state = lexicalState(text, 'code');
   values.forEach((value, i) => {
     if (!SqlFragment.is(value)) {
@@ -67,7 +75,8 @@ export function sql(strings: TemplateStringsArray, ...values: readonly SqlFragme
         `sql\`...\` interpolation #${i + 1} is inside ${LEXICAL_STATE_NAMES[state]}; lit.* values bring their own quotes`,
       );
     }
-    text = glue(glue(text, value.text), strings[i + 1]);
+    append(value.text);
+    append(strings[i + 1]);
     state = lexicalState(strings[i + 1], state);
   });
   if (state !== 'code') throw new SqlLiteralError(`sql\`...\` ends inside ${LEXICAL_STATE_NAMES[state]}`);
@@ -83,10 +92,18 @@ const LEXICAL_STATE_NAMES: Record<Exclude<LexicalState, 'code'>, string> = {
   '/*': 'a /* comment',
 };
 
-/** Concatenates, with a space where the seam would otherwise form `--` or `/*` (e.g. `x-` + `-1`). */
-function glue(left: string, right: string): string {
-  const seam = left.slice(-1) + right.slice(0, 1);
-  return seam === '--' || seam === '/*' ? `${left} ${right}` : left + right;
+const DASH = 0x2d;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
+/** Whether two pieces meeting at these characters need a space between them, lest they form `--` or `/*` (e.g. `x-` + `-1`). */
+function seamNeedsSpace(left: number, right: number): boolean {
+  return (left === DASH && right === DASH) || (left === SLASH && right === STAR);
+}
+
+/** The code of a string's last character; NaN for ''. */
+function lastCharCode(text: string): number {
+  return text.charCodeAt(text.length - 1);
 }
 
 /** Where the lexer is after `text`: in code, or inside a quote or comment. */
@@ -120,24 +137,26 @@ function lexicalState(text: string, start: LexicalState): LexicalState {
 
 /** Joins fragments with a separator (default `, `), e.g. a column list. */
 sql.join = function join(parts: readonly SqlFragment[], separator: SqlFragment = fragment(', ')): SqlFragment {
-  for (const part of [...parts, separator]) {
+  const items = checkedItems(parts, 'sql.join');
+  for (const part of [...items, separator]) {
     if (!SqlFragment.is(part)) throw new SqlLiteralError(`sql.join takes SQL fragments, got a ${describe(part)}`);
   }
   // Pieces are collected and joined once: gluing onto a growing string re-reads its
   // end each time (V8 flattens it), which made joining thousands of rows quadratic.
+  // Seams are checked on character codes, without building a string per piece.
+  const between = separator.text;
   const pieces: string[] = [];
-  let last = '';
-  const append = (text: string): void => {
+  let tail = NaN;
+  const push = (text: string): void => {
     if (text === '') return;
-    const seam = last + text[0];
-    if (seam === '--' || seam === '/*') pieces.push(' ');
+    if (seamNeedsSpace(tail, text.charCodeAt(0))) pieces.push(' ');
     pieces.push(text);
-    last = text[text.length - 1];
+    tail = text.charCodeAt(text.length - 1);
   };
-  parts.forEach((part, i) => {
-    if (i > 0) append(separator.text);
-    append(part.text);
-  });
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) push(between);
+    push((items[i] as SqlFragment).text);
+  }
   return fragment(pieces.join(''));
 };
 
