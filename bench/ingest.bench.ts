@@ -356,7 +356,8 @@ export const ingestBenchmark: Benchmark = {
       sampling = true;
       sampler = (async () => {
         while (sampling) {
-          maxParts = Math.max(maxParts, await activeParts(ch, database));
+          // A failed sample (a keep-alive connection reset) is skipped: it must not crash the run and orphan its processes.
+          maxParts = Math.max(maxParts, await activeParts(ch, database).catch(() => 0));
           await sleep(1000);
         }
       })();
