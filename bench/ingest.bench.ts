@@ -59,6 +59,12 @@ import { ROOT, createPostgresDatabase, freePort, startBare, startChild, type Chi
  */
 
 const JOB_EVENTS = 500; // DEFAULT_GROUP_COMMIT.maxEvents of the API's EventPublisher
+/**
+ * `BENCH_JOB_FORMAT=events` queues the queue stages' jobs in the first format (`{events}`, which
+ * workers still take from older producers) instead of the API's lean one, to compare the two
+ * on one build; the stage's figure names the format.
+ */
+const JOB_FORMAT: 'lean' | 'events' = process.env.BENCH_JOB_FORMAT === 'events' ? 'events' : 'lean';
 const BATCH = DEFAULT_INGEST_OPTIONS.maxBatchEvents;
 const USER_AGENT = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15';
 const GIF = 'R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -364,7 +370,10 @@ export const ingestBenchmark: Benchmark = {
 
       const toJobs = (list: AdEvent[]) => {
         const jobs = [];
-        for (let i = 0; i < list.length; i += JOB_EVENTS) jobs.push({ name: 'batch', data: eventRowsJob(list.slice(i, i + JOB_EVENTS)) });
+        for (let i = 0; i < list.length; i += JOB_EVENTS) {
+          const slice = list.slice(i, i + JOB_EVENTS);
+          jobs.push({ name: 'batch', data: JOB_FORMAT === 'lean' ? eventRowsJob(slice) : { events: slice } });
+        }
         return jobs;
       };
       const warmEvents = warm.length;
@@ -511,7 +520,7 @@ export const ingestBenchmark: Benchmark = {
         },
         {
           benchmark: 'ingest',
-          metric: `worker stage, events/s queue → ClickHouse (${n(p.queueEvents)} events queued in ${JOB_EVENTS}-event jobs)`,
+          metric: `worker stage, events/s queue → ClickHouse (${n(p.queueEvents)} events queued in ${JOB_EVENTS}-event jobs${JOB_FORMAT === 'events' ? ', first format' : ''})`,
           value: workerRate,
           unit: 'ev/s',
           baseline: `raw ClickHouse inserts, ${n(BATCH)} per insert`,
