@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
-import { createClickHouseHttpExecutor, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
+import { createClickHouseHttpExecutor, eventValuesRow, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
 import type { AdEvent, DeadLetterJob } from '@loupe/contracts';
 import { QUEUES, bullConnection, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
 import { Queue, QueueEvents } from 'bullmq';
@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestProcessor, type IngestJobResult } from '../src/ingest/ingest.processor';
 import type { IngestOptions } from '../src/ingest/ingest.options';
 import { WorkerModule } from '../src/worker.module';
+import { leanJob } from './support/lean-jobs';
 import { waitFor } from './support/own-services';
 
 let seq = 0;
@@ -122,6 +123,80 @@ describe('ingest processor in the worker (real Redis, ClickHouse 18.16 and BullM
       expect(forJunk).toMatchObject({ stage: 'validation', event_id: '', payload: { rows: 'nope' } });
       expect(forJunk?.reason).toMatch(/^invalid events job/);
       expect(await stored()).toBe(8);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('stores the events of a lean job (rows the API rendered) once; the same events in a job of the first format are duplicates', async () => {
+    const app = await boot({ flushIntervalMs: 50 });
+    try {
+      const before = await stored();
+      const hour = Date.UTC(2026, 10, 27, 14) / 1000;
+      const lean = [event({ ad_account_id: '8800002', event_time_ms: hour * 1000 + 1_234 }), event({ event_id: "c:it's \\ odd:1" }), event()];
+      const job = await events.add('batch', leanJob(lean));
+      expect(Object.keys(job.data as object)).toEqual(['rows']);
+      expect(await job.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 3, deadLettered: 0 });
+      expect(await stored()).toBe(before + 3);
+      const rows = await clickhouse.query<{ event_id: string; ad_account_id: string; t: string }>(sql`
+        SELECT event_id, toString(ad_account_id) AS ad_account_id, toString(event_time) AS t
+        FROM ${lit.databaseName(database)}.events WHERE event_id IN ${lit.inList(lean.map((e) => e.event_id), 'String')} ORDER BY event_id`);
+      expect(rows).toHaveLength(3);
+      expect(rows).toContainEqual({ event_id: lean[0].event_id, ad_account_id: '8800002', t: '2026-11-27 14:00:01' });
+      expect(rows).toContainEqual(expect.objectContaining({ event_id: "c:it's \\ odd:1" }));
+      const asked = await rollups.getJobs(['delayed', 'waiting']);
+      expect(asked.map((j) => j.data as unknown)).toContainEqual({ ad_account_id: '8800002', hour });
+
+      // An upgrade in the other direction (or a producer still on the first format): same ids, no second copy.
+      const fresh = event();
+      const old = await events.add('batch', { events: [...lean, fresh] });
+      expect(await old.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 4, deadLettered: 0 });
+      expect(await stored()).toBe(before + 4);
+      // …and a lean job re-sent (a client retry) adds nothing either.
+      const again = await events.add('batch', leanJob([...lean, fresh]));
+      expect(await again.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 4, deadLettered: 0 });
+      expect(await stored()).toBe(before + 4);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('dead-letters a lean job\'s rows that are not rows eventValuesRow writes, and the events the API could not validate or render, with reasons; the rest is stored', async () => {
+    const app = await boot({ flushIntervalMs: 50 });
+    try {
+      const before = await stored();
+      const good = event();
+      const tampered = eventValuesRow(event({ event_id: 'lean-bad-1' })).text.replace("'SEARCH'", "(SELECT 'x')");
+      const appended = `${eventValuesRow(event({ event_id: 'lean-bad-2' })).text}, ${eventValuesRow(event({ event_id: 'lean-bad-3' })).text}`;
+      const invalid = { ...event(), event_id: 'lean-bad-price', price_micros: -5 };
+      const unrenderable = event({ event_id: 'lean-bad-time', event_time_ms: 0 });
+      const data = leanJob([good, invalid, unrenderable]);
+      expect(data.events).toEqual([invalid, unrenderable]);
+      data.rows.push(tampered, appended, 42 as unknown as string);
+      const job = await events.add('batch', data);
+      // Rows: the good one stored; three dead letters. Events: the invalid one dead-lettered at once, the
+      // unrenderable one when its batch is cut (stage format), so it counts with the events.
+      expect(await job.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 2, deadLettered: 4 });
+      const empty = await events.add('batch', { rows: [], events: [] });
+      expect(await empty.waitUntilFinished(queueEvents, 15_000)).toEqual({ events: 0, deadLettered: 1 });
+
+      const letters = (await deadLetters.getJobs(['waiting'])).map((j) => j.data).filter((l) => l.source_job_id === job.id || l.source_job_id === empty.id);
+      const summary = letters.map((l) => [l.stage, l.event_id, typeof l.payload === 'string' ? l.payload.slice(0, 14) : l.payload, l.reason.split(':')[0]]);
+      expect(summary).toEqual(
+        expect.arrayContaining([
+          ['validation', '', tampered.slice(0, 14), 'invalid event row'],
+          ['validation', '', appended.slice(0, 14), 'invalid event row'],
+          ['validation', '', 42, 'invalid event row'],
+          ['validation', 'lean-bad-price', invalid, 'invalid event'],
+          ['format', 'lean-bad-time', unrenderable, 'event_time_ms 0 is outside 1970-01-01T00'],
+          ['validation', '', { rows: [], events: [] }, 'invalid events job'],
+        ]),
+      );
+      expect(letters).toHaveLength(6);
+      expect(letters.find((l) => l.payload === tampered)?.reason).toMatch(/column 12 \(placement\)/);
+      expect(await stored()).toBe(before + 1);
+      const leaked = await clickhouse.query(sql`SELECT event_id FROM ${lit.databaseName(database)}.events WHERE event_id LIKE 'lean-bad%'`);
+      expect(leaked).toEqual([]);
     } finally {
       await app.close();
     }

@@ -50,7 +50,7 @@ export class EventRowError extends Error {
 }
 
 /** The literal type of each of EVENT_INSERT_COLUMNS, in order (event_time as its quoted text). */
-const renderEventTuple = lit.valuesRow([
+const EVENT_TUPLE_TYPES = [
   'String', // event_id
   'String', // event_type
   'String', // engagement_type
@@ -77,7 +77,11 @@ const renderEventTuple = lit.valuesRow([
   'String', // device
   'String', // locale
   'String', // interest
-] as const);
+] as const;
+
+const renderEventTuple = lit.valuesRow(EVENT_TUPLE_TYPES);
+/** event_id, event_time, ad_account_id: what the ingest worker needs of a row besides inserting it. */
+const readEventTuple = lit.valuesRowReader(EVENT_TUPLE_TYPES, [0, 3, 4], EVENT_INSERT_COLUMNS);
 
 /** The last second formatted (a batch's events mostly share a handful of seconds). */
 let lastSeconds = NaN;
@@ -131,6 +135,102 @@ export function eventValuesRow(row: EventRow): SqlFragment {
   } catch (error) {
     throw new EventRowError(error instanceof Error ? error.message : String(error), { cause: error });
   }
+}
+
+/** A row rendered by eventValuesRow elsewhere (a queue job), checked, with the keys the ingest worker needs. */
+export interface RenderedEventRow {
+  event_id: string;
+  ad_account_id: string;
+  /** The row's event_time (whole seconds) in milliseconds: same UTC hour and day as the event's own. */
+  event_time_ms: number;
+  row: SqlFragment;
+}
+
+const EVENT_TIME_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
+/** The last event_time text read (a job's rows mostly share a handful of seconds). */
+let lastTimeText = '';
+let lastTimeMs = NaN;
+
+/**
+ * Takes back the text of a row eventValuesRow rendered (the API renders each event once
+ * and queues the row; docs/pipeline.md): accepts exactly what eventValuesRow can produce
+ * — every value a literal of its column's type, in range (lit.valuesRowReader), event_time
+ * a real 'YYYY-MM-DD hh:mm:ss' inside the range eventValuesRow accepts — so nothing else
+ * reaches an insert through it. Throws EventRowError with the reason otherwise.
+ */
+export function readEventValuesRow(text: unknown): RenderedEventRow {
+  let read: { row: SqlFragment; values: string[] };
+  try {
+    read = readEventTuple(text);
+  } catch (error) {
+    throw new EventRowError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const [eventId, time, account] = read.values;
+  if (time !== lastTimeText) {
+    const ms = eventTimeMs(time);
+    if (ms === null) throw new EventRowError(`event_time ${JSON.stringify(time)} is not a time eventValuesRow writes`);
+    lastTimeText = time;
+    lastTimeMs = ms;
+  }
+  return { event_id: eventId, ad_account_id: account, event_time_ms: lastTimeMs, row: read.row };
+}
+
+const readWholeEventTuple = lit.valuesRowReader(EVENT_TUPLE_TYPES, EVENT_TUPLE_TYPES.map((_, i) => i), EVENT_INSERT_COLUMNS);
+
+/**
+ * Every field of a row eventValuesRow rendered (tests, and an operator reading a lean job or
+ * a dead letter): the event as it will be stored, event_time in whole seconds.
+ * Throws EventRowError as readEventValuesRow does.
+ */
+export function decodeEventValuesRow(text: unknown): EventRow {
+  let values: string[];
+  try {
+    values = readWholeEventTuple(text).values;
+  } catch (error) {
+    throw new EventRowError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  const time = eventTimeMs(values[3]);
+  if (time === null) throw new EventRowError(`event_time ${JSON.stringify(values[3])} is not a time eventValuesRow writes`);
+  const field = Object.fromEntries(EVENT_INSERT_COLUMNS.map((column, i) => [column, values[i]])) as Record<(typeof EVENT_INSERT_COLUMNS)[number], string>;
+  return {
+    event_id: field.event_id,
+    event_type: field.event_type,
+    engagement_type: field.engagement_type,
+    event_time_ms: time,
+    ad_account_id: field.ad_account_id,
+    campaign_id: field.campaign_id,
+    ad_group_id: field.ad_group_id,
+    ad_id: field.ad_id,
+    pin_id: field.pin_id,
+    auction_id: field.auction_id,
+    slot: Number(field.slot),
+    placement: field.placement,
+    user_id: field.user_id,
+    click_id: field.click_id,
+    price_micros: Number(field.price_micros),
+    value_micros: Number(field.value_micros),
+    currency: field.currency,
+    conversion_type: field.conversion_type,
+    ivt: field.ivt === '1',
+    ivt_reason: field.ivt_reason,
+    age_bucket: field.age_bucket,
+    gender: field.gender,
+    location: field.location,
+    device: field.device,
+    locale: field.locale,
+    interest: field.interest,
+  };
+}
+
+/** Milliseconds of a 'YYYY-MM-DD hh:mm:ss' UTC text eventValuesRow could have written, else null. */
+function eventTimeMs(text: string): number | null {
+  const m = EVENT_TIME_TEXT.exec(text);
+  if (m === null) return null;
+  const ms = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  const seconds = ms / 1000;
+  if (!Number.isSafeInteger(seconds) || seconds < 1 || seconds > 4_291_747_199) return null;
+  // Round trip: rejects 2026-02-30, 24:00:00 and the like, which Date.UTC would roll over.
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ') === text ? ms : null;
 }
 
 /** `INSERT INTO db.events (…) VALUES …` for pre-rendered rows (see eventValuesRow). */

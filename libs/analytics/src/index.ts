@@ -61,10 +61,13 @@ export {
 export {
   EVENT_INSERT_COLUMNS,
   EventRowError,
+  decodeEventValuesRow,
   eventValuesRow,
   eventsInsert,
   existingEventIds,
+  readEventValuesRow,
   type EventRow,
+  type RenderedEventRow,
 } from './events-writer';
 export { GRANULARITIES, periodSql, type Granularity } from './period-sql';
 export {

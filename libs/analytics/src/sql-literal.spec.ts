@@ -323,3 +323,97 @@ describe('lit.valuesRow', () => {
     );
   });
 });
+
+describe('lit.valuesRowReader', () => {
+  const TYPES = ['String', 'UInt64', 'Int64', 'UInt8', 'String'] as const;
+  const render = lit.valuesRow(TYPES);
+  const readAll = lit.valuesRowReader(TYPES, [0, 1, 2, 3, 4], ['s', 'u64', 'i64', 'u8', 't']);
+
+  it('reads back every row the renderer writes: the same text, the values as text', () => {
+    const strings = ['', 'plain', "'; DROP TABLE x; --", '\\', "\\'", '\0\x1f\x7f', 'é\u{1F600}', 'a\nb', '/* x */', ')', "', 1, 2, 3, '"];
+    const ints: [string, string, number][] = [
+      ['0', '0', 0],
+      ['18446744073709551615', '9223372036854775807', 255],
+      ['9007199254740993', '-9223372036854775808', 1],
+      ['18446744073709551609', '-1', 199],
+    ];
+    for (const s of strings) {
+      for (const [u, i, b] of ints) {
+        const row = render([s, u, i, b, s]);
+        const read = readAll(row.text);
+        expect(read.row.text).toBe(row.text);
+        expect(read.values).toEqual([s, u, i, String(b), s]);
+      }
+    }
+  });
+
+  it('reads only the columns asked for, in the order asked', () => {
+    const read = lit.valuesRowReader(TYPES, [4, 1])(render(['a', 7, -3, 9, "b'c"]).text);
+    expect(read.values).toEqual(["b'c", '7']);
+  });
+
+  it.each([
+    ["('a', 1, 2, 3, 'b'), ('c', 1, 2, 3, 'd')", /ends there; got more/],
+    ["('a', 1, 2, 3, 'b') --", /ends there/],
+    ["('a' || 'x', 1, 2, 3, 'b')", /column 1 \(s\)/],
+    ["(toString(1), 1, 2, 3, 'b')", /column 1 \(s\)/],
+    ["('a', 1, 2, 3)", /column 4 \(u8\)/],
+    ["('a', 1, 2, 3, 'b', 'c')", /column 5 \(t\)/],
+    ["('a', 18446744073709551616, 2, 3, 'b')", /column 2 \(u64\) is not a UInt64 literal in range/],
+    ["('a', 99999999999999999999, 2, 3, 'b')", /column 2/],
+    ["('a', -1, 2, 3, 'b')", /column 2/],
+    ["('a', 01, 2, 3, 'b')", /column 2/],
+    ["('a', 1, -0, 3, 'b')", /column 3 \(i64\)/],
+    ["('a', 1, 9223372036854775808, 3, 'b')", /column 3/],
+    ["('a', 1, -9223372036854775809, 3, 'b')", /column 3/],
+    ["('a', 1, +2, 3, 'b')", /column 3/],
+    ["('a', 1, 2, 256, 'b')", /column 4 \(u8\)/],
+    ["('a', 1, 2, 3.0, 'b')", /column 4/],
+    ["('a\\n', 1, 2, 3, 'b')", /column 1/],
+    ["('a\\u0041', 1, 2, 3, 'b')", /column 1/],
+    ["('a\\x0A', 1, 2, 3, 'b')", /column 1/],
+    ["('a\nb', 1, 2, 3, 'b')", /column 1/],
+    ["('a\\', 1, 2, 3, 'b')", /column 1/],
+    ["('a'', 1, 2, 3, 'b')", /column 1/],
+    ["('\ud800', 1, 2, 3, 'b')", /column 1/],
+    ["('a',1, 2, 3, 'b')", /column 1/],
+    [" ('a', 1, 2, 3, 'b')", /starts with "\("/],
+    ['', /starts with/],
+  ])('refuses %j', (row, reason) => {
+    expect(() => readAll(row)).toThrow(SqlLiteralError);
+    expect(() => readAll(row)).toThrow(reason);
+  });
+
+  it('refuses what is not a string', () => {
+    for (const value of [undefined, null, 1, ['(1)'], { text: "('a', 1, 2, 3, 'b')" }]) expect(() => readAll(value)).toThrow(SqlLiteralError);
+  });
+
+  it('accepts a changed row only where the change is itself a row the renderer writes', () => {
+    // Every one-character deletion, and insertion of a few dangerous characters, of a row.
+    const row = render(["it's \\ x", '18446744073709551615', '-42', 200, '']).text;
+    const variants = new Set<string>();
+    for (let i = 0; i <= row.length; i++) {
+      variants.add(row.slice(0, i) + row.slice(i + 1));
+      for (const c of ["'", '\\', ',', ' ', ')', '(', '0', '9', '-']) variants.add(row.slice(0, i) + c + row.slice(i));
+    }
+    let accepted = 0;
+    for (const variant of variants) {
+      let values: string[];
+      try {
+        values = readAll(variant).values;
+      } catch (error) {
+        expect(error).toBeInstanceOf(SqlLiteralError);
+        continue;
+      }
+      accepted++;
+      expect(render(values as [string, string, string, string, string]).text).toBe(variant);
+    }
+    expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('refuses column types it cannot read and columns that do not exist', () => {
+    expect(() => lit.valuesRowReader(['String', 'Date'], [0])).toThrow(/String and integer columns/);
+    expect(() => lit.valuesRowReader(['String'], [1])).toThrow(/no column 1/);
+    expect(() => lit.valuesRowReader([], [])).toThrow(/at least one column/);
+  });
+});

@@ -55,6 +55,14 @@ export function sql(strings: TemplateStringsArray, ...values: readonly SqlFragme
     throw new SqlLiteralError('sql must be used as a tagged template: sql`SELECT ...`');
   }
   let text = strings[0] ?? '';
+  // The last character of `text`, kept apart: reading it from `text` (a concatenation) would
+  // make V8 flatten it, copying a bulk insert's megabytes once more per interpolation.
+  let tail = lastCharCode(text);
+  const append = (right: string): void => {
+    if (right === '') return;
+    text = seamNeedsSpace(tail, right.charCodeAt(0)) ? `${text} ${right}` : text + right;
+    tail = right.charCodeAt(right.length - 1);
+  };
   let state = lexicalState(text, 'code');
   values.forEach((value, i) => {
     if (!SqlFragment.is(value)) {
@@ -67,7 +75,8 @@ export function sql(strings: TemplateStringsArray, ...values: readonly SqlFragme
         `sql\`...\` interpolation #${i + 1} is inside ${LEXICAL_STATE_NAMES[state]}; lit.* values bring their own quotes`,
       );
     }
-    text = glue(glue(text, value.text), strings[i + 1]);
+    append(value.text);
+    append(strings[i + 1]);
     state = lexicalState(strings[i + 1], state);
   });
   if (state !== 'code') throw new SqlLiteralError(`sql\`...\` ends inside ${LEXICAL_STATE_NAMES[state]}`);
@@ -83,10 +92,18 @@ const LEXICAL_STATE_NAMES: Record<Exclude<LexicalState, 'code'>, string> = {
   '/*': 'a /* comment',
 };
 
-/** Concatenates, with a space where the seam would otherwise form `--` or `/*` (e.g. `x-` + `-1`). */
-function glue(left: string, right: string): string {
-  const seam = left.slice(-1) + right.slice(0, 1);
-  return seam === '--' || seam === '/*' ? `${left} ${right}` : left + right;
+const DASH = 0x2d;
+const SLASH = 0x2f;
+const STAR = 0x2a;
+
+/** Whether two pieces meeting at these characters need a space between them, lest they form `--` or `/*` (e.g. `x-` + `-1`). */
+function seamNeedsSpace(left: number, right: number): boolean {
+  return (left === DASH && right === DASH) || (left === SLASH && right === STAR);
+}
+
+/** The code of a string's last character; NaN for ''. */
+function lastCharCode(text: string): number {
+  return text.charCodeAt(text.length - 1);
 }
 
 /** Where the lexer is after `text`: in code, or inside a quote or comment. */
@@ -120,24 +137,26 @@ function lexicalState(text: string, start: LexicalState): LexicalState {
 
 /** Joins fragments with a separator (default `, `), e.g. a column list. */
 sql.join = function join(parts: readonly SqlFragment[], separator: SqlFragment = fragment(', ')): SqlFragment {
-  for (const part of [...parts, separator]) {
+  const items = checkedItems(parts, 'sql.join');
+  for (const part of [...items, separator]) {
     if (!SqlFragment.is(part)) throw new SqlLiteralError(`sql.join takes SQL fragments, got a ${describe(part)}`);
   }
   // Pieces are collected and joined once: gluing onto a growing string re-reads its
   // end each time (V8 flattens it), which made joining thousands of rows quadratic.
+  // Seams are checked on character codes, without building a string per piece.
+  const between = separator.text;
   const pieces: string[] = [];
-  let last = '';
-  const append = (text: string): void => {
+  let tail = NaN;
+  const push = (text: string): void => {
     if (text === '') return;
-    const seam = last + text[0];
-    if (seam === '--' || seam === '/*') pieces.push(' ');
+    if (seamNeedsSpace(tail, text.charCodeAt(0))) pieces.push(' ');
     pieces.push(text);
-    last = text[text.length - 1];
+    tail = text.charCodeAt(text.length - 1);
   };
-  parts.forEach((part, i) => {
-    if (i > 0) append(separator.text);
-    append(part.text);
-  });
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) push(between);
+    push((items[i] as SqlFragment).text);
+  }
   return fragment(pieces.join(''));
 };
 
@@ -259,6 +278,56 @@ function renderString(value: unknown): string {
     } else out += value[i];
   }
   return `${out}'`;
+}
+
+/** A string literal exactly as renderString writes it (see valuesRowReader). */
+const STRING_LITERAL_PATTERN = String.raw`'(?:[^'\\\x00-\x1f\x7f\ud800-\udfff]|\\[\\']|\\x(?:[01][0-9a-f]|7f)|[\ud800-\udbff][\udc00-\udfff])*'`;
+
+/** Where a text stops being a VALUES row of these columns (the slow path of a rejected row, for its reason). */
+function whyNotARow(text: string, columns: readonly ScalarType[], patterns: readonly string[], names: readonly string[]): string {
+  const excerpt = (at: number) => JSON.stringify(text.slice(at, at + 40));
+  if (!text.startsWith('(')) return `a VALUES row starts with "(", got ${excerpt(0)}`;
+  let at = 1;
+  for (let i = 0; i < columns.length; i++) {
+    const what = `column ${i + 1}${names[i] ? ` (${names[i]})` : ''}`;
+    const last = i === columns.length - 1;
+    const separator = last ? ')' : ', ';
+    // The lookahead makes the alternatives of a number backtrack as they do in the whole row's pattern.
+    const value = new RegExp(`(?:${patterns[i]})(?=${last ? '\\)' : ', '})`, 'y');
+    value.lastIndex = at;
+    if (!value.test(text)) return `${what} is not a ${columns[i]} literal in range followed by ${JSON.stringify(separator)} at ${excerpt(at)}`;
+    at = value.lastIndex + separator.length;
+  }
+  return `a VALUES row of ${columns.length} columns ends there; got more at ${excerpt(at)}`;
+}
+
+/** The value of a string literal renderString wrote. */
+function unquoteString(literal: string): string {
+  const body = literal.slice(1, -1);
+  if (!body.includes('\\')) return body;
+  return body.replace(/\\(?:x([0-9a-f]{2})|([\\']))/g, (_, hex: string | undefined, char: string | undefined) =>
+    hex !== undefined ? String.fromCharCode(parseInt(hex, 16)) : (char as string),
+  );
+}
+
+/** A canonical decimal (no leading zero, no sign) no greater than `max` (itself canonical); `zero` admits 0. */
+function decimalAtMost(max: string, zero: boolean): string {
+  const alternatives = zero ? ['0'] : [];
+  if (max.length > 1) alternatives.push(`[1-9]\\d{0,${max.length - 2}}`);
+  for (let i = 0; i < max.length; i++) {
+    const digit = Number(max[i]);
+    const lowest = i === 0 ? 1 : 0;
+    if (digit > lowest) alternatives.push(`${max.slice(0, i)}[${lowest}-${digit - 1}]\\d{${max.length - i - 1}}`);
+  }
+  alternatives.push(max);
+  return `(?:${alternatives.join('|')})`;
+}
+
+/** An integer literal exactly as renderInt writes it for `type`, in range (see valuesRowReader). */
+function intLiteralPattern(type: IntType): string {
+  const [min, max] = INT_RANGES[type];
+  const positive = decimalAtMost(max.toString(), true);
+  return min === 0n ? positive : `(?:${positive}|-${decimalAtMost((-min).toString(), false)})`;
 }
 
 // ------------------------------------------------------------------- dates
@@ -435,6 +504,46 @@ export const lit = {
       for (let i = 0; i < columns.length; i++) rendered[i] = renderScalar(items[i], columns[i]);
       // join() builds one flat string; `+=` would leave a rope that every later read flattens.
       return fragment(`(${rendered.join(', ')})`);
+    };
+  },
+
+  /**
+   * The reader of the rows a `lit.valuesRow(types)` renderer makes, for rows rendered in one
+   * process and inserted by another (the API renders an event's row once, the ingest worker
+   * inserts it from the queue job). It accepts exactly the text such a renderer can produce
+   * for these types — every value a literal of its column's type, in range, in the canonical
+   * form (`'…'` with only the `\\`, `\'` and `\xHH` escapes and no lone surrogate; integers
+   * as their decimal text) — so an accepted row is one the renderer could have made and carries
+   * nothing else into the statement. Anything else throws SqlLiteralError. Returns the row as a
+   * fragment and the values of the `read` columns (strings unquoted, integers as decimal text).
+   * String and integer columns only.
+   */
+  valuesRowReader(
+    types: readonly ScalarType[],
+    read: readonly number[],
+    names: readonly string[] = [],
+  ): (text: unknown) => { row: SqlFragment; values: string[] } {
+    const columns = [...checkedItems(types, 'lit.valuesRowReader')] as ScalarType[];
+    if (columns.length === 0) throw new SqlLiteralError('lit.valuesRowReader needs at least one column');
+    const patterns = columns.map((type) => {
+      if (type === 'String') return STRING_LITERAL_PATTERN;
+      if (isIntType(type)) return intLiteralPattern(type);
+      throw new SqlLiteralError(`lit.valuesRowReader reads String and integer columns, not ${String(type)}`);
+    });
+    const wanted = [...read];
+    for (const i of wanted) if (!Number.isInteger(i) || i < 0 || i >= columns.length) throw new SqlLiteralError(`no column ${i} to read`);
+    const groups = patterns.map((pattern, i) => (wanted.includes(i) ? `(${pattern})` : pattern));
+    const whole = new RegExp(`^\\(${groups.join(', ')}\\)$`);
+    // Capture groups come in column order; `values` follows the order of `read`.
+    const order = wanted.map((i) => [...wanted].sort((a, b) => a - b).indexOf(i) + 1);
+    const stringColumn = wanted.map((i) => columns[i] === 'String');
+    return (text) => {
+      if (typeof text !== 'string') throw new SqlLiteralError(`a VALUES row must be a string, got a ${describe(text)}`);
+      const match = whole.exec(text);
+      if (match === null) throw new SqlLiteralError(whyNotARow(text, columns, patterns, names));
+      const values = new Array<string>(order.length);
+      for (let k = 0; k < order.length; k++) values[k] = stringColumn[k] ? unquoteString(match[order[k]]) : match[order[k]];
+      return { row: fragment(text), values };
     };
   },
 

@@ -3,8 +3,10 @@ import {
   EventRowError,
   eventValuesRow,
   eventsInsert,
+  decodeEventValuesRow,
   existingEventIds,
   lit,
+  readEventValuesRow,
   runClickHouseMigrations,
   sql,
   type ClickHouseExecutor,
@@ -92,5 +94,56 @@ describe.each(ENGINES)('events writer on $name', (engine) => {
   it('refuses a row whose time or ids cannot be stored', () => {
     expect(() => eventValuesRow(row({ event_time_ms: 0 }))).toThrow(EventRowError);
     expect(() => eventValuesRow(row({ ad_id: '18446744073709551616' }))).toThrow(EventRowError);
+  });
+
+  it('inserts rows taken back from their text (a lean queue job) as the rendered rows themselves', async () => {
+    const texts = [eventValuesRow(row({ event_id: "q:it's\\1" })).text, eventValuesRow(row({ event_id: 'q:2', ad_account_id: '7' })).text];
+    const read = texts.map(readEventValuesRow);
+    await executor.command(eventsInsert(database, read.map((r) => r.row)));
+    const stored = await executor.query<{ event_id: string; ad_account_id: string; t: string; interest: string }>(sql`
+      SELECT event_id, toString(ad_account_id) AS ad_account_id, toString(event_time) AS t, interest
+      FROM ${lit.databaseName(database)}.events WHERE event_id LIKE 'q:%' ORDER BY event_id`);
+    expect(stored).toEqual([
+      { event_id: 'q:2', ad_account_id: '7', t: '2026-01-31 23:59:58', interest: "it's \\ \u0000 \u{1F600}" },
+      { event_id: "q:it's\\1", ad_account_id: '18446744073709551615', t: '2026-01-31 23:59:58', interest: "it's \\ \u0000 \u{1F600}" },
+    ]);
+  });
+});
+
+describe('readEventValuesRow', () => {
+  it("returns the row and the keys the worker needs: the id as it was, the account's decimal, the time in whole seconds", () => {
+    const rendered = eventValuesRow(row({ event_id: "v:1:it's \\ \u0001 é", ad_account_id: '42' }));
+    const read = readEventValuesRow(rendered.text);
+    expect(read.row.text).toBe(rendered.text);
+    expect(read).toMatchObject({ event_id: "v:1:it's \\ \u0001 é", ad_account_id: '42', event_time_ms: Date.UTC(2026, 0, 31, 23, 59, 58) });
+    // Another second after it, then the first again (the last time read is remembered).
+    expect(readEventValuesRow(eventValuesRow(row({ event_time_ms: Date.UTC(2105, 11, 31, 23, 59, 59) })).text).event_time_ms).toBe(Date.UTC(2105, 11, 31, 23, 59, 59));
+    expect(readEventValuesRow(rendered.text).event_time_ms).toBe(Date.UTC(2026, 0, 31, 23, 59, 58));
+  });
+
+  it.each([
+    ['another row appended', (t: string) => `${t}, ${t}`, /ends there/],
+    ['an expression for a value', (t: string) => t.replace("'SEARCH'", "concat('SEA', 'RCH')"), /column 12 \(placement\)/],
+    ['an id beyond UInt64', (t: string) => t.replace('18446744073709551615', '18446744073709551616'), /column 5 \(ad_account_id\)/],
+    ['a slot beyond UInt8', (t: string) => t.replace(', 255, ', ', 256, '), /column 11 \(slot\)/],
+    ['a column missing', (t: string) => t.replace("'IMPRESSION', ", ''), /column/],
+    ['a time that is no calendar time', (t: string) => t.replace('2026-01-31 23:59:58', '2026-02-30 23:59:58'), /event_time "2026-02-30 23:59:58"/],
+    ['a time before what eventValuesRow writes', (t: string) => t.replace('2026-01-31 23:59:58', '1970-01-01 00:00:00'), /event_time/],
+    ['a time in another form', (t: string) => t.replace('2026-01-31 23:59:58', '2026-01-31T23:59:58'), /event_time/],
+  ])('refuses %s with EventRowError', (_name, change, reason) => {
+    const text = change(eventValuesRow(row()).text);
+    expect(() => readEventValuesRow(text)).toThrow(EventRowError);
+    expect(() => readEventValuesRow(text)).toThrow(reason);
+  });
+
+  it('refuses what is not a string', () => {
+    expect(() => readEventValuesRow({ event_id: 'x' })).toThrow(EventRowError);
+    expect(() => decodeEventValuesRow(42)).toThrow(EventRowError);
+  });
+
+  it('decodes a whole row back into the event (its time in whole seconds)', () => {
+    const r = row({ price_micros: 123_456, ivt: false, ivt_reason: '' });
+    expect(decodeEventValuesRow(eventValuesRow(r).text)).toEqual({ ...r, event_time_ms: Date.UTC(2026, 0, 31, 23, 59, 58) });
+    expect(decodeEventValuesRow(eventValuesRow(row()).text).ivt).toBe(true);
   });
 });

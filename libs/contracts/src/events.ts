@@ -81,6 +81,31 @@ export const eventBatchJobSchema = z.object({
 });
 export type EventBatchJob = z.infer<typeof eventBatchJobSchema>;
 
+/** A row of `events` is far shorter than this (the fields' own limits add up to under 3,000 characters). */
+const MAX_EVENT_ROW_CHARS = 20_000;
+
+/**
+ * The payload of one `events` queue job as the API writes it since 2026-12-06 (the lean
+ * format; docs/pipeline.md "Job formats"). The API validates each event against
+ * adEventSchema and renders its `events` VALUES row once (`eventValuesRow`), so the worker
+ * neither parses 26-field objects nor validates and renders them again; it checks each row
+ * with `readEventValuesRow`, which accepts only what `eventValuesRow` writes.
+ *
+ * - `rows`: the VALUES rows, one per event;
+ * - `events`: the events the API could not validate or render, as in eventBatchJobSchema,
+ *   so that the worker dead-letters them with their reason exactly as before.
+ *
+ * eventBatchJobSchema jobs (`{events}` alone) are still accepted: jobs queued before an
+ * upgrade, and other producers.
+ */
+export const eventRowsJobSchema = z
+  .object({
+    rows: z.array(z.string().min(1).max(MAX_EVENT_ROW_CHARS)).max(10_000),
+    events: z.array(z.unknown()).max(10_000).optional(),
+  })
+  .refine((job) => job.rows.length + (job.events?.length ?? 0) > 0, 'a job carries at least one row or event');
+export type EventRowsJob = z.infer<typeof eventRowsJobSchema>;
+
 /**
  * The payload of one `rollups` queue job: recompute one UTC hour of one ad account's
  * rollups from the raw events (idempotent; the ingest worker adds one, coalesced,

@@ -3,6 +3,7 @@ import type { AdEvent } from '@loupe/contracts';
 import { DEFAULT_JOB_OPTIONS, LOUPE_CONFIG, QUEUES, ServiceUnavailableException, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import type { RedisOptions } from 'ioredis';
+import { EventJobBuilder } from './event-job';
 
 /** How a group commit is cut: whichever comes first. */
 export interface GroupCommitOptions {
@@ -23,7 +24,8 @@ export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { windowMs: 2, maxEvents
 export const GROUP_COMMIT_OPTIONS = Symbol('GROUP_COMMIT_OPTIONS');
 
 interface Pending {
-  events: AdEvent[];
+  /** The job being gathered: each event validated and rendered as it is published. */
+  job: EventJobBuilder;
   waiters: { resolve: () => void; reject: (err: Error) => void }[];
   /** Cancels the scheduled flush (a timer or an immediate); null until one is scheduled. */
   cancel: (() => void) | null;
@@ -33,6 +35,9 @@ interface Pending {
  * Durable acknowledgment for ad events (issue 5 §1). `publish` resolves only once the
  * events are stored in Redis as a BullMQ job, so an endpoint that awaits it before
  * answering 2xx never acknowledges an event it could lose.
+ *
+ * The job is in the lean format (event-job.ts): each event is validated and rendered as
+ * its ClickHouse row here, once, so the worker does not parse, validate and render it again.
  *
  * Group commit: the events of one event-loop turn share one job (one Redis round trip
  * for many requests), and while a job is being stored the events that arrive meanwhile
@@ -75,10 +80,10 @@ export class EventPublisher implements OnApplicationShutdown {
   /** Resolves when the events are durable in Redis; rejects (503) when they are not. */
   publish(events: readonly AdEvent[]): Promise<void> {
     if (events.length === 0) return Promise.resolve();
-    const batch = (this.pending ??= { events: [], waiters: [], cancel: null });
-    batch.events.push(...events);
+    const batch = (this.pending ??= { job: new EventJobBuilder(), waiters: [], cancel: null });
+    for (const event of events) batch.job.add(event);
     const done = new Promise<void>((resolve, reject) => batch.waiters.push({ resolve, reject }));
-    if (batch.events.length >= this.options.maxEvents) this.flush();
+    if (batch.job.size >= this.options.maxEvents) this.flush();
     else if (!batch.cancel) {
       if (this.inFlight.size === 0) {
         const immediate = setImmediate(this.flush);
@@ -96,10 +101,10 @@ export class EventPublisher implements OnApplicationShutdown {
     if (!batch) return;
     this.pending = null;
     batch.cancel?.();
-    const stored = this.store(batch.events).then(
+    const stored = this.store(batch.job).then(
       () => batch.waiters.forEach((w) => w.resolve()),
       (err: unknown) => {
-        this.logger.warn(`could not store ${batch.events.length} events: ${err instanceof Error ? err.message : String(err)}`);
+        this.logger.warn(`could not store ${batch.job.size} events: ${err instanceof Error ? err.message : String(err)}`);
         const failure = new ServiceUnavailableException('The event could not be stored right now; retry with the same request.');
         batch.waiters.forEach((w) => w.reject(failure));
       },
@@ -112,13 +117,13 @@ export class EventPublisher implements OnApplicationShutdown {
     });
   };
 
-  private async store(events: AdEvent[]): Promise<void> {
+  private async store(job: EventJobBuilder): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer from Redis within ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
     });
     try {
-      await Promise.race([this.queue.add('batch', { events }), timeout]);
+      await Promise.race([this.queue.add('batch', job.job()), timeout]);
     } finally {
       clearTimeout(timer);
     }

@@ -5,6 +5,7 @@ import http from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { decodeEventValuesRow } from '@loupe/analytics';
 import type { AdEvent } from '@loupe/contracts';
 import { QUEUES, bullConnection, type LoupeConfig } from '@loupe/server-core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -103,18 +104,25 @@ export function eventsQueue(config: LoupeConfig): Queue {
   return new Queue(QUEUES.events, { connection: bullConnection(config), prefix: config.redis.queuePrefix });
 }
 
+/**
+ * The events of an `events` job in either format: a lean job's rows decoded (as they will be
+ * stored: event_time in whole seconds), then the events it carries as themselves.
+ */
+export function jobEvents(data: unknown): AdEvent[] {
+  const { rows, events } = (data ?? {}) as { rows?: string[]; events?: AdEvent[] };
+  return [...(rows ?? []).map((row) => decodeEventValuesRow(row) as AdEvent), ...(events ?? [])];
+}
+
 /** Every queued job's events that `match` selects (other tests share the queue), with the job id. */
 export async function queuedEvents(queue: Queue, match: (e: AdEvent) => boolean): Promise<(AdEvent & { jobId: string })[]> {
   const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized']);
-  return jobs.flatMap((job) => ((job.data as { events: AdEvent[] }).events ?? []).filter(match).map((e) => ({ ...e, jobId: String(job.id) })));
+  return jobs.flatMap((job) => jobEvents(job.data).filter(match).map((e) => ({ ...e, jobId: String(job.id) })));
 }
 
 /** Removes the jobs all of whose events `match` selects (a test's own jobs), so the shared queue does not grow run after run. */
 export async function removeQueuedJobs(queue: Queue, match: (e: AdEvent) => boolean): Promise<void> {
   const jobs = await queue.getJobs(['waiting', 'delayed', 'completed', 'failed', 'prioritized']);
-  await Promise.all(
-    jobs.filter((job) => ((job.data as { events?: AdEvent[] }).events ?? []).every(match)).map((job) => job.remove().catch(() => undefined)),
-  );
+  await Promise.all(jobs.filter((job) => jobEvents(job.data).every(match)).map((job) => job.remove().catch(() => undefined)));
 }
 
 /** A TCP port nothing listens on (bound, then released). */

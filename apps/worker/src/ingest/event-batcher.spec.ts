@@ -6,6 +6,7 @@ import {
   eventValuesRow,
   eventsInsert,
   lit,
+  readEventValuesRow,
   runClickHouseMigrations,
   sql,
   type ClickHouseExecutor,
@@ -242,6 +243,45 @@ describe('EventBatcher (real Redis and ClickHouse 18.16)', () => {
     expect(await counts()).toEqual({ rows: 2, unique: 2 });
     expect(letters).toHaveLength(1);
     expect(letters[0]).toMatchObject({ stage: 'format', event_id: bad.event_id });
+  });
+
+  it('inserts rows the API rendered (lean jobs) beside events, one copy per id whichever form each copy came in', async () => {
+    const b = batcher();
+    const rendered = (list: AdEvent[]) => list.map((e) => readEventValuesRow(eventValuesRow(e).text));
+    const first = Array.from({ length: 20 }, () => event());
+    const other = event({ ad_account_id: '43', event_time_ms: HOUR + 3_600_000 + 999 });
+    await Promise.all([b.submit('lean-1', [], rendered([...first, first[0], other])), b.submit('old-1', first.slice(0, 5))]);
+    // Retries in the other form, and a job carrying both forms.
+    await b.submit('old-2', first);
+    await b.submit('mixed', [first[1]], rendered([first[2], other]));
+    expect(await counts()).toEqual({ rows: 21, unique: 21 });
+    expect(b.stats.inserted).toBe(21);
+    const [stored] = await real.query<{ t: string; a: string }>(
+      sql`SELECT toString(event_time) AS t, toString(ad_account_id) AS a FROM ${lit.databaseName(database)}.events WHERE event_id = ${lit.string(other.event_id)}`,
+    );
+    expect(stored).toEqual({ t: '2026-11-27 11:00:00', a: '43' });
+    expect(new Set(rollups.map((r) => `${r.ad_account_id}/${r.hour}`))).toEqual(new Set([`42/${HOUR / 1000}`, `43/${HOUR / 1000 + 3600}`]));
+  });
+
+  it("bisects a rejected lean batch to the bad rows and dead-letters each with its row's text", async () => {
+    const events = Array.from({ length: 16 }, () => event());
+    clickhouse.poison = new Set([events[9].event_id]);
+    const b = batcher();
+    await b.submit('lean-1', [], events.map((e) => readEventValuesRow(eventValuesRow(e).text)));
+    expect(await counts()).toEqual({ rows: 15, unique: 15 });
+    expect(letters).toEqual([expect.objectContaining({ stage: 'clickhouse', event_id: events[9].event_id, source_job_id: 'lean-1', payload: eventValuesRow(events[9]).text })]);
+  });
+
+  it('takes over the rows of a lean batch whose worker died, inserting only what had not landed', async () => {
+    const claims = new EventClaims(redis, { prefix, leaseMs: 200, ttlSeconds: 600 });
+    const events = Array.from({ length: 6 }, () => event());
+    await claims.claim('dead-lean-batch', events.map((e) => e.event_id));
+    await real.command(eventsInsert(database, events.slice(0, 2).map(eventValuesRow)));
+    await new Promise((r) => setTimeout(r, 300));
+    const b = batcher();
+    await b.submit('lean-retried', [], events.map((e) => readEventValuesRow(eventValuesRow(e).text)));
+    expect(await counts()).toEqual({ rows: 6, unique: 6 });
+    expect(b.stats).toMatchObject({ inserted: 4, duplicates: 2 });
   });
 
   it('waits for ids owned by a live batch and drops them once that batch commits', async () => {

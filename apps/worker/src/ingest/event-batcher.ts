@@ -6,6 +6,7 @@ import {
   existingEventIds,
   SqlFragment,
   type ClickHouseExecutor,
+  type RenderedEventRow,
 } from '@loupe/analytics';
 import type { AdEvent, DeadLetterJob, RollupJob } from '@loupe/contracts';
 import { isTransientClickHouseFailure } from './clickhouse-failure';
@@ -43,16 +44,22 @@ interface Ticket {
   resolve: () => void;
 }
 
+/**
+ * A buffered event: an AdEvent of a first-format job, or a row of a lean job (checked by
+ * readEventValuesRow), which carries the keys the batcher needs besides the row.
+ */
+type BufferedEvent = AdEvent | RenderedEventRow;
+
 interface Entry {
-  event: AdEvent;
+  event: BufferedEvent;
   ticket: Ticket;
-  /** Its VALUES row, rendered as the job arrives (off the batch's path), or why it cannot be one. */
+  /** Its VALUES row, rendered as the job arrives (off the batch's path) or by the API, or why it cannot be one. */
   row: SqlFragment | { error: string };
 }
 
 /** One distinct event id of a batch and every buffered copy of it. */
 interface Item {
-  event: AdEvent;
+  event: BufferedEvent;
   entries: Entry[];
   row: SqlFragment;
 }
@@ -100,26 +107,30 @@ export class EventBatcher {
     >,
   ) {}
 
-  /** Buffers the events of one job; resolves once all of them are settled. */
-  submit(jobId: string, events: readonly AdEvent[]): Promise<void> {
+  /**
+   * Buffers the events of one job — AdEvents (rendered here) and rows the API rendered
+   * (lean jobs) — and resolves once all of them are settled.
+   */
+  submit(jobId: string, events: readonly AdEvent[], rendered: readonly RenderedEventRow[] = []): Promise<void> {
     // Shutting down: never settle, so the job is neither completed nor failed (which would
     // use up an attempt) but left active, and retried by another worker once its lock lapses.
     if (this.stopped) return new Promise<void>(() => undefined);
-    if (events.length === 0) return Promise.resolve();
+    if (events.length === 0 && rendered.length === 0) return Promise.resolve();
     // Rendered here, while an earlier batch is being inserted, rather than when a batch is cut.
     const rows = events.map(renderRow);
     return new Promise<void>((resolve) => {
       this.heldJobs++;
       const ticket: Ticket = {
         jobId,
-        remaining: events.length,
+        remaining: events.length + rendered.length,
         resolve: () => {
           this.heldJobs--;
           resolve();
         },
       };
       if (this.buffer.length === 0) this.bufferSince = Date.now();
-      events.forEach((event, i) => this.buffer.push({ event, ticket, row: rows[i] }));
+      for (let i = 0; i < events.length; i++) this.buffer.push({ event: events[i], ticket, row: rows[i] });
+      for (const event of rendered) this.buffer.push({ event, ticket, row: event.row });
       this.schedule();
     });
   }
@@ -254,7 +265,7 @@ export class EventBatcher {
       }
       for (const { item, reason } of result.rejected) {
         outcome.deadLettered++;
-        letters.push(deadLetter('clickhouse', reason, item.event, item.entries[0].ticket.jobId));
+        letters.push(deadLetter('clickhouse', reason, payloadOf(item.event), item.entries[0].ticket.jobId, item.event.event_id));
         settled.push(item);
       }
       if (result.rejected.length > 0) {
@@ -311,7 +322,7 @@ export class EventBatcher {
         byId.set(entry.event.event_id, item.entries);
         items.push(item);
       } else {
-        letters.push(deadLetter('format', entry.row.error, entry.event, entry.ticket.jobId));
+        letters.push(deadLetter('format', entry.row.error, payloadOf(entry.event), entry.ticket.jobId, entry.event.event_id));
         unrenderable.push(entry);
         // Later copies of this id join `unrenderable` through byId.
         byId.set(entry.event.event_id, unrenderable);
@@ -434,19 +445,24 @@ function settle(entry: Entry): void {
   if (entry.ticket.remaining === 0) entry.ticket.resolve();
 }
 
-function addHour(touched: Map<string, RollupJob>, event: AdEvent): void {
+function addHour(touched: Map<string, RollupJob>, event: BufferedEvent): void {
   const hour = Math.floor(event.event_time_ms / 1000 / HOUR_SECONDS) * HOUR_SECONDS;
   const key = `${event.ad_account_id}/${hour}`;
   if (!touched.has(key)) touched.set(key, { ad_account_id: event.ad_account_id, hour });
 }
 
-export function deadLetter(stage: DeadLetterJob['stage'], reason: string, payload: unknown, sourceJobId: string): DeadLetterJob {
-  const eventId = (payload as { event_id?: unknown } | null)?.event_id;
+/** What a dead letter keeps of an event: the AdEvent as received, or a lean job's row text. */
+function payloadOf(event: BufferedEvent): unknown {
+  return 'row' in event ? event.row.text : event;
+}
+
+export function deadLetter(stage: DeadLetterJob['stage'], reason: string, payload: unknown, sourceJobId: string, eventId?: string): DeadLetterJob {
+  const payloadId = (payload as { event_id?: unknown } | null)?.event_id;
   return {
     stage,
     reason,
     source_job_id: sourceJobId,
-    event_id: typeof eventId === 'string' ? eventId : '',
+    event_id: eventId ?? (typeof payloadId === 'string' ? payloadId : ''),
     payload,
     failed_at_ms: Date.now(),
   };

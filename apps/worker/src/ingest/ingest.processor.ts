@@ -8,7 +8,7 @@ import { RollupScheduler } from '../rollups/rollup-scheduler.service';
 import { EventBatcher, IngestStoppedError, type IngestSinks } from './event-batcher';
 import { EventClaims } from './event-claims';
 import { INGEST_OPTIONS, type IngestOptions } from './ingest.options';
-import { validateEventBatch } from './validate-event-batch';
+import { validateEventJob } from './validate-event-batch';
 
 export interface IngestJobResult {
   events: number;
@@ -102,12 +102,12 @@ export class IngestProcessor implements OnApplicationBootstrap, BeforeApplicatio
 
   private async ingest(job: Job, batcher: EventBatcher): Promise<IngestJobResult> {
     const jobId = job.id ?? 'unknown';
-    const { events, letters } = validateEventBatch(job.data, jobId);
+    const { events, rows, letters } = validateEventJob(job.data, jobId);
     // Stored before the job can complete; ids are deterministic, so a retried job adds none twice.
     // Retried here rather than thrown: a failed job would use up the attempt its producer gave it.
     if (letters.length > 0) await batcher.retry('store dead letters', () => this.deadLetters.publish(letters));
-    await batcher.submit(jobId, events);
-    return { events: events.length, deadLettered: letters.length };
+    await batcher.submit(jobId, events, rows);
+    return { events: events.length + rows.length, deadLettered: letters.length };
   }
 
   /**
