@@ -1,14 +1,13 @@
 import { readEventValuesRow } from '@loupe/analytics';
-import { eventRowsJobSchema, type AdEvent } from '@loupe/contracts';
+import { eventRowsJobSchema, type AdEvent, BLANK_AD_EVENT } from '@loupe/contracts';
 import { describe, expect, it } from 'vitest';
 import { EventJobBuilder, eventRowsJob } from '../src/events/event-job';
 import { jobEvents } from './support/tracking';
 
 function event(n: number, overrides: Partial<AdEvent> = {}): AdEvent {
   return {
+    ...BLANK_AD_EVENT,
     event_id: `i:job-${n}:0`,
-    event_type: 'IMPRESSION',
-    engagement_type: '',
     event_time_ms: Date.UTC(2026, 11, 6, 12, 0, n),
     ad_account_id: '12',
     campaign_id: '1',
@@ -16,22 +15,9 @@ function event(n: number, overrides: Partial<AdEvent> = {}): AdEvent {
     ad_id: '3',
     pin_id: '4',
     auction_id: `job-${n}`,
-    slot: 0,
     placement: 'BROWSE',
     user_id: "it's \\ u",
-    click_id: '',
     price_micros: 1_000,
-    value_micros: 0,
-    currency: '',
-    conversion_type: '',
-    ivt: false,
-    ivt_reason: '',
-    age_bucket: '',
-    gender: '',
-    location: '',
-    device: '',
-    locale: '',
-    interest: '',
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AdEvent } from '@loupe/contracts';
+import { type AdEvent, BLANK_AD_EVENT } from '@loupe/contracts';
 import { ServiceUnavailableException, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,9 +14,8 @@ import { eventsQueue, freePort, queuedEvents, removeQueuedJobs, startRedis } fro
 
 function event(batch: string, n: number): AdEvent {
   return {
+    ...BLANK_AD_EVENT,
     event_id: `i:${batch}:${n}`,
-    event_type: 'IMPRESSION',
-    engagement_type: '',
     event_time_ms: Date.now(),
     ad_account_id: '1',
     campaign_id: '1',
@@ -27,19 +26,7 @@ function event(batch: string, n: number): AdEvent {
     slot: n,
     placement: 'BROWSE',
     user_id: 'u',
-    click_id: '',
     price_micros: 1_000,
-    value_micros: 0,
-    currency: '',
-    conversion_type: '',
-    ivt: false,
-    ivt_reason: '',
-    age_bucket: '',
-    gender: '',
-    location: '',
-    device: '',
-    locale: '',
-    interest: '',
   };
 }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { createClickHouseHttpExecutor, eventValuesRow, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
-import type { AdEvent, DeadLetterJob } from '@loupe/contracts';
+import { type AdEvent, type DeadLetterJob, BLANK_AD_EVENT } from '@loupe/contracts';
 import { QUEUES, bullConnection, loadConfig, testEnv, type LoupeConfig } from '@loupe/server-core';
 import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,9 +17,9 @@ let seq = 0;
 function event(overrides: Partial<AdEvent> = {}): AdEvent {
   seq++;
   return {
+    ...BLANK_AD_EVENT,
     event_id: `c:${randomBytes(5).toString('hex')}:${seq}`,
     event_type: 'CLICK',
-    engagement_type: '',
     event_time_ms: Date.UTC(2026, 10, 27, 9, 30),
     ad_account_id: '8800001',
     campaign_id: '1',
@@ -30,19 +30,7 @@ function event(overrides: Partial<AdEvent> = {}): AdEvent {
     slot: 1,
     placement: 'SEARCH',
     user_id: 'u',
-    click_id: '',
     price_micros: 120_000,
-    value_micros: 0,
-    currency: '',
-    conversion_type: '',
-    ivt: false,
-    ivt_reason: '',
-    age_bucket: '',
-    gender: '',
-    location: '',
-    device: '',
-    locale: '',
-    interest: '',
     ...overrides,
   };
 }

@@ -73,6 +73,40 @@ export const adEventSchema = z.object({
 export type AdEvent = z.infer<typeof adEventSchema>;
 
 /**
+ * An impression whose every field is empty or zero (ids '0'): the base that events built
+ * field by field spread and override (tests; the worker's envelope check). Not valid as
+ * it stands only where an id must be non-empty: `event_id`.
+ */
+export const BLANK_AD_EVENT: Readonly<AdEvent> = Object.freeze({
+  event_id: '',
+  event_type: 'IMPRESSION',
+  engagement_type: '',
+  event_time_ms: 0,
+  ad_account_id: '0',
+  campaign_id: '0',
+  ad_group_id: '0',
+  ad_id: '0',
+  pin_id: '0',
+  auction_id: '',
+  slot: 0,
+  placement: '',
+  user_id: '',
+  click_id: '',
+  price_micros: 0,
+  value_micros: 0,
+  currency: '',
+  conversion_type: '',
+  ivt: false,
+  ivt_reason: '',
+  age_bucket: '',
+  gender: '',
+  location: '',
+  device: '',
+  locale: '',
+  interest: '',
+});
+
+/**
  * The payload of one `events` queue job: the events of one group commit (requests
  * that arrived within a few milliseconds share a job).
  */

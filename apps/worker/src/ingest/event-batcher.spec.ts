@@ -12,7 +12,7 @@ import {
   type ClickHouseExecutor,
   type SqlFragment,
 } from '@loupe/analytics';
-import type { AdEvent, DeadLetterJob, RollupJob } from '@loupe/contracts';
+import { type AdEvent, type DeadLetterJob, type RollupJob, BLANK_AD_EVENT } from '@loupe/contracts';
 import { loadConfig, testEnv } from '@loupe/server-core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -28,9 +28,8 @@ let seq = 0;
 function event(overrides: Partial<AdEvent> = {}): AdEvent {
   seq++;
   return {
+    ...BLANK_AD_EVENT,
     event_id: `i:${randomBytes(6).toString('hex')}:${seq}`,
-    event_type: 'IMPRESSION',
-    engagement_type: '',
     event_time_ms: HOUR + seq * 1000,
     ad_account_id: '42',
     campaign_id: '7',
@@ -38,22 +37,12 @@ function event(overrides: Partial<AdEvent> = {}): AdEvent {
     ad_id: '9',
     pin_id: '10',
     auction_id: `a${seq}`,
-    slot: 0,
     placement: 'BROWSE',
     user_id: 'u',
-    click_id: '',
     price_micros: 1500,
-    value_micros: 0,
-    currency: '',
-    conversion_type: '',
-    ivt: false,
-    ivt_reason: '',
-    age_bucket: '',
-    gender: '',
     location: 'US',
     device: 'WEB',
     locale: 'en-US',
-    interest: '',
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 import { EventRowError, readEventValuesRow, type RenderedEventRow } from '@loupe/analytics';
-import { adEventSchema, eventBatchJobSchema, eventRowsJobSchema, type AdEvent, type DeadLetterJob } from '@loupe/contracts';
+import { BLANK_AD_EVENT, adEventSchema, eventBatchJobSchema, eventRowsJobSchema, type AdEvent, type DeadLetterJob } from '@loupe/contracts';
 import type { z } from 'zod';
 import { deadLetter } from './event-batcher';
 
@@ -81,34 +81,7 @@ function checkEvent(candidate: unknown, jobId: string, events: AdEvent[], letter
 }
 
 /** A valid event standing in for each element, to check the array's own rules (length) alone. */
-const SAMPLE_EVENT: AdEvent = {
-  event_id: 'x',
-  event_type: 'IMPRESSION',
-  engagement_type: '',
-  event_time_ms: 0,
-  ad_account_id: '0',
-  campaign_id: '0',
-  ad_group_id: '0',
-  ad_id: '0',
-  pin_id: '0',
-  auction_id: '',
-  slot: 0,
-  placement: '',
-  user_id: '',
-  click_id: '',
-  price_micros: 0,
-  value_micros: 0,
-  currency: '',
-  conversion_type: '',
-  ivt: false,
-  ivt_reason: '',
-  age_bucket: '',
-  gender: '',
-  location: '',
-  device: '',
-  locale: '',
-  interest: '',
-};
+const SAMPLE_EVENT: AdEvent = { ...BLANK_AD_EVENT, event_id: 'x' };
 
 function issues(error: z.ZodError): string {
   return error.issues
