@@ -1,8 +1,9 @@
-import 'reflect-metadata';
 import cluster from 'node:cluster';
-import { ConfigError, loadConfig } from '@loupe/server-core';
+// Only the configuration here: a supervisor (API_PROCESSES > 1) never loads the app, so
+// its heap stays small and its collections short (it hands each new connection to a
+// process: a long pause there delays every connection opened meanwhile).
+import { ConfigError, loadConfig } from '@loupe/server-core/config';
 import { superviseApiProcesses } from './app/api-processes';
-import { createApp } from './app/create-app';
 
 async function main(): Promise<void> {
   let config;
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   }
   // A cluster worker is stopped by its supervisor's SIGTERM; a terminal's Ctrl-C reaches the supervisor.
   if (cluster.isWorker) process.on('SIGINT', () => undefined);
+  await import('reflect-metadata');
+  const { createApp } = await import('./app/create-app');
   const app = await createApp(config, cluster.isWorker ? { shutdownSignals: ['SIGTERM'] } : {});
   await app.listen({ host, port });
   if (cluster.isPrimary) process.stdout.write(`Loupe API listening on ${publicUrl}\n`);
