@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createClickHouseHttpExecutor, lit, runClickHouseMigrations, sql, type ClickHouseExecutor } from '@loupe/analytics';
-import type { AdEvent, DeadLetterJob, IvtReason, RollupJob } from '@loupe/contracts';
+import { BLANK_AD_EVENT, type AdEvent, type DeadLetterJob, type RollupJob } from '@loupe/contracts';
 import { QUEUES, loadConfig, postgresOptions, testEnv } from '@loupe/server-core';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -34,7 +34,7 @@ function makeEvent(n: number, random: () => number): AdEvent {
   const kind = random();
   const base = Date.UTC(2026, 10, 27, 8) + Math.floor(random() * 3) * HOUR_MS + Math.floor(random() * HOUR_MS);
   const common = {
-    engagement_type: '' as const,
+    ...BLANK_AD_EVENT,
     event_time_ms: base,
     ad_account_id: account,
     campaign_id: `${account}1`,
@@ -45,19 +45,11 @@ function makeEvent(n: number, random: () => number): AdEvent {
     slot: n % 3,
     placement: 'BROWSE',
     user_id: `user${n % 500}`,
-    click_id: '',
-    price_micros: 0,
-    value_micros: 0,
-    currency: '',
-    conversion_type: '',
-    ivt: false,
-    ivt_reason: '' as IvtReason | '',
     age_bucket: '25-34',
     gender: 'female',
     location: 'US',
     device: 'WEB',
     locale: 'en-US',
-    interest: '',
   };
   // A few impressions are invalid traffic: stored, never billed, left out of the rollups' metrics.
   if (kind < 0.03) return { ...common, event_id: `i:auc${n}:${n % 3}`, event_type: 'IMPRESSION', ivt: true, ivt_reason: 'KNOWN_BOT' };
