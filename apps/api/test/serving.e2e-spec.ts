@@ -11,6 +11,7 @@ import { createIsolatedDatabase, createServingWorld, eventually, SERVICE_KEY, se
 import { createTestApp, signUp, type TestUser } from './support/test-app';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { loadConfig, testEnv } from '@loupe/server-core';
 
 const config = loadConfig(testEnv());
@@ -384,6 +385,29 @@ describe('ad serving (one API process)', () => {
     expect(await eventually(async () => indexed()?.timezone === 'America/New_York', 5_000)).toBe(true);
     await http().patch(`/v5/ad_accounts/${other.adAccountId}/ads`).set('Authorization', other.auth).send([{ id: w.adId, status: 'PAUSED' }]).expect(200);
     expect(await eventually(async () => indexed() === undefined, 5_000)).toBe(true);
+  });
+
+  it('the periodic resync rebuilds only when the rows the index is built from changed, and always after an account reload', async () => {
+    const index = app.get(ServingIndex);
+    const w = await world({ bid_in_micro_currency: 2_000_000 });
+    const bid = () => index.allGroups().find((g) => g.adGroupId === w.adGroupId)?.bidMicros;
+    // Writes made straight in Postgres publish no notification: a lost message, as far as the index can tell.
+    const setBid = (micros: number) => app.get(DataSource).query('UPDATE ad_groups SET bid_in_micro_currency = $1 WHERE id = $2', [micros, w.adGroupId]);
+    // Settled (notifications of earlier writes may still be arriving): a resync with nothing changed reloads nothing.
+    expect(await eventually(async () => !(await index.resync()), 5_000)).toBe(true);
+    expect(bid()).toBe(2_000_000);
+    await setBid(3_000_000);
+    expect(await index.resync()).toBe(true);
+    expect(bid()).toBe(3_000_000);
+    expect(await eventually(async () => !(await index.resync()), 5_000)).toBe(true);
+    // A change the index took from a notification, then a revert whose notification was lost:
+    // the rows are as at the last full load again, but the index is not; the resync reloads.
+    await setBid(4_000_000);
+    await index.reloadAccount(user.adAccountId);
+    expect(bid()).toBe(4_000_000);
+    await setBid(3_000_000);
+    expect(await index.resync()).toBe(true);
+    expect(bid()).toBe(3_000_000);
   });
 
   it('delivery diagnostics refuse bad date ranges (400) and ad groups of other accounts (404)', async () => {

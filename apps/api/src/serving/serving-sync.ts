@@ -27,9 +27,10 @@ export const SERVING_TIMINGS = {
  * Keeps this process's serving state current (docs/serving.md): the index is built
  * before the app listens, reloaded per ad account on each change notification (a
  * dedicated subscriber connection: a subscribed ioredis client can issue no other
- * command), and rebuilt in full every 30 s and after every reconnect, when messages may
- * have been missed. It also runs the pacing loop, the explain flush and the quality
- * refresh. No timer keeps the process alive, and each logs its failures rate-limited.
+ * command), rebuilt in full after every reconnect, when messages may have been missed,
+ * and checked every 30 s against what Postgres holds (`ServingIndex.resync`: rebuilt
+ * only when that changed). It also runs the pacing loop, the explain flush and the
+ * quality refresh, each from its own random phase. No timer keeps the process alive, and each logs its failures rate-limited.
  */
 @Injectable()
 export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -54,10 +55,16 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     await this.index.reloadAll();
   };
 
+  /** The periodic safety net: a full reload only when the rows it would read have changed (`ServingIndex.resync`). */
+  private readonly resync = async (): Promise<void> => {
+    await this.database.ensureConnected();
+    await this.index.resync();
+  };
+
   async onApplicationBootstrap(): Promise<void> {
     await this.reloadAll().catch((err: unknown) => this.warn('initial index build', err));
     this.subscribe();
-    this.every('resync', SERVING_TIMINGS.resyncMs, this.reloadAll);
+    this.every('resync', SERVING_TIMINGS.resyncMs, this.resync);
     this.every('pacing', SERVING_TIMINGS.pacingMs, () => this.pacing.tick().then(() => undefined));
     this.every('pacing refresh', SERVING_TIMINGS.pacingRefreshMs, () => this.pacing.refresh());
     this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush());
@@ -100,9 +107,16 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     subscriber.subscribe(channel).catch((err: unknown) => this.warn('change subscriber', err));
   }
 
+  /**
+   * Runs `job` every `ms`, from a random phase within the first period: API processes
+   * started together (API_PROCESSES) would otherwise all flush, refresh and resync in the
+   * same instant, and so would one process's jobs of equal periods, and the serve
+   * requests in flight would wait through all of it at once (docs/serving.md "Measuring
+   * the p99").
+   */
   private every(what: string, ms: number, job: () => Promise<void>): void {
     let running = false;
-    const timer = setInterval(() => {
+    const tick = (): void => {
       // A slow job (a big resync, a slow ClickHouse) must not pile up behind itself.
       if (running) return;
       running = true;
@@ -111,9 +125,15 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
         .finally(() => {
           running = false;
         });
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
+    };
+    const first = setTimeout(() => {
+      tick();
+      const timer = setInterval(tick, ms);
+      timer.unref();
+      this.timers.push(timer);
+    }, Math.random() * ms);
+    first.unref();
+    this.timers.push(first);
   }
 
   private run(what: string, job: () => Promise<void>): void {
