@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openLoop } from './open-loop';
+import { openLoop, openLoopProcess } from './open-loop';
 
 let server: Server | undefined;
 
@@ -108,5 +108,46 @@ describe('openLoop', () => {
     expect(result.ok).toBe(20);
     expect(result.failed).toBe(80);
     expect(result.failures).toEqual({ lost: 80 });
+  });
+});
+
+describe('openLoopProcess', () => {
+  it('runs the warm-up and then the measured run in a process of its own, and answers the measured run only', async () => {
+    let served = 0;
+    const url = await listen((_req, res) => {
+      served += 1;
+      res.end('ok');
+    });
+    const result = await openLoopProcess({ url, rate: 200, seconds: 0.5, requests: GET, connections: 5 }, 0.25);
+    expect(result.sent).toBe(100);
+    expect(result.ok).toBe(100);
+    // The warm-up's 50 requests reached the server too, but are not in the result.
+    expect(served).toBe(150);
+    expect(result.p99).toBeGreaterThan(0);
+    expect(result.generatorCpuUs).toBeGreaterThan(0);
+  });
+
+  it('counts a stall of the server from its own process too', async () => {
+    let stalled = false;
+    const url = await listen((_req, res) => {
+      if (!stalled) {
+        stalled = true;
+        const until = Date.now() + 300;
+        while (Date.now() < until) {
+          // busy
+        }
+      }
+      res.end('ok');
+    });
+    const result = await openLoopProcess({ url, rate: 200, seconds: 1, requests: GET, connections: 4 });
+    expect(result.ok).toBe(200);
+    expect(result.p99).toBeGreaterThan(100);
+  });
+
+  it('rejects with the child\'s error when it cannot connect', async () => {
+    const url = await listen((_req, res) => res.end());
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
+    await expect(openLoopProcess({ url, rate: 100, seconds: 0.1, requests: GET })).rejects.toThrow(/ECONNREFUSED/);
   });
 });

@@ -4,7 +4,7 @@ import autocannon from 'autocannon';
 import { INTEREST_IDS } from '@loupe/contracts';
 import { loadConfig } from '@loupe/server-core';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
-import { openLoop, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
+import { openLoopProcess, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
 import { createPostgresDatabase, startApi, startBare, type Child } from './processes';
 
 /*
@@ -13,14 +13,15 @@ import { createPostgresDatabase, startApi, startBare, type Child } from './proce
  *
  * Both servers run as child processes on loopback ports, each with the same number of
  * processes (SERVE_PROCESSES, default one per core: the API with API_PROCESSES, the bare
- * server as node:cluster workers); autocannon drives them from this process. The API gets a database of its own (created, migrated, dropped here)
+ * server as node:cluster workers); autocannon drives them from this process at saturation,
+ * the open-loop generator from a process of its own. The API gets a database of its own (created, migrated, dropped here)
  * seeded through its public API with ad groups of mixed billing and targeting, so every
  * request runs the whole path: index scan, targeting, auction, budget admission of the
  * winners (against the process's budget leases and views, Redis when one runs out or
  * expires: docs/serving.md "Budget leases"), signed URLs. No ad group has a frequency
  * cap, so no request needs Redis for one. Figures:
  *   1. throughput at saturation (closed loop, fixed connections), Loupe vs bare;
- *   2. p99 latency at 60% of Loupe's own maximum under open-loop load (`openLoop`:
+ *   2. p99 latency at 60% of Loupe's own maximum under open-loop load (`openLoopProcess`:
  *      requests on a fixed schedule, latency from the scheduled time), beside bare at
  *      the same rate and schedule.
  */
@@ -137,9 +138,13 @@ function load(url: string, plan: Plan): Promise<autocannon.Result> {
   return autocannon({ url, connections: plan.connections, duration: plan.seconds, requests: serveRequests() });
 }
 
-/** Open loop at `rate` req/s on a fixed schedule (bench/open-loop.ts). */
-function loadAt(url: string, plan: Plan, rate: number): Promise<OpenLoopResult> {
-  return openLoop({ url, rate, seconds: plan.seconds, requests: serveRequests() });
+/**
+ * Open loop at `rate` req/s on a fixed schedule (bench/open-loop.ts), from a process of its
+ * own; at full size it first runs 2 s at the same rate, not counted, so that each measured
+ * run starts with the generator warm (as the closed-loop runs above).
+ */
+function loadAt(url: string, plan: Plan, rate: number, size: BenchSize): Promise<OpenLoopResult> {
+  return openLoopProcess({ url, rate, seconds: plan.seconds, requests: serveRequests() }, size === 'full' ? 2 : 0);
 }
 
 export const serveBenchmark: Benchmark = {
@@ -184,12 +189,8 @@ export const serveBenchmark: Benchmark = {
       const loupeSplit = api.child.cpuSplitMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
-      // Each open-loop run starts with its connections open and the generator warm (as
-      // the closed-loop runs above): 2 s at the same rate, not counted.
-      if (size === 'full') await loadAt(api.url, { ...plan, seconds: 2 }, rate);
-      const loupeAt60 = await loadAt(api.url, plan, rate);
-      if (size === 'full') await loadAt(bare.url, { ...plan, seconds: 2 }, rate);
-      const bareAt60 = await loadAt(bare.url, plan, rate);
+      const loupeAt60 = await loadAt(api.url, plan, rate, size);
+      const bareAt60 = await loadAt(bare.url, plan, rate, size);
       if (loupeAt60.failed > 0) throw new Error(`serve failed ${loupeAt60.failed} of ${loupeAt60.sent} requests at ${rate} req/s: ${JSON.stringify(loupeAt60.failures)}`);
       const p99 = (r: OpenLoopResult) => Number(r.p99.toFixed(2));
       const throughputRatio = loupeMax.requests.average / bareMax.requests.average;
