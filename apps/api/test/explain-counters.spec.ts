@@ -88,4 +88,18 @@ describe('explain counts (real Redis): counted in memory, flushed by one script 
     // The others were not written twice.
     expect(await read(p, '12')).toMatchObject({ entered: 2, won: 1 });
   });
+
+  it('spreads a periodic flush\'s writes over the time it is given, and still writes every ad group day', async () => {
+    const p = `${prefix}-spread`;
+    const explain = new ExplainCounters(redis, p);
+    // 60 ad group days: pipelines of 25, 25 and 10, spaced 1 s apart over 2 s.
+    for (let g = 0; g < 60; g++) explain.won(String(g), DAY, newExplainSlot());
+    const written = async () => (await redis.keys(`${p}:explain:*`)).length;
+    const flushed = explain.flush(2_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await written()).toBe(25);
+    await flushed;
+    expect(await written()).toBe(60);
+    expect(await read(p, '59')).toEqual({ entered: 1, won: 1 });
+  });
 });

@@ -1,4 +1,5 @@
 import { Outcome, type LossReason } from '@loupe/auction';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChainableCommander, Redis } from 'ioredis';
 
 /**
@@ -22,7 +23,7 @@ export const TARGETING_SAMPLE_RATE = 10;
 /** Counters outlive their day for a month of diagnostics. */
 export const EXPLAIN_TTL_SECONDS = 35 * 24 * 3600;
 /** Ad group days written per pipeline by a flush (each pipeline waits for the one before). */
-const FLUSH_KEYS_PER_WRITE = 50;
+const FLUSH_KEYS_PER_WRITE = 25;
 /**
  * KEYS[1] an ad group's day; ARGV[1] its TTL, ARGV[2] the counts to add, packed as
  * `field=n,field=n` (`DayCounts.packed`): one argument instead of two per field, so a
@@ -177,14 +178,17 @@ export class ExplainCounters {
 
   /**
    * Writes what was counted since the last flush: one script per ad group and day (all its
-   * fields and the TTL, atomically), in pipelines of `FLUSH_KEYS_PER_WRITE` keys sent one
-   * after the other. One HINCRBY per field in one pipeline (~1,800 commands for the bench's
-   * 300 ad groups) held the event loop for 13–65 ms every flush, a stall every serve
-   * request in flight waited through. Counts whose script failed are kept for the next
-   * flush (a script either adds all of an ad group's day or nothing, so none is counted
-   * twice); the first error is thrown once every slice has been tried.
+   * fields, packed into one argument, and the TTL, atomically), in pipelines of
+   * `FLUSH_KEYS_PER_WRITE` keys sent one after the other. With `spreadOverMs` the
+   * pipelines are spaced evenly over that long: the periodic flush spreads its client-side
+   * CPU (5–15 ms for the bench's 300 ad groups, most of it ioredis writing commands) over
+   * a second instead of one burst that every serve request in flight would queue behind
+   * (docs/serving.md "Measuring the p99"); the shutdown flush and tests do not wait.
+   * Counts whose script failed are kept for the next flush (a script either adds all of
+   * an ad group's day or nothing, so none is counted twice); the first error is thrown
+   * once every slice has been tried.
    */
-  async flush(): Promise<void> {
+  async flush(spreadOverMs = 0): Promise<void> {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
@@ -194,7 +198,10 @@ export class ExplainCounters {
     let error: unknown = null;
     // EVALSHA once the script is known to the connection (ioredis sends EVAL the first time).
     if (!(ADD_COUNTS_COMMAND in this.redis)) this.redis.defineCommand(ADD_COUNTS_COMMAND, { numberOfKeys: 1, lua: ADD_COUNTS });
+    const slices = Math.ceil(entries.length / FLUSH_KEYS_PER_WRITE);
+    const gapMs = slices > 1 ? spreadOverMs / (slices - 1) : 0;
     for (let from = 0; from < entries.length; from += FLUSH_KEYS_PER_WRITE) {
+      if (from > 0 && gapMs >= 1) await sleep(gapMs);
       const slice = entries.slice(from, from + FLUSH_KEYS_PER_WRITE);
       const pipeline = this.redis.pipeline() as ChainableCommander & Record<typeof ADD_COUNTS_COMMAND, AddCountsCommand>;
       for (const [adGroupId, day, counts] of slice) pipeline[ADD_COUNTS_COMMAND](explainKey(this.prefix, adGroupId, day), EXPLAIN_TTL_SECONDS, counts.packed());

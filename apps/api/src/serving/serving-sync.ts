@@ -18,6 +18,8 @@ export const SERVING_TIMINGS = {
   pacingRefreshMs: 5_000,
   /** Explain counts reach Redis this often (a flush costs the same whatever the traffic). */
   explainFlushMs: 5_000,
+  /** A periodic flush's writes are spread over this long (`ExplainCounters.flush`). */
+  explainSpreadMs: 1_000,
   qualityMs: 60_000,
   /** Idle budget leases go back to Redis: checked this often (budget-leases.ts). */
   leaseReturnMs: 1_000,
@@ -67,7 +69,7 @@ export class ServingSync implements OnApplicationBootstrap, BeforeApplicationShu
     this.every('resync', SERVING_TIMINGS.resyncMs, this.resync);
     this.every('pacing', SERVING_TIMINGS.pacingMs, () => this.pacing.tick().then(() => undefined));
     this.every('pacing refresh', SERVING_TIMINGS.pacingRefreshMs, () => this.pacing.refresh());
-    this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush());
+    this.every('explain flush', SERVING_TIMINGS.explainFlushMs, () => this.explain.flush(SERVING_TIMINGS.explainSpreadMs));
     this.every('quality refresh', SERVING_TIMINGS.qualityMs, () => this.quality.refresh());
     this.every('budget lease return', SERVING_TIMINGS.leaseReturnMs, () => this.leases.giveBack(Date.now()));
     // ClickHouse may be slow to answer: the first scores arrive in the background (the prior until then).
