@@ -18,7 +18,9 @@ import type { BudgetStore, SpendLimits, SpendScope, WinnerAdmission } from './bu
  * - **View** (CLICKTHROUGH billing, no caps): serving a CPC ad only asks whether one more
  *   maximum-bid click fits (the click is charged by tracking, `chargeClick`, which alone
  *   keeps spend within budget + one max bid). The script answers the room left under the
- *   limits; for `VIEW_TTL_MS` after, this process answers that question from it.
+ *   limits; for `VIEW_TTL_MS` after, this process answers that question from it. A view
+ *   still in use after `VIEW_REFRESH_AFTER_MS` is re-read in the background (refresh
+ *   ahead), so an ad group that keeps winning keeps a fresh view.
  *
  * Not here: frequency-capped ad groups. Their caps are counted per user in Redis, in the
  * script, so their winners go there every time (and are charged there directly).
@@ -32,6 +34,12 @@ export const LEASE_IDLE_MS = 2_000;
 const GIVE_BACK_ONCE_SECONDS = 3 * 24 * 3600;
 /** A view of an ad group's room answers CPC admissions for this long. */
 export const VIEW_TTL_MS = 1_000;
+/**
+ * A view this old that is still used starts one background re-read of the room (refresh
+ * ahead): an ad group that keeps winning gets a fresh view before its view expires, so
+ * its winners never wait for Redis.
+ */
+export const VIEW_REFRESH_AFTER_MS = 500;
 
 interface Lease {
   /** Names its give-back, so a retry after a lost answer gives back nothing twice. */
@@ -48,6 +56,8 @@ interface View {
   /** null: no spend limit applies. */
   roomMicros: number | null;
   atMs: number;
+  /** A background re-read of the room is on its way (`viewToRefresh`). */
+  refreshing: boolean;
 }
 
 const sameLimits = (a: SpendLimits, b: SpendLimits): boolean =>
@@ -99,9 +109,30 @@ export class BudgetLeases {
     return view.roomMicros === null || view.roomMicros >= maxBidMicros;
   }
 
-  /** What the script answered for a winner sent to Redis: a lease granted joins this process's lease, the room becomes the view. */
+  /**
+   * Whether a CPC winner just admitted from its view should re-read the room in the
+   * background: the view is at least `VIEW_REFRESH_AFTER_MS` old and no re-read is on its
+   * way (the view is marked until `admitted` replaces it or `refreshFailed`).
+   */
+  viewToRefresh(adGroupId: string, nowMs: number): boolean {
+    const view = this.views.get(adGroupId);
+    if (view === undefined || view.refreshing || nowMs - view.atMs < VIEW_REFRESH_AFTER_MS) return false;
+    view.refreshing = true;
+    return true;
+  }
+
+  /** A background re-read failed: a later winner may start another. */
+  refreshFailed(adGroupId: string): void {
+    const view = this.views.get(adGroupId);
+    if (view) view.refreshing = false;
+  }
+
+  /**
+   * What the script answered for a winner sent to Redis (or a view's re-read, as of when it
+   * was sent): a lease granted joins this process's lease, the room becomes the view.
+   */
   admitted(scope: SpendScope, limits: SpendLimits, admission: WinnerAdmission, nowMs: number): void {
-    this.views.set(scope.adGroupId, { day: scope.day, limits, roomMicros: admission.roomMicros, atMs: nowMs });
+    this.views.set(scope.adGroupId, { day: scope.day, limits, roomMicros: admission.roomMicros, atMs: nowMs, refreshing: false });
     if (admission.leaseMicros <= 0) return;
     const lease = this.leases.get(scope.adGroupId);
     if (lease && lease.scope.day === scope.day && lease.scope.campaignId === scope.campaignId && sameLimits(lease.limits, limits)) {

@@ -1,7 +1,7 @@
 import { loadConfig, testEnv } from '@loupe/server-core';
 import type { ServeBody } from '@loupe/contracts';
 import { describe, expect, it } from 'vitest';
-import { BudgetLeases } from './budget-leases';
+import { BudgetLeases, VIEW_REFRESH_AFTER_MS, VIEW_TTL_MS } from './budget-leases';
 import type { WinnerAdmission, WinnerCommit } from './budget-store';
 import { ExplainCounters, newExplainSlot } from './explain';
 import { ServeService, type ServeAnswerJson } from './serve.service';
@@ -15,7 +15,7 @@ import { answerMembers, type IndexedAd, type IndexedAdGroup } from './serving-in
 
 const LIMITS = { adGroupDaily: 10_000_000, adGroupLifetime: -1, campaignDaily: -1, campaignLifetime: -1 };
 
-function world() {
+function world(billableEvent: 'IMPRESSION' | 'CLICKTHROUGH' = 'IMPRESSION') {
   const ad: IndexedAd = { adId: '11', pinId: '12', title: 'Sofa', description: null, imageUrl: 'https://cdn.example.com/a.jpg', link: null, answerMembers: '', answerMembersExtraBytes: 0 };
   const group = {
     adAccountId: '41',
@@ -25,7 +25,7 @@ function world() {
     currencyJson: '"USD"',
     perUsdMillionths: 1_000_000,
     timezone: 'UTC',
-    billableEvent: 'IMPRESSION',
+    billableEvent,
     pacing: 'ACCELERATED',
     startSeconds: null,
     endSeconds: null,
@@ -41,9 +41,9 @@ function world() {
   const index = { indexedForPlacement: () => ({ groups: [group], bids: [bid], audiences: { match: () => Uint32Array.of(1) } }) };
   const pacing = { throttle: () => 1, limits: () => LIMITS };
   /** Each script the service sends, answered by the test. */
-  const scripts: { commits: readonly WinnerCommit[]; answer: (admissions: WinnerAdmission[]) => void }[] = [];
+  const scripts: { commits: readonly WinnerCommit[]; answer: (admissions: WinnerAdmission[]) => void; fail: (err: Error) => void }[] = [];
   const budgets = {
-    admitWinners: (commits: readonly WinnerCommit[]) => new Promise<WinnerAdmission[]>((answer) => scripts.push({ commits, answer })),
+    admitWinners: (commits: readonly WinnerCommit[]) => new Promise<WinnerAdmission[]>((answer, fail) => scripts.push({ commits, answer, fail })),
     refund: async () => undefined,
   };
   const leases = new BudgetLeases(budgets as never);
@@ -91,5 +91,54 @@ describe('serving with budget leases in one process', () => {
     expect(next).not.toBeInstanceOf(Promise);
     expect(adsOf(next as ServeAnswerJson)).toEqual([]);
     expect(scripts).toHaveLength(1);
+  });
+
+  it('re-reads a CPC ad group\'s room in the background while its view still answers, once at a time, so its winners never wait', async () => {
+    const { service, scripts } = world('CLICKTHROUGH');
+    const t0 = 1_800_000_000_000;
+    // No view yet: the first winner asks Redis (a check only: nothing charged, no lease).
+    const first = service.serveJson(body, t0);
+    expect(first).toBeInstanceOf(Promise);
+    expect(scripts[0]!.commits[0]).toMatchObject({ billableEvent: 'CLICKTHROUGH', leaseMicros: 0 });
+    scripts[0]!.answer([{ outcome: 'OK', leaseMicros: 0, roomMicros: 1_000_000 }]);
+    expect(adsOf(await first)).toHaveLength(1);
+    // A young view answers alone.
+    expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS - 1)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(1);
+    // An older one still answers at once, and sends one re-read; a second winner meanwhile sends none.
+    const served = service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS);
+    expect(served).not.toBeInstanceOf(Promise);
+    expect(adsOf(served as ServeAnswerJson)).toHaveLength(1);
+    expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS + 10)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[1]!.commits).toHaveLength(1);
+    expect(scripts[1]!.commits[0]).toMatchObject({ billableEvent: 'CLICKTHROUGH', micros: 5_000, lifetimeFrequencyCap: null, dailyFrequencyCap: null });
+    expect(scripts[1]!.commits[0]!.leaseMicros ?? 0).toBe(0);
+    scripts[1]!.answer([{ outcome: 'OK', leaseMicros: 0, roomMicros: 900_000 }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    // The re-read's view dates from when it was sent: past the first view's expiry, winners are still admitted in memory.
+    const later = service.serveJson(body, t0 + VIEW_TTL_MS + 100);
+    expect(later).not.toBeInstanceOf(Promise);
+    expect(adsOf(later as ServeAnswerJson)).toHaveLength(1);
+  });
+
+  it('lets a later winner retry a failed re-read, and stops serving from a re-read that finds no room', async () => {
+    const { service, scripts } = world('CLICKTHROUGH');
+    const t0 = 1_800_000_000_000;
+    const first = service.serveJson(body, t0);
+    scripts[0]!.answer([{ outcome: 'OK', leaseMicros: 0, roomMicros: 1_000_000 }]);
+    await first;
+    expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(2);
+    // Redis failed the re-read: the view still answers, and the next winner sends another.
+    scripts[1]!.fail(new Error('Redis is down'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS + 20)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(3);
+    // This one finds no room for another maximum bid: the view says so, and the next winner goes to Redis.
+    scripts[2]!.answer([{ outcome: 'BUDGET', leaseMicros: 0, roomMicros: 1_000 }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS + 30)).toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(4);
   });
 });

@@ -17,7 +17,7 @@ import { LOUPE_CONFIG, ServiceUnavailableException, type LoupeConfig } from '@lo
 import { LRUCache } from 'lru-cache';
 import { signEvent, type SignedEvent } from '../tracking/signed-event';
 import { LEASE_MAX_BIDS, BudgetLeases } from './budget-leases';
-import { BudgetStore, type SpendScope, type WinnerCommit } from './budget-store';
+import { BudgetStore, type SpendLimits, type SpendScope, type WinnerCommit } from './budget-store';
 import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
 import { DayCache } from './local-time';
 import { PacingService } from './pacing.service';
@@ -405,7 +405,10 @@ export class ServeService {
       const impression = g.billableEvent === 'IMPRESSION';
       commits.push({ ok: true, priceMicros });
       const inMemory = leases !== null && !g.frequencyCapped;
-      if (inMemory && (impression ? leases.charge(scope, limits, priceMicros, nowMs) : leases.hasRoomForClick(scope, limits, c.localBidMicros, nowMs))) continue;
+      if (inMemory && (impression ? leases.charge(scope, limits, priceMicros, nowMs) : leases.hasRoomForClick(scope, limits, c.localBidMicros, nowMs))) {
+        if (!impression && leases.viewToRefresh(g.adGroupId, nowMs)) this.refreshView(leases, scope, limits, c.localBidMicros, userKey, nowMs);
+        continue;
+      }
       (remote ??= []).push({
         index: i,
         commit: {
@@ -448,6 +451,20 @@ export class ServeService {
         // Left reserved, it is under-delivery (less than one price).
         throw new ServiceUnavailableException(`The ad server cannot reach its budget store; retry the request. (${String(err)})`);
       },
+    );
+  }
+
+  /**
+   * Re-reads a CPC ad group's room in the background, as a winner's admission would (the
+   * same script; a CPC admission charges nothing), while its view still answers: the view
+   * it makes dates from now, when the re-read was sent. A failure is left for a later
+   * winner to retry; until then the view ages out as usual and winners go to Redis.
+   */
+  private refreshView(leases: BudgetLeases, scope: SpendScope, limits: SpendLimits, maxBidMicros: number, userKey: string, nowMs: number): void {
+    const commit: WinnerCommit = { scope, limits, billableEvent: 'CLICKTHROUGH', micros: maxBidMicros, userKey, lifetimeFrequencyCap: null, dailyFrequencyCap: null };
+    this.budgets.admitWinners([commit]).then(
+      ([admission]) => leases.admitted(scope, limits, admission!, nowMs),
+      () => leases.refreshFailed(scope.adGroupId),
     );
   }
 
