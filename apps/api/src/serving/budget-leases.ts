@@ -39,7 +39,7 @@ export const VIEW_TTL_MS = 1_000;
  * ahead): an ad group that keeps winning gets a fresh view before its view expires, so
  * its winners never wait for Redis.
  */
-export const VIEW_REFRESH_AFTER_MS = 500;
+export const VIEW_REFRESH_AFTER_MS = 750;
 
 interface Lease {
   /** Names its give-back, so a retry after a lost answer gives back nothing twice. */
