@@ -18,6 +18,21 @@ afterEach(async () => {
 
 const GET = [{ method: 'GET' as const, path: '/', headers: {} }];
 
+/** A server whose first answer blocks its thread for `ms`: nothing else is answered meanwhile. */
+function listenStallingOnce(ms: number): Promise<string> {
+  let stalled = false;
+  return listen((_req, res) => {
+    if (!stalled) {
+      stalled = true;
+      const until = Date.now() + ms;
+      while (Date.now() < until) {
+        // busy: the event loop cannot answer anything else
+      }
+    }
+    res.end('ok');
+  });
+}
+
 describe('openLoop', () => {
   it('sends rate × seconds requests on schedule, in turn, with their bodies, whatever the answers', async () => {
     const seen: string[] = [];
@@ -53,17 +68,7 @@ describe('openLoop', () => {
     // One answer blocks the server's thread for 300 ms. A closed-loop client would send
     // nothing during the stall and record one slow answer; on a fixed schedule ~60
     // requests fall due in it and each waits for it to end.
-    let stalled = false;
-    const url = await listen((_req, res) => {
-      if (!stalled) {
-        stalled = true;
-        const until = Date.now() + 300;
-        while (Date.now() < until) {
-          // busy: the event loop cannot answer anything else
-        }
-      }
-      res.end('ok');
-    });
+    const url = await listenStallingOnce(300);
     const result = await openLoop({ url, rate: 200, seconds: 1, requests: GET, connections: 4 });
     expect(result.ok).toBe(200);
     expect(result.max).toBeGreaterThanOrEqual(250);
@@ -128,17 +133,7 @@ describe('openLoopProcess', () => {
   });
 
   it('counts a stall of the server from its own process too', async () => {
-    let stalled = false;
-    const url = await listen((_req, res) => {
-      if (!stalled) {
-        stalled = true;
-        const until = Date.now() + 300;
-        while (Date.now() < until) {
-          // busy
-        }
-      }
-      res.end('ok');
-    });
+    const url = await listenStallingOnce(300);
     const result = await openLoopProcess({ url, rate: 200, seconds: 1, requests: GET, connections: 4 });
     expect(result.ok).toBe(200);
     expect(result.p99).toBeGreaterThan(100);
