@@ -190,6 +190,21 @@ describe('BudgetStore (real Redis)', () => {
       expect(await store.admitWinners([winner(scope(), { micros: 3_000, leaseMicros: 10_000_000 })])).toEqual([{ outcome: 'OK', leaseMicros: 9_999_000, roomMicros: null }]);
     });
 
+    it('tops up a lease with nothing charged: the wish, at most a quarter of the room, in whole units, on every counter; none without room', async () => {
+      const s = scope();
+      const limits = { ...NO_LIMITS, adGroupDaily: 100_000 };
+      const topUp = (leaseMicros: number) => winner(s, { limits, micros: 0, leaseMicros, leaseUnitMicros: 4_000 });
+      // Room 100,000: a quarter is 25,000, i.e. 6 units of 4,000.
+      expect(await store.admitWinners([topUp(1_000_000)])).toEqual([{ outcome: 'OK', leaseMicros: 24_000, roomMicros: 76_000 }]);
+      expect(await store.spent(s)).toEqual({ adGroupDay: 24_000, adGroupLifetime: 24_000, campaignDay: 24_000, campaignLifetime: 24_000 });
+      // A quarter of 76,000 is 19,000: 4 units.
+      expect((await store.admitWinners([topUp(1_000_000)]))[0]).toMatchObject({ outcome: 'OK', leaseMicros: 16_000 });
+      // Less than a unit to share: nothing granted, nothing charged.
+      await store.admitWinners([winner(s, { limits, micros: 57_000 })]);
+      expect(await store.admitWinners([topUp(1_000_000)])).toEqual([{ outcome: 'OK', leaseMicros: 0, roomMicros: 3_000 }]);
+      expect((await store.spent(s)).adGroupDay).toBe(97_000);
+    });
+
     it('grants no lease to a refused winner, a CLICKTHROUGH winner or when less than a price would be left to share', async () => {
       const s = scope();
       const limits = { ...NO_LIMITS, adGroupDaily: 10_000 };

@@ -48,6 +48,10 @@ interface Lease {
   limits: SpendLimits;
   leftMicros: number;
   usedAtMs: number;
+  /** The last grant added to it: a top-up is asked for once less than half of that is left. */
+  grantedMicros: number;
+  /** A top-up is on its way (`leaseToTopUp`). */
+  toppingUp: boolean;
 }
 
 interface View {
@@ -91,6 +95,26 @@ export class BudgetLeases {
   }
 
   /**
+   * Whether an IMPRESSION winner just charged to the ad group's lease should ask for a
+   * top-up in the background: less than half of the lease's last grant is left and no
+   * top-up is on its way (the lease is marked until `admitted` answers it, with
+   * `topUp`, or `topUpFailed`). A top-up that was granted nothing leaves the lease to run
+   * out; its next winner then asks Redis on the request path, as without top-ups.
+   */
+  leaseToTopUp(adGroupId: string): boolean {
+    const lease = this.leases.get(adGroupId);
+    if (lease === undefined || lease.toppingUp || lease.leftMicros * 2 >= lease.grantedMicros) return false;
+    lease.toppingUp = true;
+    return true;
+  }
+
+  /** A top-up failed (Redis): a later winner may ask again. What it may have granted stays reserved (under-delivery). */
+  topUpFailed(adGroupId: string): void {
+    const lease = this.leases.get(adGroupId);
+    if (lease) lease.toppingUp = false;
+  }
+
+  /**
    * Takes what is left of the ad group's lease (too little for a price) out of this process,
    * to be given back in the script that admits the winner (`WinnerCommit.returnMicros`):
    * a remainder held here while others are refused would be budget nobody can spend.
@@ -131,17 +155,24 @@ export class BudgetLeases {
    * What the script answered for a winner sent to Redis (or a view's re-read, as of when it
    * was sent): a lease granted joins this process's lease, the room becomes the view.
    */
-  admitted(scope: SpendScope, limits: SpendLimits, admission: WinnerAdmission, nowMs: number): void {
+  admitted(scope: SpendScope, limits: SpendLimits, admission: WinnerAdmission, nowMs: number, topUp = false): void {
     this.views.set(scope.adGroupId, { day: scope.day, limits, roomMicros: admission.roomMicros, atMs: nowMs, refreshing: false });
-    if (admission.leaseMicros <= 0) return;
     const lease = this.leases.get(scope.adGroupId);
-    if (lease && lease.scope.day === scope.day && lease.scope.campaignId === scope.campaignId && sameLimits(lease.limits, limits)) {
+    const same = lease !== undefined && lease.scope.day === scope.day && lease.scope.campaignId === scope.campaignId && sameLimits(lease.limits, limits);
+    if (lease && topUp) {
+      lease.toppingUp = false;
+      // Granted nothing: no further top-up of this lease (see `leaseToTopUp`).
+      if (same) lease.grantedMicros = admission.leaseMicros;
+    }
+    if (admission.leaseMicros <= 0) return;
+    if (same) {
       lease.leftMicros += admission.leaseMicros;
+      lease.grantedMicros = admission.leaseMicros;
       lease.usedAtMs = nowMs;
       return;
     }
     if (lease) this.returning.push(lease);
-    this.leases.set(scope.adGroupId, { id: randomUUID(), scope, limits, leftMicros: admission.leaseMicros, usedAtMs: nowMs });
+    this.leases.set(scope.adGroupId, { id: randomUUID(), scope, limits, leftMicros: admission.leaseMicros, usedAtMs: nowMs, grantedMicros: admission.leaseMicros, toppingUp: false });
   }
 
   /** The unspent micros this process holds for an ad group today (tests, diagnostics). */

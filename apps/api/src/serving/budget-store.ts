@@ -79,15 +79,17 @@ return 1
 // Every winner of one serve request in one script, so a request costs one round trip
 // (docs/serving.md "Reservations"). Six KEYS per winner: its four spend counters, then
 // the user's lifetime and today's frequency counters for the ad group. ARGV[1] day TTL,
-// ARGV[2] lifetime TTL, then eleven per winner: amount to charge, the four limits,
+// ARGV[2] lifetime TTL, then twelve per winner: amount to charge, the four limits,
 // headroom that must remain, 1 = charge / 0 = only check, lifetime cap, daily cap
-// (-1 = none), the budget lease wished for on top of the charge (0 = none), and the
-// remainder of an earlier lease given back first (0 = none; counters never go below 0).
+// (-1 = none), the budget lease wished for on top of the charge (0 = none), the
+// remainder of an earlier lease given back first (0 = none; counters never go below 0),
+// and the unit the lease is granted in (the price; a lease top-up charges 0 and gives
+// the maximum bid).
 // Per winner, in order: the budget limits and the caps are checked, and only if all pass
 // are the charge (and the lease granted) and the impression counted — nothing is half
 // done, so there is nothing to give back. The lease is granted from what is left after
 // the charge: at most a quarter of the least room under any limit (the rest stays for
-// other processes), in whole multiples of the charge, else none.
+// other processes), in whole multiples of the unit, else none.
 // Answers four numbers per winner: 0 admitted, 1 a spend limit would be passed, 5 a
 // frequency cap reached; the lease granted; 1 if any spend limit applies, else 0; the
 // least room under the limits after this winner (before it when refused).
@@ -97,7 +99,7 @@ local lifetimeTtl = ARGV[2]
 local out = {}
 for w = 0, #KEYS / 6 - 1 do
   local k = w * 6
-  local a = 2 + w * 11
+  local a = 2 + w * 12
   local back = tonumber(ARGV[a + 11])
   if back > 0 then
     for i = 1, 4 do
@@ -128,13 +130,14 @@ for w = 0, #KEYS / 6 - 1 do
   if result == 0 and dailyCap >= 0 and tonumber(redis.call('GET', KEYS[k + 6]) or '0') >= dailyCap then result = 5 end
   local lease = 0
   if result == 0 then
-    if ARGV[a + 7] == '1' and amount > 0 then
+    local unit = tonumber(ARGV[a + 12])
+    if ARGV[a + 7] == '1' and unit > 0 then
       lease = tonumber(ARGV[a + 10])
       if limited == 1 then
         local share = math.floor((room - amount) / 4)
         if share < lease then lease = share end
       end
-      lease = lease - lease % amount
+      lease = lease - lease % unit
       if lease < 0 then lease = 0 end
       for i = 1, 4 do
         redis.call('INCRBY', KEYS[k + i], amount + lease)
@@ -215,6 +218,11 @@ export interface WinnerCommit {
   leaseMicros?: number;
   /** What is left of this process's earlier lease (too little for this price), given back before the checks. */
   returnMicros?: number;
+  /**
+   * The unit a lease is granted in (whole multiples of it); the price when absent. A lease
+   * top-up (`micros` 0: nothing charged, no impression counted) gives the maximum bid.
+   */
+  leaseUnitMicros?: number;
 }
 
 export type CommitOutcome = 'OK' | 'BUDGET' | 'FREQUENCY_CAP';
@@ -329,6 +337,7 @@ export class BudgetStore {
       assertMicros(c.micros);
       assertMicros(c.leaseMicros ?? 0);
       assertMicros(c.returnMicros ?? 0);
+      assertMicros(c.leaseUnitMicros ?? 0);
       const { scope, limits } = c;
       const tag = `${this.prefix}:{c${scope.campaignId}}`;
       keys.push(
@@ -352,6 +361,7 @@ export class BudgetStore {
         String(c.dailyFrequencyCap ?? -1),
         impression ? String(c.leaseMicros ?? 0) : '0',
         String(c.returnMicros ?? 0),
+        impression ? String(c.leaseUnitMicros ?? c.micros) : '0',
       );
     }
     const results = (await COMMIT_SCRIPT.run(this.redis, this.batch, keys.length, [...keys, ...args])) as number[];

@@ -1,7 +1,7 @@
 import { loadConfig, testEnv } from '@loupe/server-core';
 import type { ServeBody } from '@loupe/contracts';
 import { describe, expect, it } from 'vitest';
-import { BudgetLeases, VIEW_REFRESH_AFTER_MS, VIEW_TTL_MS } from './budget-leases';
+import { BudgetLeases, LEASE_MAX_BIDS, VIEW_REFRESH_AFTER_MS, VIEW_TTL_MS } from './budget-leases';
 import type { WinnerAdmission, WinnerCommit } from './budget-store';
 import { ExplainCounters, newExplainSlot } from './explain';
 import { ServeService, type ServeAnswerJson } from './serve.service';
@@ -140,5 +140,35 @@ describe('serving with budget leases in one process', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(service.serveJson(body, t0 + VIEW_REFRESH_AFTER_MS + 30)).toBeInstanceOf(Promise);
     expect(scripts).toHaveLength(4);
+  });
+
+  it('tops up an IMPRESSION lease in the background once less than half of its grant is left, one top-up at a time', async () => {
+    const { service, scripts, leases } = world();
+    const first = service.serveJson(body);
+    scripts[0]!.answer([{ outcome: 'OK', leaseMicros: 10_000, roomMicros: null }]);
+    await first;
+    // A lone bidder pays the floor, 100 micros: 50 winners take half of the 10,000 granted.
+    for (let i = 0; i < 50; i++) expect(service.serveJson(body)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(1);
+    expect(leases.held('21')).toBe(5_000);
+    // The next takes it under half: served at once, and one top-up goes out (nothing charged, 100 maximum bids wished for).
+    expect(service.serveJson(body)).not.toBeInstanceOf(Promise);
+    expect(service.serveJson(body)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(2);
+    expect(scripts[1]!.commits).toEqual([expect.objectContaining({ billableEvent: 'IMPRESSION', micros: 0, leaseMicros: LEASE_MAX_BIDS * 5_000, leaseUnitMicros: 5_000, lifetimeFrequencyCap: null })]);
+    scripts[1]!.answer([{ outcome: 'OK', leaseMicros: 20_000, roomMicros: null }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(leases.held('21')).toBe(4_800 + 20_000);
+    // A top-up granted nothing (no room left to share) asks for no more: the lease runs out, then Redis decides.
+    for (let i = 0; i < 150; i++) expect(service.serveJson(body)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(3);
+    scripts[2]!.answer([{ outcome: 'OK', leaseMicros: 0, roomMicros: 0 }]);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 98; i++) expect(service.serveJson(body)).not.toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(3);
+    expect(leases.held('21')).toBe(0);
+    expect(service.serveJson(body)).toBeInstanceOf(Promise);
+    expect(scripts).toHaveLength(4);
+    expect(scripts[3]!.commits[0]).toMatchObject({ micros: 100 });
   });
 });

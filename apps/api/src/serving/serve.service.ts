@@ -406,7 +406,7 @@ export class ServeService {
       commits.push({ ok: true, priceMicros });
       const inMemory = leases !== null && !g.frequencyCapped;
       if (inMemory && (impression ? leases.charge(scope, limits, priceMicros, nowMs) : leases.hasRoomForClick(scope, limits, c.localBidMicros, nowMs))) {
-        if (!impression && leases.viewToRefresh(g.adGroupId, nowMs)) this.refreshView(leases, scope, limits, c.localBidMicros, userKey, nowMs);
+        if (impression ? leases.leaseToTopUp(g.adGroupId) : leases.viewToRefresh(g.adGroupId, nowMs)) this.refreshAhead(leases, g.billableEvent, scope, limits, c.localBidMicros, userKey, nowMs);
         continue;
       }
       (remote ??= []).push({
@@ -455,16 +455,22 @@ export class ServeService {
   }
 
   /**
-   * Re-reads a CPC ad group's room in the background, as a winner's admission would (the
-   * same script; a CPC admission charges nothing), while its view still answers: the view
-   * it makes dates from now, when the re-read was sent. A failure is left for a later
-   * winner to retry; until then the view ages out as usual and winners go to Redis.
+   * Refresh ahead, in the background, while the ad group's lease or view still answers:
+   * for an IMPRESSION ad group, a lease top-up (the admission script with nothing charged
+   * and no impression counted: a lease of `LEASE_MAX_BIDS` maximum bids wished for, under
+   * the same limits and quarter-of-the-room share as any lease); for a CPC ad group, a
+   * re-read of its room (the same script, which charges nothing for CPC), whose view dates
+   * from now, when it was sent. A failure is left for a later winner to retry; until then
+   * the lease runs out or the view ages out as usual, and winners go to Redis.
    */
-  private refreshView(leases: BudgetLeases, scope: SpendScope, limits: SpendLimits, maxBidMicros: number, userKey: string, nowMs: number): void {
-    const commit: WinnerCommit = { scope, limits, billableEvent: 'CLICKTHROUGH', micros: maxBidMicros, userKey, lifetimeFrequencyCap: null, dailyFrequencyCap: null };
+  private refreshAhead(leases: BudgetLeases, billableEvent: BillableEvent, scope: SpendScope, limits: SpendLimits, maxBidMicros: number, userKey: string, nowMs: number): void {
+    const topUp = billableEvent === 'IMPRESSION';
+    const commit: WinnerCommit = topUp
+      ? { scope, limits, billableEvent, micros: 0, leaseMicros: LEASE_MAX_BIDS * maxBidMicros, leaseUnitMicros: maxBidMicros, userKey, lifetimeFrequencyCap: null, dailyFrequencyCap: null }
+      : { scope, limits, billableEvent, micros: maxBidMicros, userKey, lifetimeFrequencyCap: null, dailyFrequencyCap: null };
     this.budgets.admitWinners([commit]).then(
-      ([admission]) => leases.admitted(scope, limits, admission!, nowMs),
-      () => leases.refreshFailed(scope.adGroupId),
+      ([admission]) => leases.admitted(scope, limits, admission!, nowMs, topUp),
+      () => (topUp ? leases.topUpFailed(scope.adGroupId) : leases.refreshFailed(scope.adGroupId)),
     );
   }
 
