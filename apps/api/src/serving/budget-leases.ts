@@ -15,6 +15,9 @@ import type { BudgetStore, SpendLimits, SpendScope, WinnerAdmission } from './bu
  *   was granted under (a budget edit, a new LIFETIME allowance or a new day sends the
  *   next winner to Redis and the lease back), and what is left of it is given back
  *   (`BudgetStore.refund`) once it has not been used for `LEASE_IDLE_MS`, and at shutdown.
+ *   A lease with less than half of its last grant left is topped up in the background
+ *   (`leaseToTopUp`: the same script, nothing charged), so winners of an ad group that
+ *   keeps winning do not wait for Redis when it runs out.
  * - **View** (CLICKTHROUGH billing, no caps): serving a CPC ad only asks whether one more
  *   maximum-bid click fits (the click is charged by tracking, `chargeClick`, which alone
  *   keeps spend within budget + one max bid). The script answers the room left under the
