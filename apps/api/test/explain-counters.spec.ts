@@ -70,6 +70,23 @@ describe('explain counts (real Redis): counted in memory, flushed by one script 
     expect(await read(prefix, '9')).toEqual({ ...once, entered: once!.entered! + 1, won: 3 });
   });
 
+  it('marks the losses counted from a sample of auctions (not TARGETING\'s fixed sample) in a `sampled` field', async () => {
+    const p = `${prefix}-sampled`;
+    const explain = new ExplainCounters(redis, p);
+    const slot = newExplainSlot();
+    explain.lostOutcome('9', DAY, Outcome.TARGETING, null, slot, 10);
+    explain.lostOutcome('9', DAY, Outcome.OUTRANKED, 2_000_000, slot, 1);
+    await explain.flush();
+    expect(await read(p, '9')).not.toHaveProperty('sampled');
+    explain.lostOutcome('9', DAY, Outcome.OUTRANKED, 2_000_000, slot, 4);
+    explain.lostOutcome('9', DAY, Outcome.PACING, null, slot, 4);
+    await explain.flush();
+    const counts = await read(p, '9');
+    expect(counts).toMatchObject({ entered: 19, 'lost:TARGETING': 10, 'lost:OUTRANKED': 5, 'lost:PACING': 4, sampled: 8 });
+    // The minimum bid's histogram weighs a sampled loss as it is counted.
+    expect(counts![`mb:${bidBucket(2_000_000)}`]).toBe(5);
+  });
+
   it('flushes every ad group day once, in slices, and keeps the counts of a failed script for the next flush', async () => {
     const p = `${prefix}-slices`;
     const explain = new ExplainCounters(redis, p);

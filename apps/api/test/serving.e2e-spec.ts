@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Outcome } from '@loupe/auction';
 import { verifyEvent } from '../src/tracking/signed-event';
 import { BudgetLeases } from '../src/serving/budget-leases';
 import { accountDay, BudgetStore } from '../src/serving/budget-store';
@@ -69,7 +70,7 @@ describe('ad serving (one API process)', () => {
       .set('Authorization', user.auth)
       .expect(200);
     return res.body as {
-      days: { auctions_entered: number; auctions_won: number; lost_by_reason: Record<string, number>; min_bid_to_win_micro_currency: { median: number | null; p75: number | null } }[];
+      days: { auctions_entered: number; auctions_won: number; lost_by_reason: Record<string, number>; min_bid_to_win_micro_currency: { median: number | null; p75: number | null }; loss_counts_sampled: boolean }[];
       current_bid_in_micro_currency: number;
       suggestion: string;
     };
@@ -188,12 +189,16 @@ describe('ad serving (one API process)', () => {
     expect(verifyEvent(`v2.${bytes.toString('base64url')}`, config.tracking.secret, nowSeconds(), config.tracking.ttlSeconds)).toEqual({ ok: false, reason: 'BAD_SIGNATURE' });
 
     const loser = await diagnostics(low.adGroupId);
-    expect(loser.days[0]).toMatchObject({ auctions_entered: 1, auctions_won: 0, lost_by_reason: { OUTRANKED: 1 } });
+    // One auction, at a rate far under FULL_LOSS_COUNTS_PER_SECOND: counted exactly.
+    expect(loser.days[0]).toMatchObject({ auctions_entered: 1, auctions_won: 0, lost_by_reason: { OUTRANKED: 1 }, loss_counts_sampled: false });
     // It needed a CPM of about 10.01 (the winner's eCPM + the increment), within the 5% histogram step.
     const median = loser.days[0]!.min_bid_to_win_micro_currency.median!;
     expect(median).toBeGreaterThanOrEqual(10_010_000);
     expect(median).toBeLessThanOrEqual(10_010_000 * 1.05);
     expect(loser.suggestion).toContain('outbid');
+    // A loss counted from a sample of auctions (weight 4, as a busy process counts them) marks the day as estimated.
+    app.get(ExplainCounters).lostOutcome(low.adGroupId, accountDay('UTC', Date.now()), Outcome.OUTRANKED, null, undefined, 4);
+    expect((await diagnostics(low.adGroupId)).days[0]).toMatchObject({ auctions_entered: 5, lost_by_reason: { OUTRANKED: 5 }, loss_counts_sampled: true });
   });
 
   it('prices CPC winners by predicted CTR: equal CTRs pay the runner-up bid + 0.01 per click, and fills several slots in rank order', async () => {

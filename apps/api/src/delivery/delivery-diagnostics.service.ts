@@ -65,6 +65,7 @@ export class DeliveryDiagnosticsService {
         auctions_lost: LOSS_REASONS.reduce((sum, r) => sum + lost[r], 0),
         lost_by_reason: lost,
         min_bid_to_win_micro_currency: { median: quantile(histogram, 0.5), p75: quantile(histogram, 0.75) },
+        loss_counts_sampled: (c.sampled ?? 0) > 0,
       };
     });
     return {

@@ -17,8 +17,18 @@ import type { ChainableCommander, Redis } from 'ioredis';
  * so counting them all would be the most expensive thing the serve path does. One auction
  * in TARGETING_SAMPLE_RATE (chosen with the injected PRNG) counts its targeting losses,
  * each worth TARGETING_SAMPLE_RATE; such an ad group's `entered` is scaled the same way.
+ *
+ * Under load the other losses are sampled too (`lossWeight`): a process counts every
+ * auction's losers while it serves up to FULL_LOSS_COUNTS_PER_SECOND auctions a second;
+ * beyond that one auction in w (w = the last second's rate over that figure, rounded up)
+ * counts its losers, each worth w, and the others count only their wins and refusals —
+ * which lets those auctions look only at the ad groups that can win (docs/serving.md
+ * "Explain"). Days with counts from such samples carry a `sampled` field.
  */
 export const TARGETING_SAMPLE_RATE = 10;
+
+/** Auctions a second, per process, whose losers are all counted before loss counting is sampled. */
+export const FULL_LOSS_COUNTS_PER_SECOND = 500;
 
 /** Counters outlive their day for a month of diagnostics. */
 export const EXPLAIN_TTL_SECONDS = 35 * 24 * 3600;
@@ -66,6 +76,7 @@ const REASON_INDEX: Readonly<Record<LossReason, number>> = { TARGETING: 0, BUDGE
 const REASONS = Object.keys(REASON_INDEX) as LossReason[];
 // Each reason's index above is its auction `Outcome` code - 1 (checked here, once).
 for (const reason of REASONS) if (REASON_INDEX[reason] !== Outcome[reason] - 1) throw new Error(`explain: ${reason} out of step with Outcome`);
+const TARGETING: number = Outcome.TARGETING;
 const BELOW_FLOOR: number = Outcome.BELOW_FLOOR;
 const OUTRANKED: number = Outcome.OUTRANKED;
 
@@ -74,6 +85,8 @@ export class DayCounts {
   entered = 0;
   won = 0;
   readonly lost = [0, 0, 0, 0, 0, 0];
+  /** Of the losses above, those counted from a weighted sample of auctions (TARGETING's fixed sample aside). */
+  sampled = 0;
   /** Histogram of minimum bids to win: index = bucket (a few hundred at most), value = count. */
   minBids: number[] | null = null;
 
@@ -88,6 +101,7 @@ export class DayCounts {
     const out: [string, number][] = [];
     if (this.entered) out.push(['entered', this.entered]);
     if (this.won) out.push(['won', this.won]);
+    if (this.sampled) out.push(['sampled', this.sampled]);
     REASONS.forEach((reason, i) => {
       if (this.lost[i]) out.push([`lost:${reason}`, this.lost[i]!]);
     });
@@ -118,16 +132,56 @@ export interface ExplainSlot {
 
 export const newExplainSlot = (): ExplainSlot => ({ generation: -1, day: '', counts: null });
 
+export interface ExplainOptions {
+  /** FULL_LOSS_COUNTS_PER_SECOND unless given (tests). */
+  fullLossCountsPerSecond?: number;
+  /** Milliseconds, for the rate of auctions (tests); `Date.now` unless given. */
+  clock?: () => number;
+}
+
 export class ExplainCounters {
   /** ad group id → day → counts. */
   private pending = new Map<string, Map<string, DayCounts>>();
   /** Bumped when `pending` is swapped for a flush: slots of an older generation are stale. */
   private generation = 0;
+  private readonly fullPerSecond: number;
+  private readonly clock: () => number;
+  /** The auctions of the current window (about a second) and when it began; its loss weight, from the window before. */
+  private windowAuctions = 0;
+  private windowStartMs = Number.NEGATIVE_INFINITY;
+  private weight = 1;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'loupe',
-  ) {}
+    options: ExplainOptions = {},
+  ) {
+    this.fullPerSecond = options.fullLossCountsPerSecond ?? FULL_LOSS_COUNTS_PER_SECOND;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /**
+   * Whether this auction counts its losers, and what each is worth: 0 (only its wins and
+   * refusals are counted) or a weight w ≥ 1. While this process runs up to
+   * `fullLossCountsPerSecond` auctions a second, every auction counts them, each worth 1
+   * (no random number is drawn). Beyond, w is the last window's rate over that figure,
+   * rounded up, and one auction in w — chosen with `random` — counts them, each worth w:
+   * the expected counts stay those of counting all (an unbiased estimate), at the cost of
+   * about `fullLossCountsPerSecond` fully counted auctions a second.
+   */
+  lossWeight(random: () => number): number {
+    const now = this.clock();
+    const elapsed = now - this.windowStartMs;
+    if (elapsed >= 1000 || elapsed < 0) {
+      const rate = Number.isFinite(elapsed) && elapsed > 0 ? (this.windowAuctions * 1000) / elapsed : 0;
+      this.weight = Math.max(1, Math.ceil(rate / this.fullPerSecond));
+      this.windowStartMs = now;
+      this.windowAuctions = 0;
+    }
+    this.windowAuctions++;
+    const w = this.weight;
+    return w === 1 || random() * w < 1 ? w : 0;
+  }
 
   private counts(adGroupId: string, day: string, slot?: ExplainSlot): DayCounts {
     if (slot && slot.counts !== null && slot.generation === this.generation && slot.day === day) return slot.counts;
@@ -155,25 +209,24 @@ export class ExplainCounters {
     c.won++;
   }
 
-  /** `weight` > 1 for sampled TARGETING losses; `minBidToWin` in the ad group's bid units. */
+  /**
+   * `weight` > 1 for sampled losses (`lossWeight`, TARGETING_SAMPLE_RATE); `minBidToWin` in
+   * the ad group's bid units, counted in the histogram with the same weight.
+   */
   lost(adGroupId: string, day: string, reason: LossReason, minBidToWin: number | null, weight = 1, slot?: ExplainSlot): void {
-    const c = this.counts(adGroupId, day, slot);
-    c.entered += weight;
-    c.lost[REASON_INDEX[reason]] += weight;
-    if (minBidToWin !== null && (reason === 'OUTRANKED' || reason === 'BELOW_FLOOR')) {
-      c.addMinBid(bidBucket(minBidToWin), 1);
-    }
+    this.lostOutcome(adGroupId, day, REASON_INDEX[reason] + 1, minBidToWin, slot, weight);
   }
 
   /**
    * `lost` for a loser of the auction by its `Outcome` code (the serve path's loser count):
    * the same counts, read from arrays instead of by the reason's name (a keyed read per loser).
    */
-  lostOutcome(adGroupId: string, day: string, outcome: number, minBidToWin: number | null, slot: ExplainSlot, weight = 1): void {
+  lostOutcome(adGroupId: string, day: string, outcome: number, minBidToWin: number | null, slot: ExplainSlot | undefined, weight = 1): void {
     const c = this.counts(adGroupId, day, slot);
     c.entered += weight;
     c.lost[outcome - 1] += weight;
-    if (minBidToWin !== null && (outcome === BELOW_FLOOR || outcome === OUTRANKED)) c.addMinBid(bidBucket(minBidToWin), 1);
+    if (weight > 1 && outcome !== TARGETING) c.sampled += weight;
+    if (minBidToWin !== null && (outcome === BELOW_FLOOR || outcome === OUTRANKED)) c.addMinBid(bidBucket(minBidToWin), weight);
   }
 
   /**
@@ -226,6 +279,7 @@ export class ExplainCounters {
     const c = this.counts(adGroupId, day);
     c.entered += counts.entered;
     c.won += counts.won;
+    c.sampled += counts.sampled;
     counts.lost.forEach((n, i) => (c.lost[i]! += n));
     counts.minBids?.forEach((n, bucket) => {
       if (n) c.addMinBid(bucket, n);

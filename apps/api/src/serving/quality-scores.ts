@@ -17,6 +17,8 @@ export const QUALITY_WINDOW_DAYS = 30;
 @Injectable()
 export class QualityScores {
   private scores = new Map<string, number>();
+  /** Bumped whenever the scores change (what the serve path ranked by is then stale). */
+  version = 0;
   readonly prior = predictCtr(0, 0, DEFAULT_CTR_PRIOR);
 
   constructor(
@@ -40,5 +42,6 @@ export class QualityScores {
     const scores = new Map<string, number>();
     for (const row of rows) scores.set(row.ad_id, predictCtr(Number(row.clicks), Number(row.impressions)));
     this.scores = scores;
+    this.version++;
   }
 }

@@ -22,7 +22,8 @@ import { ExplainCounters, TARGETING_SAMPLE_RATE } from './explain';
 import { DayCache } from './local-time';
 import { PacingService } from './pacing.service';
 import { QualityScores } from './quality-scores';
-import { ServingIndex, type IndexedAd, type IndexedAdGroup } from './serving-index';
+import { rankByBound, type Ranking } from './ranking';
+import { ServingIndex, type IndexedAd, type IndexedAdGroup, type PlacementIndex } from './serving-index';
 
 /** The serve path's randomness (ad rotation, pacing throttles, TARGETING sampling), injected for tests. */
 export const SERVING_RANDOM = Symbol('SERVING_RANDOM');
@@ -120,6 +121,22 @@ interface Rounds {
   refused: Map<string, LossReason> | null;
   result: AuctionResult<Candidate>;
   round: number;
+  /** What each of the last round's losers counts for in the explain counts; 0: they are not counted. */
+  lossWeight: number;
+  /** Adds the candidates a ranked scan stopped before (`ServeService.rankedCandidates`); null once none are left. */
+  rest: (() => void) | null;
+}
+
+/** One request's walk over a placement's ad groups (`ServeService.candidate`). */
+interface Scan {
+  arena: CandidateArena;
+  index: PlacementIndex;
+  audience: Uint32Array;
+  days: DayCache;
+  userId: string;
+  nowMs: number;
+  nowSeconds: number;
+  exhaustedAny: boolean;
 }
 
 // Bound once: calls through the library's re-exports would go through a getter each time
@@ -151,6 +168,8 @@ export class ServeService {
   private readonly spareResults: AuctionResult<Candidate>[] = [];
   /** Candidate objects to fill for the next requests, as `spareResults` (one per request in flight). */
   private readonly spareArenas: CandidateArena[] = [];
+  /** Each placement index's ad groups by the most they could bid (`Ranking`), while the index and the scores last. */
+  private readonly rankings = new WeakMap<PlacementIndex, Ranking>();
   private readonly publicUrl: string;
   private readonly secret: string;
 
@@ -225,11 +244,17 @@ export class ServeService {
    * The winners placed by the auction and admitted by the budget store, in slot order:
    * at once when every winner was admitted in memory (budget leases, the usual case),
    * else a promise (a Redis round trip). No promise, no microtask on the usual path.
+   *
+   * An auction whose losers are counted (`ExplainCounters.lossWeight`: every auction while
+   * the process is not busy, a weighted sample beyond) takes every ad group the user
+   * matches as a candidate. The others take them in order of the highest eCPM each could
+   * bid (`Ranking`) and stop once the winners and the runner-up are certain: no ad group
+   * left could bid above the last of them. Both give the same winners at the same prices
+   * (serve-ranked.spec.ts); the second looks at a handful of ad groups instead of all.
    */
   private place(body: ServeBody, nowMs: number): Placed[] | Promise<Placed[]> {
     const nowSeconds = Math.floor(nowMs / 1000);
     const { user, placement } = body;
-    const days = new DayCache(nowMs);
     const request: RequestContext = {
       placement,
       ageBucket: user.age_bucket,
@@ -241,53 +266,36 @@ export class ServeService {
       // Keywords decide only on SEARCH (targeting-match.ts): elsewhere the query is not read.
       queryWords: placement === 'SEARCH' ? normaliseWords(user.keywords ?? user.query ?? '') : NO_WORDS,
     };
-    const sampleTargeting = this.random() < 1 / TARGETING_SAMPLE_RATE;
+    const lossWeight = this.explain.lossWeight(this.random);
+    const sampleTargeting = lossWeight > 0 && this.random() < 1 / TARGETING_SAMPLE_RATE;
 
     // The request's candidates are objects reused from request to request (`CandidateArena`).
     const arena = this.spareArenas.pop() ?? new CandidateArena();
-    const candidates = arena.list;
-    const { groups, bids, audiences } = this.index.indexedForPlacement(placement);
-    // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
-    const audience = audiences.match(request);
-    const exhaustedAny = this.exhausted.size > 0;
-    if (sampleTargeting) {
-      for (let i = 0; i < groups.length; i++) {
-        if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
-        const group = groups[i]!;
-        if (!inSchedule(group, nowSeconds)) continue;
-        this.explain.lostOutcome(group.adGroupId, days.of(group.timezone), TARGETING, null, group.explainSlot, TARGETING_SAMPLE_RATE);
+    const index = this.index.indexedForPlacement(placement);
+    const scan: Scan = {
+      arena,
+      index,
+      // The ad groups whose audience the user is in, from the inverted index (bit i = groups[i]).
+      audience: index.audiences.match(request),
+      days: new DayCache(nowMs),
+      userId: user.id,
+      nowMs,
+      nowSeconds,
+      exhaustedAny: this.exhausted.size > 0,
+    };
+    let rest: (() => void) | null = null;
+    if (lossWeight > 0) {
+      if (sampleTargeting) this.countTargeting(scan, TARGETING_SAMPLE_RATE * lossWeight);
+      const { audience } = scan;
+      for (let w = 0; w < audience.length; w++) {
+        let bits = audience[w]!;
+        while (bits !== 0) {
+          const bit = bits & -bits;
+          bits ^= bit;
+          this.candidate(scan, w * 32 + (31 - Math.clz32(bit)));
+        }
       }
-    }
-    for (let w = 0; w < audience.length; w++) {
-      let bits = audience[w]!;
-      while (bits !== 0) {
-        const bit = bits & -bits;
-        bits ^= bit;
-        const at = w * 32 + (31 - Math.clz32(bit));
-        const group = groups[at]!;
-        // Schedules pass by time, not by a write: checked here, not when indexing.
-        if (!inSchedule(group, nowSeconds)) continue;
-        const day = days.of(group.timezone);
-        const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
-        const bid = bids[at]!;
-        let ineligible: EligibilityLoss | undefined;
-        if (exhaustedAny && this.isExhausted(group.adGroupId, day, nowMs)) ineligible = 'BUDGET';
-        else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, user.id, day))) ineligible = 'FREQUENCY_CAP';
-        else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
-        const c = arena.next();
-        c.id = group.adGroupId;
-        c.bidMicros = bid.bidUsdMicros;
-        c.reserveMicros = bid.reserveUsdMicros;
-        c.billableEvent = group.billableEvent;
-        c.eventProbability = group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1;
-        c.ineligible = ineligible;
-        c.group = group;
-        c.ad = ad;
-        c.day = day;
-        c.localBidMicros = bid.localBidMicros;
-        c.localReserveMicros = bid.localReserveMicros;
-      }
-    }
+    } else rest = this.rankedCandidates(scan, body.slots + 1);
 
     // The winners are admitted in one Redis script; a winner refused (budget, frequency
     // cap) frees its slot, and the auction re-runs over the rest for the free slots, so a
@@ -302,7 +310,8 @@ export class ServeService {
         this.spareArenas.push(arena);
       }
     };
-    const run: Rounds = { body, nowMs, candidates, pool: candidates, placed: [], refused: null, result, round: 0 };
+    const candidates = arena.list;
+    const run: Rounds = { body, nowMs, candidates, pool: candidates, placed: [], refused: null, result, round: 0, lossWeight, rest };
     try {
       const placed = this.rounds(run);
       if (!(placed instanceof Promise)) {
@@ -360,6 +369,12 @@ export class ServeService {
       }
     }
     if (refusedNow) {
+      // A ranked scan left out the ad groups that could not win; now they might. Until a
+      // refusal the pool is still every candidate (`candidates` itself), so they join it.
+      if (run.rest !== null) {
+        run.rest();
+        run.rest = null;
+      }
       const out = run.refused!;
       const placed = run.placed;
       run.pool = run.pool.filter((c) => !out.has(c.id) && !placed.some((p) => p.group.adGroupId === c.id));
@@ -378,7 +393,7 @@ export class ServeService {
       }
     }
     // A result no auction ran into (no candidates, no slots) has no losers.
-    this.countLosers(run.result, refused);
+    if (run.lossWeight > 0) this.countLosers(run.result, refused, run.lossWeight);
     return placed;
   }
 
@@ -475,7 +490,7 @@ export class ServeService {
   }
 
   /** Explain counts of the last auction round's losers (a winner refused by Redis is counted by its refusal instead). */
-  private countLosers(result: AuctionResult<Candidate>, refused: ReadonlyMap<string, LossReason> | null): void {
+  private countLosers(result: AuctionResult<Candidate>, refused: ReadonlyMap<string, LossReason> | null, weight: number): void {
     const { candidates, outcomes, minBidsToWinMicros } = result;
     for (let i = 0; i < candidates.length; i++) {
       const outcome = outcomes[i]!;
@@ -485,8 +500,101 @@ export class ServeService {
       const g = c.group;
       const minBidUsd = minBidsToWinMicros[i]!;
       const minBid = Number.isNaN(minBidUsd) ? null : fromUsd(minBidUsd, g.perUsdMillionths) * (g.billableEvent === 'IMPRESSION' ? 1000 : 1);
-      this.explain.lostOutcome(c.id, c.day, outcome, minBid, g.explainSlot);
+      this.explain.lostOutcome(c.id, c.day, outcome, minBid, g.explainSlot, weight);
     }
+  }
+
+  /** The sampled TARGETING losses (explain.ts): every ad group of the placement the user is not in, each worth `weight`. */
+  private countTargeting(scan: Scan, weight: number): void {
+    const { audience, days } = scan;
+    const groups = scan.index.groups;
+    for (let i = 0; i < groups.length; i++) {
+      if ((audience[i >>> 5]! & (1 << (i & 31))) !== 0) continue;
+      const group = groups[i]!;
+      if (!inSchedule(group, scan.nowSeconds)) continue;
+      this.explain.lostOutcome(group.adGroupId, days.of(group.timezone), TARGETING, null, group.explainSlot, weight);
+    }
+  }
+
+  /**
+   * Adds `groups[at]` of the scan's placement as a candidate (the user is in its audience):
+   * its ad (rotated at random among several), bid, predicted CTR and day, and whether
+   * budget, frequency cap or pacing keep it out. Null when its schedule does.
+   */
+  private candidate(scan: Scan, at: number): Candidate | null {
+    const group = scan.index.groups[at]!;
+    // Schedules pass by time, not by a write: checked here, not when indexing.
+    if (!inSchedule(group, scan.nowSeconds)) return null;
+    const day = scan.days.of(group.timezone);
+    const ad = group.ads.length === 1 ? group.ads[0]! : group.ads[Math.floor(this.random() * group.ads.length)]!;
+    const bid = scan.index.bids[at]!;
+    let ineligible: EligibilityLoss | undefined;
+    if (scan.exhaustedAny && this.isExhausted(group.adGroupId, day, scan.nowMs)) ineligible = 'BUDGET';
+    else if (group.frequencyCapped && this.capped.has(cappedKey(group.adGroupId, scan.userId, day))) ineligible = 'FREQUENCY_CAP';
+    else if (group.pacing === 'STANDARD' && this.random() >= this.pacing.throttle(group, day)) ineligible = 'PACING';
+    const c = scan.arena.next();
+    c.id = group.adGroupId;
+    c.bidMicros = bid.bidUsdMicros;
+    c.reserveMicros = bid.reserveUsdMicros;
+    c.billableEvent = group.billableEvent;
+    c.eventProbability = group.billableEvent === 'CLICKTHROUGH' ? this.quality.ctr(ad.adId) : 1;
+    c.ineligible = ineligible;
+    c.group = group;
+    c.ad = ad;
+    c.day = day;
+    c.localBidMicros = bid.localBidMicros;
+    c.localReserveMicros = bid.localReserveMicros;
+    return c;
+  }
+
+  /**
+   * The candidates of an auction whose losers are not counted: the ad groups the user
+   * matches, taken in `Ranking` order until `keep` of them (the slots and the runner-up)
+   * can rank and the next could bid no more than the last of those — nor could any after
+   * it, so none of them could change the winners or their prices. Returns what adds the
+   * rest of them (a refill round needs them: docs/serving.md "Refilling slots"), or null
+   * when none are left.
+   */
+  private rankedCandidates(scan: Scan, keep: number): (() => void) | null {
+    const { order, bound } = this.rankingOf(scan.index);
+    const audience = scan.audience;
+    // The best `keep` eCPMs of the candidates that can rank, best first.
+    const best: number[] = [];
+    let j = 0;
+    for (; j < order.length; j++) {
+      if (best.length === keep && bound[j]! < best[keep - 1]!) break;
+      const at = order[j]!;
+      if ((audience[at >>> 5]! & (1 << (at & 31))) === 0) continue;
+      const c = this.candidate(scan, at);
+      if (c === null || c.ineligible !== undefined || c.bidMicros < c.reserveMicros) continue;
+      // The auction's own eCPM (libs/auction runAuction), the same product in the same order.
+      const ecpm = c.bidMicros * c.eventProbability * 1000;
+      if (best.length === keep && ecpm <= best[keep - 1]!) continue;
+      let i = best.length === keep ? keep - 1 : best.length;
+      while (i > 0 && best[i - 1]! < ecpm) {
+        best[i] = best[i - 1]!;
+        i--;
+      }
+      best[i] = ecpm;
+    }
+    if (j === order.length) return null;
+    return () => {
+      for (; j < order.length; j++) {
+        const at = order[j]!;
+        if ((audience[at >>> 5]! & (1 << (at & 31))) !== 0) this.candidate(scan, at);
+      }
+    };
+  }
+
+  /** The placement's `Ranking`, made again when its index was rebuilt or the quality scores changed. */
+  private rankingOf(index: PlacementIndex): Ranking {
+    const version = this.quality.version;
+    let ranking = this.rankings.get(index);
+    if (ranking === undefined || ranking.qualityVersion !== version) {
+      ranking = rankByBound(index, (adId) => this.quality.ctr(adId), version);
+      this.rankings.set(index, ranking);
+    }
+    return ranking;
   }
 
   private isExhausted(adGroupId: string, day: string, nowMs: number): boolean {

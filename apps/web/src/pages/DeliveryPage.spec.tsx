@@ -4,13 +4,14 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { adAccount, adGroup, fail, ok, stubApi } from '../test/apiStub';
 import { renderApp, signInForTest } from '../test/render';
 
-const day = (date: string, entered: number, won: number, lost: Partial<DeliveryDiagnostics['days'][number]['lost_by_reason']>, median: number | null, p75: number | null) => ({
+const day = (date: string, entered: number, won: number, lost: Partial<DeliveryDiagnostics['days'][number]['lost_by_reason']>, median: number | null, p75: number | null, sampled = false) => ({
   date,
   auctions_entered: entered,
   auctions_won: won,
   auctions_lost: entered - won,
   lost_by_reason: { TARGETING: 0, BUDGET: 0, PACING: 0, FREQUENCY_CAP: 0, BELOW_FLOOR: 0, OUTRANKED: 0, ...lost },
   min_bid_to_win_micro_currency: { median, p75 },
+  loss_counts_sampled: sampled,
 });
 
 const diagnostics: DeliveryDiagnostics = {
@@ -55,6 +56,18 @@ describe('why isn’t my ad delivering?', () => {
     expect(screen.getByText(/On 2026-11-27, a bid of \$2.75 per click would have won half .* and \$3.10 three in four/)).toBeInTheDocument();
     expect(screen.getByText(diagnostics.suggestion)).toBeInTheDocument();
     expect(api.callsTo('GET /v5/ad_accounts/100/ad_groups/601/delivery_diagnostics')[0]!.query.toString()).toBe('start_date=2026-11-21&end_date=2026-11-27');
+  });
+
+  it('says the loss counts are estimates only when a day was counted from a sample of auctions', async () => {
+    stub(ok(diagnostics));
+    const first = renderApp('/accounts/100/ad_groups/601/delivery');
+    await screen.findByRole('list', { name: 'Auctions' });
+    expect(screen.queryByText(/counted on a sample of auctions/)).not.toBeInTheDocument();
+    first.unmount();
+
+    stub(ok({ ...diagnostics, days: [diagnostics.days[0]!, day('2026-11-27', 400, 50, { OUTRANKED: 350 }, 2_750_000, 3_100_000, true)] }));
+    renderApp('/accounts/100/ad_groups/601/delivery');
+    expect(await screen.findByText(/losses are counted on a sample of auctions and scaled up, so these counts are estimates/)).toBeInTheDocument();
   });
 
   it('says what to check when the ad group entered no auction', async () => {

@@ -18,6 +18,8 @@ export interface DiagnosticsSummary {
   reasons: { reason: LossReasonName; count: number }[];
   /** The latest day with a minimum-bid estimate (medians of different days cannot be combined). */
   latestBid: { date: string; median: number | null; p75: number | null } | null;
+  /** Some day's losses were counted from a sample of auctions (`loss_counts_sampled`): estimates. */
+  sampled: boolean;
 }
 
 /** Sums the days' counters; the bid to win is per day (a median of medians would be meaningless). */
@@ -42,5 +44,6 @@ export function summarize(d: DeliveryDiagnostics): DiagnosticsSummary {
     lost,
     reasons,
     latestBid: withBid ? { date: withBid.date, ...withBid.min_bid_to_win_micro_currency } : null,
+    sampled: d.days.some((day) => day.loss_counts_sampled),
   };
 }

@@ -68,6 +68,7 @@ export function DeliveryDiagnosticsView({ diagnostics, editLink }: { diagnostics
             {diagnostics.targeting_sample_rate > 1 && (
               <p className="muted">{`Targeting losses are counted on 1 auction in ${diagnostics.targeting_sample_rate} and scaled up.`}</p>
             )}
+            {s.sampled && <p className="muted">At busy times losses are counted on a sample of auctions and scaled up, so these counts are estimates.</p>}
           </section>
           <section aria-labelledby="bid-title" className="panel overview-section">
             <h2 id="bid-title">Minimum bid to win</h2>
