@@ -120,7 +120,7 @@ export const deliveryDiagnosticsDaySchema = z.object({
   min_bid_to_win_micro_currency: z.object({ median: z.number().int().nullable(), p75: z.number().int().nullable() }),
   /**
    * True when some of the day's losses other than TARGETING were counted from a weighted
-   * sample of auctions (an API process serving more than 500 auctions a second counts the
+   * sample of auctions (an API process serving more than 200 auctions a second counts the
    * losers of a sample of them): those counts are estimates, not exact.
    */
   loss_counts_sampled: z.boolean(),

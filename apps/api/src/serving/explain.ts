@@ -28,7 +28,7 @@ import type { ChainableCommander, Redis } from 'ioredis';
 export const TARGETING_SAMPLE_RATE = 10;
 
 /** Auctions a second, per process, whose losers are all counted before loss counting is sampled. */
-export const FULL_LOSS_COUNTS_PER_SECOND = 500;
+export const FULL_LOSS_COUNTS_PER_SECOND = 200;
 
 /** Counters outlive their day for a month of diagnostics. */
 export const EXPLAIN_TTL_SECONDS = 35 * 24 * 3600;
