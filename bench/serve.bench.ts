@@ -6,6 +6,7 @@ import { loadConfig } from '@loupe/server-core';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 import { openLoopProcess, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
 import { createPostgresDatabase, startApi, startBare, type Child } from './processes';
+import { startStallProbe, type StallCount } from './stall-probe';
 
 /*
  * `bench/serve`: POST /internal/serve over HTTP under load, beside a bare node:http
@@ -23,10 +24,14 @@ import { createPostgresDatabase, startApi, startBare, type Child } from './proce
  *   1. throughput at saturation (closed loop, fixed connections), Loupe vs bare;
  *   2. p99 latency at 60% of Loupe's own maximum under open-loop load (`openLoopProcess`:
  *      requests on a fixed schedule, latency from the scheduled time), beside bare at
- *      the same rate and schedule.
+ *      the same rate and schedule. An idle probe process (bench/stall-probe.ts) counts
+ *      the machine's own stalls during each measured window, printed beside the p99.
  */
 
 const SERVICE_KEY = 'bench-service-key-0123456789';
+/** A timer of the idle probe this late is a stall of the machine (bench/stall-probe.ts). */
+const STALL_MS = 5;
+const stallText = (c: StallCount): string => (c.stalls === 0 ? 'none' : `${c.stalls} (longest ${c.maxMs.toFixed(0)} ms)`);
 
 interface Plan {
   adGroups: number;
@@ -189,8 +194,16 @@ export const serveBenchmark: Benchmark = {
       const loupeSplit = api.child.cpuSplitMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
-      const loupeAt60 = await loadAt(api.url, plan, rate, size);
-      const bareAt60 = await loadAt(bare.url, plan, rate, size);
+      // The machine's own stalls during each measured window, from an idle probe process.
+      const probe = await startStallProbe(STALL_MS);
+      children.push(probe.child);
+      const measured = async (url: string): Promise<[OpenLoopResult, StallCount]> => {
+        const result = await loadAt(url, plan, rate, size);
+        const end = Date.now();
+        return [result, probe.between(end - plan.seconds * 1000, end)];
+      };
+      const [loupeAt60, loupeStalls] = await measured(api.url);
+      const [bareAt60, bareStalls] = await measured(bare.url);
       if (loupeAt60.failed > 0) throw new Error(`serve failed ${loupeAt60.failed} of ${loupeAt60.sent} requests at ${rate} req/s: ${JSON.stringify(loupeAt60.failures)}`);
       const p99 = (r: OpenLoopResult) => Number(r.p99.toFixed(2));
       const throughputRatio = loupeMax.requests.average / bareMax.requests.average;
@@ -226,7 +239,7 @@ export const serveBenchmark: Benchmark = {
         },
         {
           benchmark: 'serve',
-          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.seconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request)`,
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.seconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; machine stalls over ${STALL_MS} ms seen by an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's)`,
           value: p99(loupeAt60),
           unit: 'ms',
           baseline: 'bare node:http at the same rate',
