@@ -3,9 +3,9 @@ import type { ServeBody } from '@loupe/contracts';
 import { describe, expect, it } from 'vitest';
 import { BudgetLeases, LEASE_MAX_BIDS, VIEW_REFRESH_AFTER_MS, VIEW_TTL_MS } from './budget-leases';
 import type { WinnerAdmission, WinnerCommit } from './budget-store';
-import { ExplainCounters, newExplainSlot } from './explain';
+import { indexedAd, indexedAdGroup } from '../../test/support/indexed-ad-group';
+import { ExplainCounters } from './explain';
 import { ServeService, type ServeAnswerJson } from './serve.service';
-import { answerMembers, type IndexedAd, type IndexedAdGroup } from './serving-index';
 
 /*
  * ServeService with its budget store replaced by one whose scripts the test answers by
@@ -16,27 +16,7 @@ import { answerMembers, type IndexedAd, type IndexedAdGroup } from './serving-in
 const LIMITS = { adGroupDaily: 10_000_000, adGroupLifetime: -1, campaignDaily: -1, campaignLifetime: -1 };
 
 function world(billableEvent: 'IMPRESSION' | 'CLICKTHROUGH' = 'IMPRESSION') {
-  const ad: IndexedAd = { adId: '11', pinId: '12', title: 'Sofa', description: null, imageUrl: 'https://cdn.example.com/a.jpg', link: null, answerMembers: '', answerMembersExtraBytes: 0 };
-  const group = {
-    adAccountId: '41',
-    campaignId: '31',
-    adGroupId: '21',
-    currency: 'USD',
-    currencyJson: '"USD"',
-    perUsdMillionths: 1_000_000,
-    timezone: 'UTC',
-    billableEvent,
-    pacing: 'ACCELERATED',
-    startSeconds: null,
-    endSeconds: null,
-    lifetimeFrequencyCap: null,
-    dailyFrequencyCap: null,
-    frequencyCapped: false,
-    rule: {},
-    ads: [ad],
-    explainSlot: newExplainSlot(),
-  } as unknown as IndexedAdGroup;
-  ad.answerMembers = answerMembers(ad, group.adGroupId, group.campaignId, group.adAccountId, group.billableEvent);
+  const group = indexedAdGroup('21', billableEvent, [indexedAd('11', '12')]);
   const bid = { bidUsdMicros: 5_000, reserveUsdMicros: 100, localBidMicros: 5_000, localReserveMicros: 100 };
   const index = { indexedForPlacement: () => ({ groups: [group], bids: [bid], audiences: { match: () => Uint32Array.of(1) } }) };
   const pacing = { throttle: () => 1, limits: () => LIMITS };

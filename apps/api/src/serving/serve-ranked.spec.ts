@@ -3,10 +3,11 @@ import type { ServeBody } from '@loupe/contracts';
 import { loadConfig, testEnv } from '@loupe/server-core';
 import { describe, expect, it } from 'vitest';
 import type { WinnerAdmission, WinnerCommit } from './budget-store';
-import { ExplainCounters, newExplainSlot, type ExplainSlot } from './explain';
+import { indexedAd, indexedAdGroup } from '../../test/support/indexed-ad-group';
+import { ExplainCounters, type ExplainSlot } from './explain';
 import { rankByBound } from './ranking';
 import { ServeService } from './serve.service';
-import { answerMembers, type IndexedAd, type IndexedAdGroup, type PlacementBid } from './serving-index';
+import type { IndexedAdGroup, PlacementBid } from './serving-index';
 
 /*
  * The ranked scan (ServeService.place): an auction whose losers are not counted looks at
@@ -51,31 +52,12 @@ function world(seed: number, n: number, refuse: ReadonlySet<string> = new Set())
   for (let i = 0; i < n; i++) {
     const cpc = next() < 0.6;
     const id = ids[i]!;
-    const ads: IndexedAd[] = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, a) => {
-      const ad: IndexedAd = { adId: `${id}-${a}`, pinId: `p${id}`, title: 't', description: null, imageUrl: 'https://cdn.example.com/a.jpg', link: null, answerMembers: '', answerMembersExtraBytes: 0 };
+    const ads = Array.from({ length: 1 + Math.floor(next() * 3) }, (_, a) => {
+      const ad = indexedAd(`${id}-${a}`, `p${id}`);
       ctrs.set(ad.adId, [0.01, 0.02, 0.005, 0.013][Math.floor(next() * 4)]!);
       return ad;
     });
-    const group = {
-      adAccountId: '41',
-      campaignId: '31',
-      adGroupId: id,
-      currency: 'USD',
-      currencyJson: '"USD"',
-      perUsdMillionths: 1_000_000,
-      timezone: 'UTC',
-      billableEvent: cpc ? 'CLICKTHROUGH' : 'IMPRESSION',
-      pacing: next() < 0.3 ? 'STANDARD' : 'ACCELERATED',
-      startSeconds: null,
-      endSeconds: null,
-      lifetimeFrequencyCap: null,
-      dailyFrequencyCap: null,
-      frequencyCapped: false,
-      rule: {},
-      ads,
-      explainSlot: newExplainSlot(),
-    } as unknown as IndexedAdGroup;
-    for (const ad of ads) ad.answerMembers = answerMembers(ad, id, group.campaignId, group.adAccountId, group.billableEvent);
+    const group = indexedAdGroup(id, cpc ? 'CLICKTHROUGH' : 'IMPRESSION', ads, next() < 0.3 ? 'STANDARD' : 'ACCELERATED');
     throttles.set(id, next() < 0.5 ? 0 : 1);
     // Bids on a coarse grid, so that eCPMs tie; a few below the floor.
     const bid = cpc ? 100_000 * (1 + Math.floor(next() * 10)) : 1_000 * (1 + Math.floor(next() * 10));
