@@ -64,6 +64,31 @@ describe('openLoop', () => {
     expect(result.max).toBeGreaterThanOrEqual(result.p999);
   });
 
+  it('reads answers larger than its read buffer, split over many reads and interleaved across connections', async () => {
+    // 150 KB bodies (the read buffer holds 64 KB), chunked, each in three writes: every
+    // answer must be parsed whole and with its own status.
+    const piece = 'x'.repeat(50 * 1024);
+    let n = 0;
+    const url = await listen((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const status = n++ % 3 === 0 ? 503 : 200;
+        res.socket!.cork();
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.write(piece);
+        res.socket!.uncork();
+        setImmediate(() => {
+          res.write(piece);
+          setImmediate(() => res.end(piece));
+        });
+      });
+    });
+    const result = await openLoop({ url, rate: 300, seconds: 0.5, requests: GET, connections: 8 });
+    expect(result.sent).toBe(150);
+    expect(result.ok).toBe(100);
+    expect(result.failures).toEqual({ 503: 50 });
+  });
+
   it('counts a stalled server against every request scheduled during the stall (no coordinated omission)', async () => {
     // One answer blocks the server's thread for 300 ms. A closed-loop client would send
     // nothing during the stall and record one slow answer; on a fixed schedule ~60
