@@ -92,6 +92,41 @@ export function processTreeCpuSplitMs(pid: number | undefined): { user: number; 
   return total;
 }
 
+/** The machine's CPU time so far, from the first line of /proc/stat: ticks busy and in all (USER_HZ, summed over its CPUs). */
+export interface MachineCpu {
+  busy: number;
+  total: number;
+}
+
+/**
+ * Parses the `cpu` line of /proc/stat (user nice system idle iowait irq softirq steal …):
+ * idle and iowait are not busy; steal (time the hypervisor gave elsewhere) is counted in
+ * neither, as it was not the machine's to use.
+ */
+export function parseMachineCpu(stat: string): MachineCpu | null {
+  const line = stat.split('\n', 1)[0]!;
+  if (!line.startsWith('cpu ')) return null;
+  const [user, nice, system, idle, iowait, irq, softirq] = line.trim().split(/\s+/).slice(1, 8).map(Number);
+  if ([user, nice, system, idle, iowait, irq, softirq].some((n) => !Number.isFinite(n))) return null;
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { busy, total: busy + idle! + iowait! };
+}
+
+/** The machine's CPU time so far (Linux); null where /proc is missing. */
+export function machineCpu(): MachineCpu | null {
+  try {
+    return parseMachineCpu(readFileSync('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The share of the machine's CPU time that was busy between two readings, or null. */
+export function busyShare(from: MachineCpu | null, to: MachineCpu | null): number | null {
+  if (from === null || to === null || to.total <= from.total) return null;
+  return (to.busy - from.busy) / (to.total - from.total);
+}
+
 /** Spawns `node args…` from the repository root and waits until `ready(output)` (90 s at most). */
 export async function startChild(args: string[], env: NodeJS.ProcessEnv, ready: (output: string) => boolean | Promise<boolean>): Promise<Child> {
   const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,7 @@ import { INTEREST_IDS } from '@loupe/contracts';
 import { loadConfig } from '@loupe/server-core';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 import { openLoopProcess, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
-import { createPostgresDatabase, startApi, startBare, type Child } from './processes';
+import { busyShare, createPostgresDatabase, machineCpu, startApi, startBare, type Child } from './processes';
 import { startStallProbe, type StallCount } from './stall-probe';
 
 /*
@@ -143,14 +143,30 @@ function load(url: string, plan: Plan): Promise<autocannon.Result> {
   return autocannon({ url, connections: plan.connections, duration: plan.seconds, requests: serveRequests() });
 }
 
+/** Seconds of open-loop load at the measured rate before each measured run (full size). */
+const WARMUP_SECONDS = 2;
+
 /**
  * Open loop at `rate` req/s on a fixed schedule (bench/open-loop.ts), from a process of its
  * own; at full size it first runs 2 s at the same rate, not counted, so that each measured
  * run starts with the generator warm (as the closed-loop runs above).
  */
 function loadAt(url: string, plan: Plan, rate: number, size: BenchSize): Promise<OpenLoopResult> {
-  return openLoopProcess({ url, rate, seconds: plan.seconds, requests: serveRequests() }, size === 'full' ? 2 : 0);
+  return openLoopProcess({ url, rate, seconds: plan.seconds, requests: serveRequests() }, size === 'full' ? WARMUP_SECONDS : 0);
 }
+
+/** One server's open-loop run at the measured rate, and what the machine did meanwhile. */
+interface Window {
+  result: OpenLoopResult;
+  stalls: StallCount;
+  /** Share of the machine's CPU time busy over the run and its warm-up (null without /proc). */
+  machineBusy: number | null;
+  /** The server's CPU time per request over the run and its warm-up, all its processes, µs. */
+  serverUsPerRequest: number | null;
+}
+
+const percent = (share: number | null): string => (share === null ? 'unknown' : `${Math.round(share * 100)}%`);
+const microseconds = (us: number | null): string => (us === null ? 'unknown' : `${us.toFixed(0)} µs`);
 
 export const serveBenchmark: Benchmark = {
   name: 'serve',
@@ -197,13 +213,27 @@ export const serveBenchmark: Benchmark = {
       // The machine's own stalls during each measured window, from an idle probe process.
       const probe = await startStallProbe(STALL_MS);
       children.push(probe.child);
-      const measured = async (url: string): Promise<[OpenLoopResult, StallCount]> => {
+      // Also how busy the whole machine was (the generator's warm-up included), and the
+      // server's CPU per request at this rate: less batching per wake-up than at
+      // saturation makes each request dearer, so "60% of the maximum" can keep the
+      // machine's two cores nearly full (docs/serving.md "Measuring the p99").
+      const measured = async (url: string, server: Child): Promise<Window> => {
+        const machine0 = machineCpu();
+        const cpu0 = server.cpuMs();
         const result = await loadAt(url, plan, rate, size);
+        const cpu = server.cpuMs();
         const end = Date.now();
-        return [result, probe.between(end - plan.seconds * 1000, end)];
+        const requests = rate * (plan.seconds + (size === 'full' ? WARMUP_SECONDS : 0));
+        return {
+          result,
+          stalls: probe.between(end - plan.seconds * 1000, end),
+          machineBusy: busyShare(machine0, machineCpu()),
+          serverUsPerRequest: cpu0 !== null && cpu !== null ? ((cpu - cpu0) * 1000) / requests : null,
+        };
       };
-      const [loupeAt60, loupeStalls] = await measured(api.url);
-      const [bareAt60, bareStalls] = await measured(bare.url);
+      const loupeWindow = await measured(api.url, api.child);
+      const bareWindow = await measured(bare.url, bare.child);
+      const [loupeAt60, loupeStalls, bareAt60, bareStalls] = [loupeWindow.result, loupeWindow.stalls, bareWindow.result, bareWindow.stalls];
       if (loupeAt60.failed > 0) throw new Error(`serve failed ${loupeAt60.failed} of ${loupeAt60.sent} requests at ${rate} req/s: ${JSON.stringify(loupeAt60.failures)}`);
       const p99 = (r: OpenLoopResult) => Number(r.p99.toFixed(2));
       const throughputRatio = loupeMax.requests.average / bareMax.requests.average;
@@ -239,7 +269,7 @@ export const serveBenchmark: Benchmark = {
         },
         {
           benchmark: 'serve',
-          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.seconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; machine stalls over ${STALL_MS} ms seen by an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's)`,
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.seconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; machine stalls over ${STALL_MS} ms seen by an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)})`,
           value: p99(loupeAt60),
           unit: 'ms',
           baseline: 'bare node:http at the same rate',
