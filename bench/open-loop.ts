@@ -260,11 +260,11 @@ interface Connection {
  * Why: by default each read gets a Buffer of its own, memory outside V8's heap that is
  * only given back once a scavenge finds its Buffer dead. With this process's large young
  * generation, scavenges are seconds apart; at 15,000 answers a second of 3.6 KB (a serve
- * answer with three ads) that memory grew by 50 MB a second, and V8 answered the
- * pressure with incremental marking steps of 3–8 ms about every 250 ms in some runs.
- * Each held the schedule and the reading of answers, and counted against the server
- * measured, the more so the larger its answers: the bare server's 27-byte bodies never
- * caused it (docs/serving.md "Measuring the p99").
+ * answer with three ads) that memory grows by 50 MB a second. In one traced run V8 ran
+ * incremental marking steps of 3–5 ms about every 250 ms here. Each held the schedule
+ * and the reading of answers, and counted against the server measured, the more so the
+ * larger its answers: with the bare server's 27-byte bodies it never happened
+ * (docs/serving.md "Session 20").
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
