@@ -2,7 +2,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { bullConnection, LOUPE_CONFIG, QUEUES, signReportFileToken, sweepExpiredReports, type LoupeConfig } from '@loupe/server-core';
 import { parse } from 'csv-parse/sync';
 import { Queue, type Worker } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AsyncReportsService } from '../src/reports/async-reports.service';
 import { expectPinterest } from './support/pinterest-schema';
 import { buildReportDataset, type ReportDataset } from './support/report-dataset';
 import { pathOf, reportsEnv, startReportWorker, waitForReport } from './support/report-worker';
@@ -101,6 +102,42 @@ describe('async reports', () => {
     expect(await sweepExpiredReports(dir, 60, new Date(Date.now() + 86_400_000))).toBeGreaterThan(0);
     expect(existsSync(`${dir}/${token}.json`)).toBe(false);
     expect((await status(token)).body).toEqual({ report_status: 'EXPIRED', url: null, size: null, progress: null });
+  });
+
+  it('answers the status, never a 500, when the report completes while its status is being read', async () => {
+    // No worker until the status route has made its first read of the job.
+    await worker?.close();
+    worker = null;
+    const created = await create({ columns: ['PAID_IMPRESSION'], report_format: 'JSON', level: 'ADVERTISER', granularity: 'TOTAL' });
+    const token = (created.body as { token: string }).token;
+    const queue = (t.app.get(AsyncReportsService) as unknown as { queue: Queue }).queue;
+    let raced = false;
+    // Whichever of the job's reads comes first, the job completes right after it.
+    const completeAfter = <T,>(read: Promise<T>): Promise<T> =>
+      read.then(async (value) => {
+        if (raced) return value;
+        raced = true;
+        worker = startReportWorker(t.app);
+        await new Promise<void>((resolve) => worker!.on('completed', (job) => job.id === token && resolve()));
+        return value;
+      });
+    const getJob = queue.getJob.bind(queue);
+    const getJobState = queue.getJobState.bind(queue);
+    const spies = [
+      vi.spyOn(queue, 'getJob').mockImplementation((id) => completeAfter(getJob(id))),
+      vi.spyOn(queue, 'getJobState').mockImplementation((id) => completeAfter(getJobState(id))),
+    ];
+    try {
+      const during = await status(token);
+      expect(raced).toBe(true);
+      expect(during.status, JSON.stringify(during.body)).toBe(200);
+      expectPinterest('AdsAnalyticsGetAsyncResponse', during.body);
+      expect(['IN_PROGRESS', 'FINISHED']).toContain((during.body as { report_status: string }).report_status);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    const after = await status(token);
+    expect(after.body).toMatchObject({ report_status: 'FINISHED', progress: 100 });
   });
 
   it('refuses bad requests with 400 {code, message}', async () => {

@@ -73,13 +73,16 @@ export class AsyncReportsService implements OnApplicationShutdown {
   async status(scope: AdAccountScope, token: string, now = new Date()): Promise<AsyncReportGetResponse> {
     const none: AsyncReportGetResponse = { report_status: 'DOES_NOT_EXIST', url: null, size: null, progress: null };
     if (!TOKEN.test(token)) return none;
+    // The state is read before the job: a job read first could complete before its state
+    // is asked, and the stale copy would then be 'completed' without a return value.
+    const state = await this.queue.getJobState(token);
+    if (state === 'unknown') return none;
     const job = await this.queue.getJob(token);
     // Another account's token is answered as unknown: tokens do not cross accounts.
     if (!job || job.data.adAccountId !== scope.id) return none;
-    const state = await job.getState();
     if (state === 'failed') return { report_status: 'FAILED', url: null, size: null, progress: null };
-    if (state !== 'completed') return { report_status: 'IN_PROGRESS', url: null, size: null, progress: progressOf(job.progress) };
-    const result = job.returnvalue;
+    const result = state === 'completed' ? job.returnvalue : null;
+    if (!result) return { report_status: 'IN_PROGRESS', url: null, size: null, progress: progressOf(job.progress) };
     const expiresAt = result.finishedAt + this.config.reports.fileTtlSeconds * 1000;
     const path = reportFilePath(this.config.reports.dir, token, result.format);
     const exists = await stat(path).then(

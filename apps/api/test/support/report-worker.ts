@@ -34,6 +34,7 @@ export function startReportWorker(app: NestFastifyApplication): Worker<AsyncRepo
 export async function waitForReport(t: TestApp, auth: string, adAccountId: string, token: string): Promise<{ report_status: string; url: string | null; size: number | null; progress: number | null }> {
   for (let i = 0; i < 300; i++) {
     const res = await t.http().get(`/v5/ad_accounts/${adAccountId}/reports`).query({ token }).set('Authorization', auth);
+    if (res.status !== 200) throw new Error(`report status answered ${res.status}: ${JSON.stringify(res.body)}`);
     const body = res.body as { report_status: string; url: string | null; size: number | null; progress: number | null };
     if (body.report_status !== 'IN_PROGRESS') return body;
     await new Promise((resolve) => setTimeout(resolve, 100));
