@@ -24,14 +24,16 @@ import { startStallProbe, type StallCount } from './stall-probe';
  *   1. throughput at saturation (closed loop, fixed connections), Loupe vs bare;
  *   2. p99 latency at 60% of Loupe's own maximum under open-loop load (`openLoopProcess`:
  *      requests on a fixed schedule, latency from the scheduled time), beside bare at
- *      the same rate and schedule, 30 s each at full size. An idle probe process (bench/stall-probe.ts) counts
- *      the machine's own stalls during each measured window, printed beside the p99.
+ *      the same rate and schedule, 30 s each at full size. An idle probe process
+ *      (bench/stall-probe.ts) counts its late timers during each measured window, and
+ *      how much of that lateness it spent waiting for a CPU, printed beside the p99.
  */
 
 const SERVICE_KEY = 'bench-service-key-0123456789';
-/** A timer of the idle probe this late is a stall of the machine (bench/stall-probe.ts). */
+/** A timer of the idle probe this late counts as a stall (bench/stall-probe.ts). */
 const STALL_MS = 5;
-const stallText = (c: StallCount): string => (c.stalls === 0 ? 'none' : `${c.stalls} (longest ${c.maxMs.toFixed(0)} ms)`);
+const stallText = (c: StallCount): string =>
+  c.stalls === 0 ? 'none' : `${c.stalls} (longest ${c.maxMs.toFixed(0)} ms${c.waitingShare === null ? '' : `, ${Math.round(c.waitingShare * 100)}% of the late time runnable, waiting for a CPU`})`;
 
 interface Plan {
   adGroups: number;
@@ -52,9 +54,9 @@ function serverProcesses(): number {
 }
 /**
  * Seconds of each open-loop window at full size (SERVE_OPEN_LOOP_SECONDS, default 30).
- * The machine's stalls come in episodes of tens of milliseconds, each making hundreds of
- * slow requests; over 10 s two or three of them are the 1%, over 30 s the count varies
- * less from run to run (docs/serving.md "Session 21").
+ * Slow requests come in episodes: a wait of tens of milliseconds for a CPU makes
+ * hundreds of them, and over 10 s two or three episodes are the 1%. Over 30 s their
+ * count varies less from run to run (docs/serving.md "Session 21").
  */
 function openLoopSeconds(): number {
   const given = Number(process.env.SERVE_OPEN_LOOP_SECONDS);
@@ -222,7 +224,7 @@ export const serveBenchmark: Benchmark = {
       const loupeSplit = api.child.cpuSplitMs();
       if (loupeMax.non2xx > 0 || loupeMax.errors > 0) throw new Error(`serve answered ${loupeMax.non2xx} non-2xx and ${loupeMax.errors} errors under load`);
       const rate = Math.max(1, Math.floor(loupeMax.requests.average * 0.6));
-      // The machine's own stalls during each measured window, from an idle probe process.
+      // How long any process could wait to run during each measured window: an idle probe.
       const probe = await startStallProbe(STALL_MS);
       children.push(probe.child);
       // Also how busy the whole machine was (the generator's warm-up included), and the
@@ -281,7 +283,7 @@ export const serveBenchmark: Benchmark = {
         },
         {
           benchmark: 'serve',
-          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; machine stalls over ${STALL_MS} ms seen by an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)})`,
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; late timers over ${STALL_MS} ms of an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)})`,
           value: p99(loupeAt60),
           unit: 'ms',
           baseline: 'bare node:http at the same rate',
