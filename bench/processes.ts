@@ -64,10 +64,8 @@ export function processTreeCpuMs(pid: number | undefined): number | null {
   return split === null ? null : split.user + split.system;
 }
 
-/** User and kernel CPU time of a process and every live process below it, ms. */
-export function processTreeCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
-  const own = processCpuSplitMs(pid);
-  if (own === null) return null;
+/** Every live process's parent, by pid (Linux /proc). */
+function parentsByPid(): Map<number, number> {
   const parents = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -78,6 +76,14 @@ export function processTreeCpuSplitMs(pid: number | undefined): { user: number; 
       // Gone meanwhile.
     }
   }
+  return parents;
+}
+
+/** User and kernel CPU time of a process and every live process below it, ms. */
+export function processTreeCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
+  const own = processCpuSplitMs(pid);
+  if (own === null) return null;
+  const parents = parentsByPid();
   const total = { ...own };
   const below = (parent: number): void => {
     for (const [child, ppid] of parents) {
@@ -90,6 +96,39 @@ export function processTreeCpuSplitMs(pid: number | undefined): { user: number; 
   };
   below(pid!);
   return total;
+}
+
+/** CPU time of each live direct child of a process (a server's cluster workers), ms, by pid; empty where /proc is missing. */
+export function childrenCpuMs(pid: number | undefined): Map<number, number> {
+  const cpu = new Map<number, number>();
+  if (pid === undefined) return cpu;
+  let parents: Map<number, number>;
+  try {
+    parents = parentsByPid();
+  } catch {
+    return cpu;
+  }
+  for (const [child, ppid] of parents) {
+    if (ppid !== pid) continue;
+    const ms = processCpuMs(child);
+    if (ms !== null) cpu.set(child, ms);
+  }
+  return cpu;
+}
+
+/**
+ * How the CPU time used between two readings of `childrenCpuMs` was shared among the
+ * children alive at both, largest share first (shares sum to 1); null when none used any.
+ */
+export function cpuShares(from: Map<number, number>, to: Map<number, number>): number[] | null {
+  const used: number[] = [];
+  for (const [pid, ms] of to) {
+    const before = from.get(pid);
+    if (before !== undefined) used.push(ms - before);
+  }
+  const total = used.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return null;
+  return used.map((u) => u / total).sort((a, b) => b - a);
 }
 
 /** The machine's CPU time so far, from the first line of /proc/stat: ticks busy and in all (USER_HZ, summed over its CPUs). */

@@ -5,7 +5,7 @@ import { INTEREST_IDS } from '@loupe/contracts';
 import { loadConfig } from '@loupe/server-core';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 import { openLoopProcess, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
-import { busyShare, createPostgresDatabase, machineCpu, startApi, startBare, type Child } from './processes';
+import { busyShare, childrenCpuMs, cpuShares, createPostgresDatabase, machineCpu, startApi, startBare, type Child } from './processes';
 import { startStallProbe, type StallCount } from './stall-probe';
 
 /*
@@ -177,10 +177,17 @@ interface Window {
   machineBusy: number | null;
   /** The server's CPU time per request over the run and its warm-up, all its processes, µs. */
   serverUsPerRequest: number | null;
+  /**
+   * How the server's processes shared that CPU time, largest first. Connections stay with
+   * the process node:cluster dealt them to, and requests follow connections, so an uneven
+   * deal loads one process more than the rest.
+   */
+  processShares: number[] | null;
 }
 
 const percent = (share: number | null): string => (share === null ? 'unknown' : `${Math.round(share * 100)}%`);
 const microseconds = (us: number | null): string => (us === null ? 'unknown' : `${us.toFixed(0)} µs`);
+const split = (shares: number[] | null): string => (shares === null ? 'unknown' : shares.map((x) => Math.round(x * 100)).join('/'));
 
 export const serveBenchmark: Benchmark = {
   name: 'serve',
@@ -234,8 +241,10 @@ export const serveBenchmark: Benchmark = {
       const measured = async (url: string, server: Child): Promise<Window> => {
         const machine0 = machineCpu();
         const cpu0 = server.cpuMs();
+        const workers0 = childrenCpuMs(server.pid);
         const result = await loadAt(url, plan, rate, size);
         const cpu = server.cpuMs();
+        const workers = childrenCpuMs(server.pid);
         const end = Date.now();
         const requests = rate * (plan.openLoopSeconds + (size === 'full' ? WARMUP_SECONDS : 0));
         return {
@@ -243,6 +252,7 @@ export const serveBenchmark: Benchmark = {
           stalls: probe.between(end - plan.openLoopSeconds * 1000, end),
           machineBusy: busyShare(machine0, machineCpu()),
           serverUsPerRequest: cpu0 !== null && cpu !== null ? ((cpu - cpu0) * 1000) / requests : null,
+          processShares: processes > 1 ? cpuShares(workers0, workers) : null,
         };
       };
       const loupeWindow = await measured(api.url, api.child);
@@ -283,7 +293,7 @@ export const serveBenchmark: Benchmark = {
         },
         {
           benchmark: 'serve',
-          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; late timers over ${STALL_MS} ms of an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)})`,
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; late timers over ${STALL_MS} ms of an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)}${processes > 1 ? `; CPU split over the processes, % (they keep the connections dealt to them): Loupe ${split(loupeWindow.processShares)}, bare ${split(bareWindow.processShares)}` : ''})`,
           value: p99(loupeAt60),
           unit: 'ms',
           baseline: 'bare node:http at the same rate',
