@@ -44,18 +44,44 @@ export function processCpuMs(pid: number | undefined): number | null {
   return split === null ? null : split.user + split.system;
 }
 
-/** utime and stime of a process from /proc (Linux), in ms. */
-function processCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
-  if (pid === undefined) return null;
+/** A process as /proc/<pid>/stat has it: its command name, its parent, and the CPU time it has used so far, ms. */
+export interface ProcessStat {
+  name: string;
+  ppid: number;
+  /** When it started, in clock ticks after boot: with the pid, who it is (pids are reused). */
+  start: number;
+  user: number;
+  system: number;
+}
+
+/**
+ * Parses /proc/<pid>/stat: the command name is in parentheses and may itself contain
+ * spaces and parentheses, so the fields are counted from the last `)`: the parent is
+ * field 4, utime 14, stime 15 (in USER_HZ ticks, 100 a second on Linux) and starttime 22.
+ */
+export function parseProcessStat(stat: string): ProcessStat | null {
+  const open = stat.indexOf('(');
+  const close = stat.lastIndexOf(')');
+  if (open < 0 || close < open) return null;
+  const fields = stat.slice(close + 2).split(' ');
+  const [ppid, utime, stime, start] = [Number(fields[1]), Number(fields[11]), Number(fields[12]), Number(fields[19])];
+  if (![ppid, utime, stime, start].every(Number.isFinite)) return null;
+  return { name: stat.slice(open + 1, close), ppid, start, user: utime * 10, system: stime * 10 };
+}
+
+function readProcessStat(pid: number | string): ProcessStat | null {
   try {
-    // Fields after the command name (which may contain spaces): utime is field 14, stime 15.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // USER_HZ is 100 on Linux.
-    return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+    return parseProcessStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
+    // Gone meanwhile, or no /proc.
     return null;
   }
+}
+
+/** utime and stime of a process from /proc (Linux), in ms. */
+function processCpuSplitMs(pid: number | undefined): { user: number; system: number } | null {
+  const stat = pid === undefined ? null : readProcessStat(pid);
+  return stat === null ? null : { user: stat.user, system: stat.system };
 }
 
 /** processCpuMs of a process plus that of every live process below it (its cluster workers). */
@@ -64,19 +90,20 @@ export function processTreeCpuMs(pid: number | undefined): number | null {
   return split === null ? null : split.user + split.system;
 }
 
-/** Every live process's parent, by pid (Linux /proc). */
-function parentsByPid(): Map<number, number> {
-  const parents = new Map<number, number>();
+/** Every live process as /proc/<pid>/stat has it, by pid (Linux); throws where /proc is missing. */
+export function processStats(): Map<number, ProcessStat> {
+  const stats = new Map<number, ProcessStat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Gone meanwhile.
-    }
+    const stat = readProcessStat(entry);
+    if (stat !== null) stats.set(Number(entry), stat);
   }
-  return parents;
+  return stats;
+}
+
+/** Every live process's parent, by pid (Linux /proc). */
+function parentsByPid(): Map<number, number> {
+  return new Map([...processStats()].map(([pid, stat]) => [pid, stat.ppid]));
 }
 
 /** User and kernel CPU time of a process and every live process below it, ms. */
@@ -129,6 +156,42 @@ export function cpuShares(from: Map<number, number>, to: Map<number, number>): n
   const total = used.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return null;
   return used.map((u) => u / total).sort((a, b) => b - a);
+}
+
+/** CPU time of processes outside a benchmark's own: in all, and by command name, largest first. */
+export interface OutsideCpu {
+  totalMs: number;
+  byName: { name: string; ms: number }[];
+}
+
+/**
+ * The CPU time that processes outside the trees of `roots` (a benchmark and everything it
+ * started) used between two readings of `processStats`: the machine's other work (its
+ * services, kernel threads such as kdamond, anything else running), summed by command
+ * name, largest first; kernel threads by the part before the `/` (`kworker/u8:1-events`
+ * is a kworker, whatever work it names at the moment). A process started meanwhile
+ * counts from zero; one that exited meanwhile is missed, as /proc no longer shows it.
+ */
+export function cpuOutside(from: ReadonlyMap<number, ProcessStat>, to: ReadonlyMap<number, ProcessStat>, roots: readonly number[]): OutsideCpu {
+  const inside = (pid: number): boolean => {
+    // Walk up the parents (bounded: a pid reused meanwhile could make a loop).
+    for (let p: number | undefined = pid, hops = 0; p !== undefined && p > 0 && hops < 64; p = to.get(p)?.ppid, hops++) {
+      if (roots.includes(p)) return true;
+    }
+    return false;
+  };
+  const byName = new Map<string, number>();
+  let totalMs = 0;
+  for (const [pid, now] of to) {
+    if (inside(pid)) continue;
+    const before = from.get(pid);
+    const ms = now.user + now.system - (before && before.start === now.start ? before.user + before.system : 0);
+    if (!(ms > 0)) continue;
+    totalMs += ms;
+    const name = now.ppid === 2 ? now.name.replace(/\/.*$/, '') : now.name;
+    byName.set(name, (byName.get(name) ?? 0) + ms);
+  }
+  return { totalMs, byName: [...byName].map(([name, ms]) => ({ name, ms })).sort((a, b) => b.ms - a.ms || a.name.localeCompare(b.name)) };
 }
 
 /** The machine's CPU time so far, from the first line of /proc/stat: ticks busy and in all (USER_HZ, summed over its CPUs). */

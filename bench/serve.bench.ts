@@ -5,7 +5,7 @@ import { INTEREST_IDS } from '@loupe/contracts';
 import { loadConfig } from '@loupe/server-core';
 import { seeded, type BenchFigure, type BenchSize, type Benchmark } from './harness';
 import { openLoopProcess, type OpenLoopRequest, type OpenLoopResult } from './open-loop';
-import { busyShare, childrenCpuMs, cpuShares, createPostgresDatabase, machineCpu, startApi, startBare, type Child } from './processes';
+import { busyShare, childrenCpuMs, cpuOutside, cpuShares, createPostgresDatabase, machineCpu, processStats, startApi, startBare, type Child, type OutsideCpu, type ProcessStat } from './processes';
 import { startStallProbe, type StallCount } from './stall-probe';
 
 /*
@@ -183,11 +183,27 @@ interface Window {
    * deal loads one process more than the rest.
    */
   processShares: number[] | null;
+  /**
+   * CPU time the machine's other processes used over the run and its warm-up (its
+   * services, kernel threads, anything else running), and by whom: a burst of theirs
+   * takes a core from the servers and the generator (docs/serving.md "Session 24").
+   */
+  outside: OutsideCpu | null;
 }
 
 const percent = (share: number | null): string => (share === null ? 'unknown' : `${Math.round(share * 100)}%`);
 const microseconds = (us: number | null): string => (us === null ? 'unknown' : `${us.toFixed(0)} µs`);
 const split = (shares: number[] | null): string => (shares === null ? 'unknown' : shares.map((x) => Math.round(x * 100)).join('/'));
+const outsideText = (o: OutsideCpu | null): string =>
+  o === null ? 'unknown' : `${Math.round(o.totalMs).toLocaleString('en-US')} ms${o.byName.length ? ` (${o.byName.slice(0, 3).map((n) => `${n.name} ${Math.round(n.ms)}`).join(', ')})` : ''}`;
+/** Every live process's CPU so far, or null where /proc is missing. */
+function processesNow(): Map<number, ProcessStat> | null {
+  try {
+    return processStats();
+  } catch {
+    return null;
+  }
+}
 
 export const serveBenchmark: Benchmark = {
   name: 'serve',
@@ -242,9 +258,11 @@ export const serveBenchmark: Benchmark = {
         const machine0 = machineCpu();
         const cpu0 = server.cpuMs();
         const workers0 = childrenCpuMs(server.pid);
+        const processes0 = processesNow();
         const result = await loadAt(url, plan, rate, size);
         const cpu = server.cpuMs();
         const workers = childrenCpuMs(server.pid);
+        const processes1 = processesNow();
         const end = Date.now();
         const requests = rate * (plan.openLoopSeconds + (size === 'full' ? WARMUP_SECONDS : 0));
         return {
@@ -253,6 +271,8 @@ export const serveBenchmark: Benchmark = {
           machineBusy: busyShare(machine0, machineCpu()),
           serverUsPerRequest: cpu0 !== null && cpu !== null ? ((cpu - cpu0) * 1000) / requests : null,
           processShares: processes > 1 ? cpuShares(workers0, workers) : null,
+          // This process's tree holds both servers, the generator and the probe.
+          outside: processes0 && processes1 ? cpuOutside(processes0, processes1, [process.pid]) : null,
         };
       };
       const loupeWindow = await measured(api.url, api.child);
@@ -293,7 +313,7 @@ export const serveBenchmark: Benchmark = {
         },
         {
           benchmark: 'serve',
-          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; late timers over ${STALL_MS} ms of an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)}${processes > 1 ? `; CPU split over the processes, % (they keep the connections dealt to them): Loupe ${split(loupeWindow.processShares)}, bare ${split(bareWindow.processShares)}` : ''})`,
+          metric: `p99 latency at 60% of Loupe's max (${rate.toLocaleString('en-US')} req/s for ${plan.openLoopSeconds} s, open loop, from each request's scheduled time; Loupe p50 ${loupeAt60.p50.toFixed(2)} ms (bare ${bareAt60.p50.toFixed(2)} ms), p99.9 ${loupeAt60.p999.toFixed(1)} ms, max ${loupeAt60.max.toFixed(1)} ms; generator ${loupeAt60.generatorCpuUs.toFixed(0)} µs CPU per request; late timers over ${STALL_MS} ms of an idle probe process: ${stallText(loupeStalls)} during Loupe's run, ${stallText(bareStalls)} during bare's; machine CPU busy ${percent(loupeWindow.machineBusy)} during Loupe's run, ${percent(bareWindow.machineBusy)} during bare's; Loupe's CPU per request at this rate ${microseconds(loupeWindow.serverUsPerRequest)}, bare's ${microseconds(bareWindow.serverUsPerRequest)}; CPU of the machine's other processes (services, kernel threads) over each run and its warm-up: ${outsideText(loupeWindow.outside)} during Loupe's, ${outsideText(bareWindow.outside)} during bare's${processes > 1 ? `; CPU split over the processes, % (they keep the connections dealt to them): Loupe ${split(loupeWindow.processShares)}, bare ${split(bareWindow.processShares)}` : ''})`,
           value: p99(loupeAt60),
           unit: 'ms',
           baseline: 'bare node:http at the same rate',
